@@ -1,0 +1,3 @@
+module github.com/tokencheck/tokencheck
+
+go 1.26

@@ -1,0 +1,210 @@
+// Package token holds the typed model of every Agora token format that
+// tokencheck reads and writes, the name tables behind their numbers, and the
+// bounds-checked little-endian wire reader and writer they share.
+//
+// The package performs no I/O, no logging and no verification.
+package token
+
+// Version identifies a token format by its prefix.
+type Version string
+
+// The formats tokencheck knows.
+const (
+	V007      Version = "007" // AccessToken2
+	V006      Version = "006" // AccessToken
+	V005      Version = "005" // DynamicKey5
+	V004      Version = "004" // DynamicKey4
+	V003      Version = "003" // DynamicKey3
+	VDK2      Version = "dk2" // DynamicKey2, unversioned 110 hex characters
+	VDK1      Version = "dk1" // DynamicKey, unversioned 90 hex characters
+	VSignal   Version = "signaling"
+	VUnknown  Version = ""
+	SigLength         = 32 // bytes of an HMAC-SHA256 signature
+)
+
+// Hard limits that hold whatever a token declares.
+const (
+	// MaxTokenLength is the longest token string accepted, in bytes. Real tokens
+	// are under 2 KiB; the limit leaves room for 65535-byte fields.
+	MaxTokenLength = 128 << 10
+	// MaxPayloadSize is the largest inflated 007 payload accepted. Inflation stops
+	// as soon as it is exceeded, so a zlib bomb costs at most this much memory.
+	MaxPayloadSize = 256 << 10
+)
+
+// 007 service types.
+const (
+	ServiceRTC       uint16 = 1
+	ServiceRTM       uint16 = 2
+	ServiceStreaming uint16 = 3
+	ServiceFPA       uint16 = 4
+	ServiceChat      uint16 = 5
+	ServiceFCDN      uint16 = 6
+	ServiceAPaaS     uint16 = 7
+	ServiceRTM2      uint16 = 8
+	ServiceConvoAI   uint16 = 9
+	ServiceSTT       uint16 = 10
+)
+
+// 007 privilege ids per service.
+const (
+	PrivRTCJoinChannel      uint16 = 1
+	PrivRTCPublishAudio     uint16 = 2
+	PrivRTCPublishVideo     uint16 = 3
+	PrivRTCPublishData      uint16 = 4
+	PrivRTMLogin            uint16 = 1
+	PrivStreamingPublishMix uint16 = 1
+	PrivStreamingPublishRaw uint16 = 2
+	PrivFPALogin            uint16 = 1
+	PrivChatUser            uint16 = 1
+	PrivChatApp             uint16 = 2
+	PrivFCDNPublish         uint16 = 1
+	PrivFCDNPlay            uint16 = 2
+	PrivAPaaSRoomUser       uint16 = 1
+	PrivAPaaSUser           uint16 = 2
+	PrivAPaaSApp            uint16 = 3
+	PrivRTM2Login           uint16 = 1
+)
+
+// 006 privilege ids.
+const (
+	Priv006JoinChannel  uint16 = 1
+	Priv006PublishAudio uint16 = 2
+	Priv006PublishVideo uint16 = 3
+	Priv006PublishData  uint16 = 4
+	Priv006Admin        uint16 = 101
+	Priv006RTMLogin     uint16 = 1000
+)
+
+// Privilege is one entry of a privilege map, in token order.
+// For 007 Expire is relative to the issue time; for 006 it is absolute.
+type Privilege struct {
+	ID     uint16
+	Expire uint32
+}
+
+// RTM2Permission lists the resources of one permission type.
+type RTM2Permission struct {
+	PermissionType uint16
+	Resources      []string
+}
+
+// RTM2Resource groups the permissions of one resource type.
+type RTM2Resource struct {
+	ResourceType uint16
+	Permissions  []RTM2Permission
+}
+
+// Service is one 007 service record. Which string fields are meaningful
+// depends on Type (see Layout).
+type Service struct {
+	Type       uint16
+	Privileges []Privilege
+	// Channel: RTC, Streaming, FCDN.
+	Channel string
+	// Account: the uid text of RTC (uid 0 as ""), or the account of Streaming and FCDN.
+	Account string
+	// UserID: RTM, Chat, RTM2.
+	UserID string
+	// RoomUUID, UserUUID and Role: APaaS.
+	RoomUUID string
+	UserUUID string
+	Role     int16
+	// Permissions: RTM2.
+	Permissions []RTM2Resource
+}
+
+// Token007 is a decoded AccessToken2.
+type Token007 struct {
+	Signature []byte
+	AppID     string
+	IssueTs   uint32
+	Expire    uint32
+	Salt      uint32
+	// ServiceCount is the count declared in the token.
+	ServiceCount uint16
+	// Services are the records decoded, in token order.
+	Services []Service
+	// UnknownService is the type of the first record without a known layout
+	// (0 when every declared record was decoded), UnknownOffset its payload offset
+	// and Undecoded the bytes from there to the end of the payload.
+	UnknownService uint16
+	UnknownOffset  int
+	Undecoded      int
+	// SigningInfo is the verbatim signed part of the payload.
+	SigningInfo []byte
+	// Payload is the whole inflated payload (signature field + signing info).
+	Payload []byte
+}
+
+// ExpireAt is the absolute expiry instant issue_ts + expire.
+func (t *Token007) ExpireAt() uint64 { return uint64(t.IssueTs) + uint64(t.Expire) }
+
+// Token006 is a decoded AccessToken.
+type Token006 struct {
+	AppID      string
+	Signature  []byte
+	CRCChannel uint32
+	CRCUID     uint32
+	Salt       uint32
+	Ts         uint32
+	Privileges []Privilege
+	// Message is the verbatim signed message (without its length prefix).
+	Message []byte
+	// Content is the base64-decoded content.
+	Content []byte
+}
+
+// Token is a decoded token of any version. Exactly one of the format fields is
+// set, matching Version.
+type Token struct {
+	Version Version
+	T007    *Token007
+	T006    *Token006
+	Legacy  *Legacy
+	// Encoding describes the unsigned outer layers (base64, zlib).
+	Encoding Encoding
+}
+
+// Legacy is a decoded pre-006 key (DK1–DK5) or signaling token.
+type Legacy struct {
+	Format Version
+	// AppID as carried (DK5: hex of the raw bytes).
+	AppID string
+	// Signature as carried: hex text for DK1–DK5, the MD5 hex for signaling.
+	Signature string
+	UnixTs    uint32
+	Salt      uint32
+	// UID is carried by DK2 and DK3 only.
+	UID    uint32
+	HasUID bool
+	// ExpiredTs is absolute (0 = no expiry); DK1 carries none.
+	ExpiredTs  uint32
+	HasExpired bool
+	// ServiceType is the DK5 service type (1..4).
+	ServiceType uint16
+	// Extra is the DK5 extra map, in token order.
+	Extra []LegacyExtra
+	// Content is the DK5 base64-decoded content.
+	Content []byte
+}
+
+// LegacyExtra is one entry of the DK5 extra map.
+type LegacyExtra struct {
+	Key   uint16
+	Value string
+}
+
+// Encoding records facts about the unsigned layers around the signed bytes:
+// they do not affect validity, but they tell which compressor produced a token.
+type Encoding struct {
+	// Base64NonCanonical: the unused bits of the last base64 character are not zero.
+	Base64NonCanonical bool
+	// ZlibHeader is the two zlib header bytes (007).
+	ZlibHeader [2]byte
+	// Compressor names the compressor family that produced the 007 stream, when it
+	// can be told: "go" (compress/zlib), "stored" (uncompressed deflate blocks,
+	// e.g. Rust miniz_oxide), "zlib-level-0-1" (header 78 01: zlib at a low level
+	// or Dart's package:archive), "zlib-compatible" (C zlib, Node.js, C#), or "".
+	Compressor string
+}
