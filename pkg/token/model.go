@@ -125,9 +125,9 @@ type Token007 struct {
 	ServiceCount uint16
 	// Services are the records decoded, in token order.
 	Services []Service
-	// UnknownService is the type of the first record without a known layout
-	// (0 when every declared record was decoded), UnknownOffset its payload offset
-	// and Undecoded the bytes from there to the end of the payload.
+	// When decoding met a record type without a known layout, UnknownService is
+	// that type, UnknownOffset its payload offset and Undecoded the bytes from
+	// there to the end of the payload (Undecoded is 0 otherwise).
 	UnknownService uint16
 	UnknownOffset  int
 	Undecoded      int
@@ -136,6 +136,10 @@ type Token007 struct {
 	// Payload is the whole inflated payload (signature field + signing info).
 	Payload []byte
 }
+
+// StoppedAtUnknown reports whether decoding stopped at a service type without
+// a known layout (the records after it could not be read).
+func (t *Token007) StoppedAtUnknown() bool { return t.Undecoded > 0 }
 
 // ExpireAt is the absolute expiry instant issue_ts + expire.
 func (t *Token007) ExpireAt() uint64 { return uint64(t.IssueTs) + uint64(t.Expire) }

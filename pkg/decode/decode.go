@@ -1,0 +1,145 @@
+// Package decode turns token strings into the typed model of package token.
+//
+// Parse is strict: it accepts exactly the canonical form the reference builders
+// emit (standard padded base64, one complete zlib stream for 007, no trailing
+// bytes, 32-byte signatures, 32-hex app IDs, at least one service, no repeated
+// privilege key). It never panics and never allocates more than a small
+// multiple of the input, whatever the declared lengths and counts say. It does
+// not verify signatures or times: see package verify.
+//
+// Clean undoes the transport damage tokens suffer on their way to a support
+// engineer and reports every repair.
+package decode
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// Parse decodes a token string of a supported version. On error the result is
+// nil and the error is a *token.ParseError (or wraps a token sentinel).
+func Parse(s string) (*token.Token, error) {
+	t, err := ParsePartial(s)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// LegacyParser decodes the pre-006 formats. It is nil until a legacy package
+// registers itself, so that this package does not depend on it.
+var LegacyParser func(s string) (*token.Token, error)
+
+// ParsePartial is Parse that, on error, also returns what was decoded before
+// the error (possibly nil), so that a broken token can still be explained.
+func ParsePartial(s string) (*token.Token, error) {
+	if len(s) == 0 {
+		return nil, token.Errorf("token", 0, "", token.ErrTruncated, "empty token")
+	}
+	if len(s) > token.MaxTokenLength {
+		return nil, token.Errorf("token", token.MaxTokenLength, "", token.ErrTooLarge,
+			"token is %d bytes, the limit is %d", len(s), token.MaxTokenLength)
+	}
+	switch {
+	case strings.HasPrefix(s, "007"):
+		return parse007(s)
+	case strings.HasPrefix(s, "006"):
+		return parse006(s)
+	}
+	if LegacyParser != nil {
+		return LegacyParser(s)
+	}
+	return nil, unsupported(s)
+}
+
+func unsupported(s string) error {
+	if len(s) < 3 {
+		return token.Errorf("token", len(s), "version", token.ErrMalformed, "%d characters is too short for a token", len(s))
+	}
+	return token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "prefix %q is not a known token version (006, 007)", printable(s[:3]))
+}
+
+// printable shortens and escapes a string for an error message.
+func printable(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+// IsHex32 reports whether s is exactly 32 hexadecimal characters.
+func IsHex32(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// checkAppID returns a located error when id is not 32 hex characters.
+func checkAppID(id string, layer string, base int, field string) error {
+	if len(id) != 32 {
+		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %d bytes, want 32 hexadecimal characters", len(id))
+	}
+	for i := 0; i < len(id); i++ {
+		if !isHex(id[i]) {
+			return token.Errorf(layer, base+i, field, token.ErrMalformed, "app ID character %s at position %d is not hexadecimal", quoteByte(id[i]), i)
+		}
+	}
+	return nil
+}
+
+func readSignature(r *token.Reader) ([]byte, error) {
+	off := r.Offset()
+	sig, err := r.Bytes16("signature")
+	if err != nil {
+		return nil, err
+	}
+	if len(sig) != token.SigLength {
+		return nil, token.Errorf(r.Layer(), off, "signature", token.ErrMalformed, "signature is %d bytes, want %d", len(sig), token.SigLength)
+	}
+	return sig, nil
+}
+
+// readPrivileges reads a map16<u32>, refusing a repeated key.
+func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
+	const field = ".privileges"
+	start := r.Offset()
+	n, err := r.Count16(field, 6)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]token.Privilege, n)
+	for i := range out {
+		off := r.Offset()
+		k, err := r.U16(".id")
+		if err != nil {
+			return nil, within(err, "%s[%d]", field, i)
+		}
+		v, err := r.U32(".expire")
+		if err != nil {
+			return nil, within(err, "%s[%d]", field, i)
+		}
+		for j := 0; j < i; j++ {
+			if out[j].ID == k {
+				return nil, token.Errorf(r.Layer(), off, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
+					"privilege %d repeated in the map that starts at byte %d", k, start)
+			}
+		}
+		out[i] = token.Privilege{ID: k, Expire: v}
+	}
+	return out, nil
+}

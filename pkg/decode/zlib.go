@@ -1,0 +1,99 @@
+package decode
+
+import (
+	"bytes"
+	"compress/flate"
+	"errors"
+	"hash/adler32"
+	"io"
+	"sync"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+type inflater struct {
+	src bytes.Reader
+	r   io.ReadCloser
+	buf []byte
+}
+
+var inflaters = sync.Pool{New: func() any {
+	f := &inflater{}
+	f.r = flate.NewReader(&f.src)
+	return f
+}}
+
+// inflate decodes exactly one complete zlib stream (RFC 1950) occupying all of
+// data, refusing a preset dictionary, a wrong Adler-32, bytes after the stream,
+// and an output larger than token.MaxPayloadSize. The result is a fresh slice.
+func inflate(data []byte) ([]byte, [2]byte, error) {
+	var hdr [2]byte
+	if len(data) < 2 {
+		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrTruncated, "%d bytes, a zlib stream needs at least 6", len(data))
+	}
+	hdr = [2]byte{data[0], data[1]}
+	cmf, flg := data[0], data[1]
+	if cmf&0x0f != 8 || cmf>>4 > 7 {
+		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrMalformed, "not a zlib stream (header %02x %02x; 007 payloads start with 78)", cmf, flg)
+	}
+	if (uint16(cmf)<<8|uint16(flg))%31 != 0 {
+		return nil, hdr, token.Errorf("zlib", 1, "header", token.ErrMalformed, "zlib header check bits wrong (%02x %02x)", cmf, flg)
+	}
+	if flg&0x20 != 0 {
+		return nil, hdr, token.Errorf("zlib", 1, "header", token.ErrMalformed, "zlib preset dictionary is not allowed")
+	}
+	f := inflaters.Get().(*inflater)
+	defer inflaters.Put(f)
+	f.src.Reset(data[2:])
+	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
+		return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrMalformed, "%v", err)
+	}
+	out := f.buf[:0]
+	for {
+		if len(out) == cap(out) {
+			if len(out) >= token.MaxPayloadSize {
+				return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrTooLarge, "inflated payload exceeds %d bytes", token.MaxPayloadSize)
+			}
+			grow := cap(out)*2 + 512
+			if grow > token.MaxPayloadSize+1 {
+				grow = token.MaxPayloadSize + 1
+			}
+			nb := make([]byte, len(out), grow)
+			copy(nb, out)
+			out = nb
+		}
+		n, err := f.r.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if len(out) > token.MaxPayloadSize {
+			return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrTooLarge, "inflated payload exceeds %d bytes", token.MaxPayloadSize)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			consumed := len(data) - 2 - f.src.Len()
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrTruncated, "zlib stream ends early (the token was cut short)")
+			}
+			return nil, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
+		}
+	}
+	if cap(out) <= 4096 {
+		f.buf = out[:0]
+	}
+	end := len(data) - f.src.Len()
+	rest := data[end:]
+	if len(rest) < 4 {
+		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrTruncated, "zlib stream ends early: %d of 4 checksum bytes", len(rest))
+	}
+	want := uint32(rest[0])<<24 | uint32(rest[1])<<16 | uint32(rest[2])<<8 | uint32(rest[3])
+	if got := adler32.Checksum(out); got != want {
+		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
+	}
+	if len(rest) > 4 {
+		return nil, hdr, token.Errorf("zlib", end+4, "", token.ErrTrailingData, "%d bytes after the end of the zlib stream", len(rest)-4)
+	}
+	payload := make([]byte, len(out))
+	copy(payload, out)
+	return payload, hdr, nil
+}
