@@ -40,6 +40,9 @@ func Payload007(payload []byte) (*token.Token, error) {
 	if t.AppID, err = r.String16("app_id"); err != nil {
 		return tok, err
 	}
+	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
+		return tok, err
+	}
 	if t.IssueTs, err = r.U32("issue_ts"); err != nil {
 		return tok, err
 	}
@@ -79,9 +82,6 @@ func Payload007(payload []byte) (*token.Token, error) {
 	}
 	if r.Len() > 0 {
 		return tok, token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%d bytes after the last service", r.Len())
-	}
-	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
-		return tok, err
 	}
 	return tok, nil
 }

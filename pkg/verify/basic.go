@@ -1,0 +1,156 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// AppID returns the app ID a decoded token carries.
+func AppID(t *token.Token) string {
+	switch {
+	case t == nil:
+		return ""
+	case t.T007 != nil:
+		return t.T007.AppID
+	case t.T006 != nil:
+		return t.T006.AppID
+	case t.Legacy != nil:
+		return t.Legacy.AppID
+	}
+	return ""
+}
+
+func checkIdentity(r *Report, exp *Expectations) {
+	tok := r.Token
+	if exp.AppID != "" {
+		if got := AppID(tok); got != exp.AppID {
+			msg := fmt.Sprintf("the token is for app ID %s, not %s", got, exp.AppID)
+			if strings.EqualFold(got, exp.AppID) {
+				msg += " (they differ only in letter case, which the signature covers)"
+			}
+			r.Add(Finding{Code: CodeAppIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
+				Message: msg, Hint: "initialise the SDK with the app ID the token was built for, or build the token with this app's ID"})
+		}
+	}
+	if tok.T007 == nil {
+		return
+	}
+	// 007 carries channel and uid/account: compare by value.
+	var rtc []*token.Service
+	for i := range tok.T007.Services {
+		if tok.T007.Services[i].Type == token.ServiceRTC {
+			rtc = append(rtc, &tok.T007.Services[i])
+		}
+	}
+	if exp.Channel != nil && len(rtc) > 0 {
+		found := false
+		for _, s := range rtc {
+			if s.Channel == *exp.Channel {
+				found = true
+			}
+		}
+		if !found {
+			msg := fmt.Sprintf("the token is for channel %q, not %q", rtc[0].Channel, *exp.Channel)
+			if strings.EqualFold(rtc[0].Channel, *exp.Channel) {
+				msg += " (channel names are case-sensitive)"
+			}
+			r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.channel",
+				Message: msg, Hint: "join the channel the token was built for, or build a token for this channel"})
+		}
+	}
+	want, given := "", false
+	if exp.UID != nil {
+		want, given = *exp.UID, true
+	} else if exp.Account != nil && exp.For != "rtm" && exp.For != "chat" {
+		want, given = *exp.Account, true
+	}
+	if given && len(rtc) > 0 {
+		found := false
+		for _, s := range rtc {
+			if s.Account == want || s.Account == "" {
+				found = true
+			}
+		}
+		if !found {
+			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.uid",
+				Message: fmt.Sprintf("the token is for uid/account %q, not %q", rtc[0].Account, want),
+				Hint:    "join with the uid or account the token was built for"})
+		}
+	}
+}
+
+func checkTimes(r *Report, exp *Expectations) {
+	if exp.Now.IsZero() {
+		return
+	}
+	now := exp.Now.Unix()
+	leeway := int64(exp.Leeway / time.Second)
+	switch {
+	case r.Token.T007 != nil:
+		t := r.Token.T007
+		end := int64(t.ExpireAt())
+		if now > end+leeway {
+			r.Add(Finding{Code: CodeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "expire",
+				Message: fmt.Sprintf("the token expired at %s, %s ago (issued %s, lifetime %ds)", utc(end), Ago(now-end), utc(int64(t.IssueTs)), t.Expire),
+				Hint:    "request a fresh token; renew it when the SDK reports that it will expire"})
+		}
+		if int64(t.IssueTs) > now+leeway {
+			r.Add(Finding{Code: CodeNotYetValid, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "issue_ts",
+				Message: fmt.Sprintf("the token was issued at %s, %s in the future", utc(int64(t.IssueTs)), Ago(int64(t.IssueTs)-now)),
+				Hint:    "the token server's clock is ahead: synchronise it (NTP)"})
+		}
+		for i, s := range t.Services {
+			for _, p := range s.Privileges {
+				if p.Expire == 0 {
+					continue
+				}
+				pend := int64(t.IssueTs) + int64(p.Expire)
+				if now > pend+leeway && now <= end+leeway {
+					r.Add(Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired),
+						Field:   fmt.Sprintf("services[%d].privileges.%s", i, token.PrivilegeName(s.Type, p.ID)),
+						Message: fmt.Sprintf("privilege %s of %s expired at %s, %s ago, before the token itself", token.PrivilegeName(s.Type, p.ID), token.ServiceName(s.Type), utc(pend), Ago(now-pend)),
+						Hint:    "request a fresh token; give privileges the same lifetime as the token unless they must end sooner"})
+				}
+			}
+		}
+	case r.Token.T006 != nil:
+		t := r.Token.T006
+		if now > int64(t.Ts)+leeway {
+			r.Add(Finding{Code: CodeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "ts",
+				Message: fmt.Sprintf("the token expired at %s, %s ago", utc(int64(t.Ts)), Ago(now-int64(t.Ts))),
+				Hint:    "request a fresh token"})
+		}
+		for _, p := range t.Privileges {
+			if p.Expire == 0 {
+				continue
+			}
+			if now > int64(p.Expire)+leeway && now <= int64(t.Ts)+leeway {
+				r.Add(Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "privileges." + token.Privilege006Name(p.ID),
+					Message: fmt.Sprintf("privilege %s expired at %s, %s ago", token.Privilege006Name(p.ID), utc(int64(p.Expire)), Ago(now-int64(p.Expire))),
+					Hint:    "request a fresh token with a later privilege expiry"})
+			}
+		}
+	}
+}
+
+func utc(unix int64) string { return time.Unix(unix, 0).UTC().Format(time.RFC3339) }
+
+// Ago renders a duration in seconds compactly: "3h0m", "23h59m", "45s", "12d3h".
+func Ago(sec int64) string {
+	if sec < 0 {
+		sec = -sec
+	}
+	switch {
+	case sec < 60:
+		return fmt.Sprintf("%ds", sec)
+	case sec < 3600:
+		return fmt.Sprintf("%dm%02ds", sec/60, sec%60)
+	case sec < 86400*2:
+		return fmt.Sprintf("%dh%02dm", sec/3600, sec%3600/60)
+	default:
+		return fmt.Sprintf("%dd%02dh", sec/86400, sec%86400/3600)
+	}
+}

@@ -1,0 +1,396 @@
+package verify
+
+import (
+	"crypto/hmac"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// Certificate is an App Certificate with the label reported when it matches.
+type Certificate struct {
+	Label string
+	Value string
+}
+
+// String hides the certificate value, so that printing or logging a
+// Certificate never reveals it.
+func (c Certificate) String() string { return "certificate(" + c.Label + ")" }
+
+// GoString hides the certificate value from %#v as well.
+func (c Certificate) GoString() string { return c.String() }
+
+// Expectations is what the caller knows about a token.
+type Expectations struct {
+	// Certificates to try, in order. Keyring, when set, adds the certificates
+	// registered for the token's app ID.
+	Certificates []Certificate
+	Keyring      *Keyring
+	// AppID expected ("" = not checked).
+	AppID string
+	// Channel expected (nil = not given).
+	Channel *string
+	// UID is the uid text as 006/007 carry it (numeric 0 already turned into
+	// ""), nil when not given. Account is a user account given as such.
+	// At most one of them is normally set.
+	UID     *string
+	Account *string
+	// UIDNumeric records that UID was given as a number.
+	UIDNumeric bool
+	// For names the service the token is needed for: "rtc", "rtm", "chat" or "".
+	For string
+	// Now is the instant the time rules judge against; Leeway is the clock
+	// skew tolerated.
+	Now    time.Time
+	Leeway time.Duration
+	// Strict judges the token as a conformance check of a builder does: every
+	// repair of transport damage and any non-canonical encoding is malformed,
+	// and the time rules report warnings, not errors (a builder's output is
+	// judged by its bytes and signature, not by when it is checked).
+	Strict bool
+}
+
+// Signature states.
+const (
+	SigValid     = "valid"
+	SigInvalid   = "invalid"
+	SigUnchecked = "unchecked"
+)
+
+// Report is the result of inspecting one token.
+type Report struct {
+	// Input is the string inspected after repairs.
+	Input string
+	// Token is the decoded token, possibly partial when ParseErr is set, or nil.
+	Token    *token.Token
+	ParseErr error
+	Repairs  []decode.Repair
+	// Signature is SigValid, SigInvalid or SigUnchecked.
+	Signature string
+	// MatchedCertificate is the label of the certificate that verified ("" = none).
+	MatchedCertificate string
+	Verdict            string
+	Findings           []Finding
+}
+
+// Add appends a finding.
+func (r *Report) Add(f Finding) { r.Findings = append(r.Findings, f) }
+
+// Has reports whether a finding with the code is present.
+func (r *Report) Has(code string) bool {
+	for _, f := range r.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Rule is an audit rule: it looks at a report whose token, signature and
+// structural findings are settled and adds findings.
+type Rule func(r *Report, exp *Expectations)
+
+// Rules run after the structural and signature checks, in order. Packages add
+// to it only at initialisation.
+var Rules []Rule
+
+// Inspect repairs, decodes and checks a token string against exp, and
+// returns the full report. It never panics; a token that cannot be decoded
+// gives a report whose verdict names the structural problem.
+func Inspect(raw string, exp *Expectations) *Report {
+	if exp == nil {
+		exp = &Expectations{}
+	}
+	r := &Report{Signature: SigUnchecked}
+	s, repairs := decode.Clean(raw)
+	r.Input, r.Repairs = s, repairs
+	if len(repairs) > 0 {
+		sev := SevWarning
+		code := CodeTokenCleaned
+		msg := "the token was repaired before decoding: "
+		for i, rp := range repairs {
+			if i > 0 {
+				msg += "; "
+			}
+			msg += string(rp)
+		}
+		r.Add(Finding{Code: code, Severity: sev, Message: msg,
+			Hint: "copy the token exactly as the server returned it; URL-encode it when it travels in a query string"})
+		if exp.Strict {
+			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
+				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token"})
+			r.Verdict = Verdict(r.Findings)
+			return r
+		}
+	}
+	tok, err := decode.ParsePartial(s)
+	r.Token = tok
+	if err != nil {
+		r.ParseErr = err
+		r.Token = tok
+		r.Add(structuralFinding(err, s))
+		r.Verdict = Verdict(r.Findings)
+		return r
+	}
+	checkEncoding(r, exp)
+	switch tok.Version {
+	case token.V007:
+		if tok.T007.StoppedAtUnknown() {
+			t := tok.T007
+			r.Add(Finding{Code: CodeUnsupportedService, Severity: SevError, SDKError: SDK(SDKInvalidToken),
+				Message: fmt.Sprintf("service type %d has no known layout: decoding stopped there with %d bytes undecoded (%d of %d declared services read)",
+					t.UnknownService, t.Undecoded, len(t.Services), t.ServiceCount),
+				Hint:  "the signature still covers these bytes and can be checked; update tokencheck if this is a new Agora service",
+				Field: fmt.Sprintf("services[%d].type", len(t.Services)), Offset: At(t.UnknownOffset), Layer: "payload"})
+		}
+		checkSignature007(r, exp)
+	case token.V006:
+		checkSignature006(r, exp)
+	}
+	checkIdentity(r, exp)
+	timeFrom := len(r.Findings)
+	checkTimes(r, exp)
+	for _, rule := range Rules {
+		rule(r, exp)
+	}
+	if exp.Strict {
+		for i := timeFrom; i < len(r.Findings); i++ {
+			if timeCodes[r.Findings[i].Code] && r.Findings[i].Severity == SevError {
+				r.Findings[i].Severity = SevWarning
+			}
+		}
+	}
+	r.Verdict = Verdict(r.Findings)
+	return r
+}
+
+// timeCodes are the findings of the time rules.
+var timeCodes = map[string]bool{
+	CodeExpired: true, CodePrivilegeExpired: true, CodeNotYetValid: true, CodeExpiryOver24h: true,
+	CodePrivilegeOutlivesToken: true, CodeLifetimeTooShort: true, CodeExpiryImplausible: true,
+	CodeExpiryBeforeIssue: true, CodeClockOffsetHours: true,
+}
+
+// structuralFinding turns a decode error into the finding that explains it.
+func structuralFinding(err error, s string) Finding {
+	f := Finding{Code: CodeMalformed, Severity: SevError, Message: err.Error(), SDKError: SDK(SDKInvalidToken)}
+	var pe *token.ParseError
+	if errors.As(err, &pe) {
+		f.Field, f.Offset, f.Layer = pe.Field, At(pe.Offset), pe.Layer
+	}
+	switch {
+	case errors.Is(err, token.ErrUnsupportedVersion):
+		f.Code = CodeUnsupportedVersion
+		f.Hint = "tokens start with 007 (AccessToken2) or 006 (AccessToken); check that the whole token was copied"
+	case errors.Is(err, token.ErrTruncated):
+		f.Hint = "the token ends early: copy it again in full (a log line or a chat message may have cut it)"
+	case errors.Is(err, token.ErrTrailingData):
+		f.Hint = "extra bytes follow the token's last field: two tokens may have been pasted together"
+	case errors.Is(err, token.ErrTooLarge):
+		f.Hint = "real tokens are under 2 KiB"
+	}
+	return f
+}
+
+// SubCode returns the detailed structural code of a decode error
+// (truncated, trailing_data, too_large) or "" when there is none.
+func SubCode(err error) string {
+	switch {
+	case errors.Is(err, token.ErrTruncated):
+		return CodeTruncated
+	case errors.Is(err, token.ErrTrailingData):
+		return CodeTrailingData
+	case errors.Is(err, token.ErrTooLarge):
+		return CodeTooLarge
+	}
+	return ""
+}
+
+func checkEncoding(r *Report, exp *Expectations) {
+	enc := r.Token.Encoding
+	if enc.Base64NonCanonical {
+		f := Finding{Code: CodeNonCanonicalEncoding, Severity: SevWarning, Field: "token",
+			Message: "the unused bits of the last base64 character are not zero: no reference builder writes this, though the signed bytes are unaffected"}
+		if exp.Strict {
+			f.Code, f.Severity, f.SDKError = CodeMalformed, SevError, SDK(SDKInvalidToken)
+			f.Message = "strict mode: " + f.Message
+		}
+		r.Add(f)
+	}
+	if r.Token.Version == token.V007 && enc.ZlibHeader != [2]byte{0x78, 0x9c} && enc.ZlibHeader != [2]byte{0x78, 0x01} {
+		r.Add(Finding{Code: CodeNonCanonicalEncoding, Severity: SevInfo, Field: "zlib", Offset: At(0), Layer: "zlib",
+			Message: fmt.Sprintf("zlib header %02x %02x: no reference builder compresses at this level; the signature covers the inflated payload, so the token stays valid", enc.ZlibHeader[0], enc.ZlibHeader[1])})
+	}
+}
+
+// certificatesFor lists the certificates to try for an app ID.
+func certificatesFor(exp *Expectations, appID string) []Certificate {
+	certs := exp.Certificates
+	if exp.Keyring != nil {
+		certs = append(append([]Certificate(nil), certs...), exp.Keyring.For(appID)...)
+	}
+	return certs
+}
+
+func checkSignature007(r *Report, exp *Expectations) {
+	t := r.Token.T007
+	certs := certificatesFor(exp, t.AppID)
+	if len(certs) == 0 {
+		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
+			Message: "signature not checked: no App Certificate was given",
+			Hint:    "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"})
+		return
+	}
+	for _, c := range certs {
+		sig := Signature007(c.Value, t.IssueTs, t.Salt, t.SigningInfo)
+		if hmac.Equal(sig[:], t.Signature) {
+			r.Signature, r.MatchedCertificate = SigValid, c.Label
+			return
+		}
+	}
+	r.Signature = SigInvalid
+	r.Add(Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature", Offset: At(2), Layer: "payload",
+		Message: fmt.Sprintf("the signature does not match the token's contents under %s", certPhrase(certs)),
+		Hint:    "the token was signed with another App Certificate (check primary and secondary certificates of app " + t.AppID + ") or altered after signing"})
+}
+
+func certPhrase(certs []Certificate) string {
+	if len(certs) == 1 {
+		return "the " + certs[0].Label + " certificate"
+	}
+	return fmt.Sprintf("any of the %d certificates tried", len(certs))
+}
+
+// identity006 works out the channel and uid text a 006 signature covers from
+// what the caller gave, and says why when it cannot.
+func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok bool, why string) {
+	isRTM := len(t.Privileges) > 0 && t.Privileges[0].ID == token.Priv006RTMLogin
+	switch {
+	case exp.Channel != nil:
+		channel = *exp.Channel
+	case exp.For == "rtm" && exp.Account != nil:
+		// The RTM 006 builder signs the user account in the channel position.
+		return *exp.Account, "", true, ""
+	case isRTM && exp.Account != nil:
+		return *exp.Account, "", true, ""
+	default:
+		return "", "", false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
+	}
+	switch {
+	case exp.UID != nil:
+		uid = *exp.UID
+	case exp.Account != nil:
+		uid = *exp.Account
+	case t.CRCUID == 0:
+		// CRC-32 of the empty text is 0: the token is bound to no uid.
+		uid = ""
+	default:
+		return "", "", false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
+	}
+	return channel, uid, true, ""
+}
+
+func checkSignature006(r *Report, exp *Expectations) {
+	t := r.Token.T006
+	certs := certificatesFor(exp, t.AppID)
+	channel, uid, ok, why := identity006(t, exp)
+	if ok {
+		if c := CRC32(channel); c != t.CRCChannel {
+			r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_channel", Offset: At(34), Layer: "content",
+				Message: fmt.Sprintf("the token was not built for channel %q: its CRC-32 is %d, the token holds %d", channel, c, t.CRCChannel),
+				Hint:    "join the channel the token was built for, or build a token for this channel (names are case-sensitive)"})
+		}
+		if c := CRC32(uid); c != t.CRCUID {
+			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_uid", Offset: At(38), Layer: "content",
+				Message: fmt.Sprintf("the token was not built for uid/account %q: its CRC-32 is %d, the token holds %d", uid, c, t.CRCUID),
+				Hint:    uidHint(uid, t.CRCUID)})
+		}
+	}
+	if len(certs) == 0 || !ok {
+		msg := "signature not checked: no App Certificate was given"
+		hint := "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"
+		if !ok {
+			msg = "signature not checked: " + why
+			hint = ""
+		}
+		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature", Message: msg, Hint: hint})
+		return
+	}
+	for _, c := range certs {
+		sig := Signature006(c.Value, t.AppID, channel, uid, t.Message)
+		if hmac.Equal(sig[:], t.Signature) {
+			r.Signature, r.MatchedCertificate = SigValid, c.Label
+			if CRC32(channel) != t.CRCChannel || CRC32(uid) != t.CRCUID {
+				// The HMAC holds for this channel/uid but the unsigned CRC fields
+				// were altered: the service compares them.
+				r.Findings = dropCodes(r.Findings, CodeChannelMismatch, CodeUIDMismatch)
+				r.Add(Finding{Code: CodeCRCMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_channel", Offset: At(34), Layer: "content",
+					Message: fmt.Sprintf("the signature is valid for channel %q and uid %q, but the token's CRC fields (%d, %d) do not match them (%d, %d): the unsigned CRCs were altered",
+						channel, uid, t.CRCChannel, t.CRCUID, CRC32(channel), CRC32(uid)),
+					Hint: "rebuild the token; do not edit tokens by hand"})
+			}
+			return
+		}
+	}
+	r.Signature = SigInvalid
+	msg := fmt.Sprintf("the signature does not match app ID, channel %q, uid %q and the token's message under %s", channel, uid, certPhrase(certs))
+	if alt, ok := altUID006(t, certs, channel, uid); ok {
+		msg += "; it does match uid " + alt
+	}
+	r.Add(Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature", Offset: At(2), Layer: "content",
+		Message: msg,
+		Hint:    "check the channel name and uid/account the client joins with, and that the token was signed with this app's current certificate"})
+}
+
+// altUID006 tries the uid forms that builders confuse ("" vs "0") and says
+// which one the signature is valid for.
+func altUID006(t *token.Token006, certs []Certificate, channel, uid string) (string, bool) {
+	var alts []string
+	switch uid {
+	case "0":
+		alts = []string{""}
+	case "":
+		alts = []string{"0"}
+	}
+	for _, a := range alts {
+		for _, c := range certs {
+			sig := Signature006(c.Value, t.AppID, channel, a, t.Message)
+			if hmac.Equal(sig[:], t.Signature) {
+				if a == "" {
+					return `"" (uid 0, the wildcard, which builders write as empty text): the token was built for uid 0, not for the account "0"`, true
+				}
+				return `"0" (the text "0", an account named "0"): the token was built for the account "0", not for uid 0`, true
+			}
+		}
+	}
+	return "", false
+}
+
+func uidHint(uid string, crc uint32) string {
+	if crc == 0 {
+		return "the token is bound to no uid (uid 0, the wildcard, written as empty text): any uid may join with it"
+	}
+	if uid == "" {
+		return "the token is bound to a specific uid or account; uid 0 does not match it"
+	}
+	return "join with the uid or account the token was built for; a numeric uid and the same digits as an account give the same text"
+}
+
+func dropCodes(fs []Finding, codes ...string) []Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		keep := true
+		for _, c := range codes {
+			if f.Code == c {
+				keep = false
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package verify
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Keyring holds App Certificates by app ID: a primary and a secondary
+// certificate per app, or any number with labels.
+type Keyring struct {
+	byApp map[string][]Certificate
+}
+
+// For returns the certificates registered for appID, in file order.
+func (k *Keyring) For(appID string) []Certificate {
+	if k == nil {
+		return nil
+	}
+	return k.byApp[appID]
+}
+
+// Len is the number of certificates in the keyring.
+func (k *Keyring) Len() int {
+	n := 0
+	for _, c := range k.byApp {
+		n += len(c)
+	}
+	return n
+}
+
+// ParseKeyring reads lines of "app_id certificate [label]". Blank lines and
+// lines starting with "#" are skipped. Without a label, the first certificate
+// of an app is "primary", the second "secondary", later ones "certificate-N".
+// Errors name the line; they never contain a certificate.
+func ParseKeyring(r io.Reader) (*Keyring, error) {
+	k := &Keyring{byApp: map[string][]Certificate{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		fields := strings.Fields(text)
+		if len(fields) < 2 || len(fields) > 3 {
+			return nil, fmt.Errorf("keyring line %d: want \"app_id certificate [label]\", found %d fields", line, len(fields))
+		}
+		app, cert := fields[0], fields[1]
+		if !isHex32(app) {
+			return nil, fmt.Errorf("keyring line %d: app ID is not 32 hexadecimal characters", line)
+		}
+		if !isHex32(cert) {
+			return nil, fmt.Errorf("keyring line %d: certificate is not 32 hexadecimal characters", line)
+		}
+		n := len(k.byApp[app])
+		label := ""
+		switch {
+		case len(fields) == 3:
+			label = fields[2]
+		case n == 0:
+			label = "primary"
+		case n == 1:
+			label = "secondary"
+		default:
+			label = fmt.Sprintf("certificate-%d", n+1)
+		}
+		k.byApp[app] = append(k.byApp[app], Certificate{Label: label, Value: cert})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("keyring line %d: %w", line+1, err)
+	}
+	return k, nil
+}
+
+func isHex32(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,59 @@
+package verify_test
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+type tamperedFile struct {
+	Cases []struct {
+		ID               string  `json:"id"`
+		Format           string  `json:"format"`
+		Tampering        string  `json:"tampering"`
+		Description      string  `json:"description"`
+		Token            string  `json:"token"`
+		CertificateCheck string  `json:"certificate_for_check"`
+		Channel          *string `json:"channel"`
+		UID              *string `json:"uid"`
+		ExpectedVerdict  string  `json:"expected_verdict"`
+	} `json:"cases"`
+}
+
+// TestTampered runs every tampered token through a strict check with the
+// certificate, channel and uid text the file gives, and compares verdicts.
+// The uid of this file is text exactly as signed ("0" stays "0").
+func TestTampered(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/vectors/tampered.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f tamperedFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Cases) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, c := range f.Cases {
+		t.Run(c.ID, func(t *testing.T) {
+			exp := &verify.Expectations{
+				Certificates: []verify.Certificate{{Label: "primary", Value: c.CertificateCheck}},
+				Channel:      c.Channel,
+				UID:          c.UID,
+				Strict:       true,
+			}
+			r := verify.Inspect(c.Token, exp)
+			if r.Verdict != c.ExpectedVerdict {
+				t.Errorf("%s (%s): verdict %s, want %s; findings %+v", c.Tampering, c.Description, r.Verdict, c.ExpectedVerdict, r.Findings)
+			}
+			// Without strict mode the verdict is the same: these tokens need no repair.
+			exp.Strict = false
+			if r2 := verify.Inspect(c.Token, exp); r2.Verdict != c.ExpectedVerdict && len(r2.Repairs) == 0 {
+				t.Errorf("non-strict verdict %s, want %s", r2.Verdict, c.ExpectedVerdict)
+			}
+		})
+	}
+}
