@@ -19,6 +19,7 @@ func parse007(s string) (*token.Token, error) {
 	if tok != nil {
 		tok.Encoding.Base64NonCanonical = nonCanon
 		tok.Encoding.ZlibHeader = hdr
+		tok.Encoding.Compressor = compressorFamily(raw)
 	}
 	return tok, err
 }

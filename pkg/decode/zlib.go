@@ -97,3 +97,25 @@ func inflate(data []byte) ([]byte, [2]byte, error) {
 	copy(payload, out)
 	return payload, hdr, nil
 }
+
+// compressorFamily tells, from the framing alone, which kind of compressor
+// wrote a complete zlib stream (see token.Encoding.Compressor).
+func compressorFamily(stream []byte) string {
+	if len(stream) < 7 {
+		return ""
+	}
+	first := stream[2]
+	final, btype := first&1 == 1, first>>1&3
+	deflate := stream[2 : len(stream)-4]
+	switch {
+	case bytes.HasSuffix(deflate, []byte{0x00, 0x00, 0xff, 0xff}) && !final:
+		return "go"
+	case btype == 0:
+		return "stored"
+	case stream[1] == 0x01:
+		return "zlib-level-0-1"
+	case stream[1] == 0x9c:
+		return "zlib-compatible"
+	}
+	return "zlib-other-level"
+}

@@ -207,8 +207,11 @@ type Encoding struct {
 	// ZlibHeader is the two zlib header bytes (007).
 	ZlibHeader [2]byte
 	// Compressor names the compressor family that produced the 007 stream, when it
-	// can be told: "go" (compress/zlib), "stored" (uncompressed deflate blocks,
-	// e.g. Rust miniz_oxide), "zlib-level-0-1" (header 78 01: zlib at a low level
-	// or Dart's package:archive), "zlib-compatible" (C zlib, Node.js, C#), or "".
+	// can be told: "go" (compress/zlib: a non-final first block and an empty
+	// stored block before the checksum), "stored" (uncompressed deflate blocks,
+	// e.g. Rust miniz_oxide), "zlib-level-0-1" (header 78 01: zlib at a low
+	// level or Dart's package:archive), "zlib-compatible" (header 78 9C: C zlib
+	// and the Python, Java, C++, PHP, Ruby builders; Node.js and C# also write
+	// this form), "zlib-other-level" (headers 78 5E, 78 DA), or "".
 	Compressor string
 }

@@ -1,0 +1,35 @@
+# tokencheck: build, test, fuzz and benchmark.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+FUZZTIME ?= 3m
+
+.PHONY: all build fmtcheck vet test test-unit fuzz fuzz-short bench conform clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/tokencheck ./cmd/tokencheck
+
+fmtcheck:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# test = formatting + vet + the whole suite with the race detector + a short run of every fuzz target.
+test: fmtcheck vet test-unit fuzz-short
+
+test-unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz-short:
+	@if [ -x fuzz/run.sh ]; then ./fuzz/run.sh 5s; fi
+
+fuzz:
+	./fuzz/run.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/report"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+func init() {
+	register(&command{name: "decode", usage: "decode [--json] [--now T] [TOKEN|-]",
+		summary: "show what a token holds (no signature check)", run: runDecode})
+}
+
+func runDecode(e *env, args []string) int {
+	const use = "decode [--json] [--now T] [TOKEN|-]"
+	fs := newFlags(e, "decode", use)
+	asJSON := fs.Bool("json", false, "print the decode object as JSON")
+	nowFlag := fs.String("now", "", "judge times against this instant (unix seconds or RFC 3339) instead of the clock")
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	raw, err := readToken(e, fs.Args())
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	now, err := parseNow(e, *nowFlag)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	s, repairs := decode.Clean(raw)
+	tok, perr := decode.ParsePartial(s)
+	if *asJSON {
+		if err := writeJSON(e.stdout, report.Token(tok, perr)); err != nil {
+			errorf(e, "writing output: %v", err)
+			return exitUsage
+		}
+	} else {
+		if tok != nil {
+			status := "signature: not verified (use tokencheck verify)"
+			if perr != nil {
+				status = "decoded only up to the error below"
+			}
+			fmt.Fprintf(e.stdout, "Token %s (%s), %s\n", tok.Version, versionTitle[tok.Version], status)
+			if err := renderTable(e.stdout, []string{"field", "value", "meaning"}, tokenRows(tok, now)); err != nil {
+				errorf(e, "writing output: %v", err)
+				return exitUsage
+			}
+		}
+		for _, r := range repairs {
+			fmt.Fprintf(e.stdout, "repaired before decoding: %s\n", r)
+		}
+	}
+	if perr != nil {
+		errorf(e, "%v", perr)
+		if f := verify.Inspect(raw, &verify.Expectations{}); len(f.Findings) > 0 {
+			for _, x := range f.Findings {
+				if x.Hint != "" && x.Severity == verify.SevError {
+					hintf(e, "%s", x.Hint)
+					break
+				}
+			}
+		}
+		return exitBad
+	}
+	return exitOK
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(e *env, name, usage string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: tokencheck %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; the bool result is false when the command should
+// stop with the returned code (help or a usage error).
+func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return exitOK, false
+		}
+		errorf(e, "%v", err)
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+// readToken takes the token from the single argument, or from stdin when
+// the argument is "-" or absent. Input is read through a size limit.
+func readToken(e *env, args []string) (string, error) {
+	if len(args) > 1 {
+		return "", fmt.Errorf("expected one token, got %d arguments (quote the token if it contains spaces)", len(args))
+	}
+	if len(args) == 1 && args[0] != "-" {
+		return args[0], nil
+	}
+	b, err := io.ReadAll(io.LimitReader(e.stdin, token.MaxTokenLength*2+1))
+	if err != nil {
+		return "", fmt.Errorf("reading the token from stdin: %w", err)
+	}
+	if len(b) > token.MaxTokenLength*2 {
+		return "", fmt.Errorf("stdin holds more than %d bytes: not a token", token.MaxTokenLength*2)
+	}
+	s := string(b)
+	if strings.TrimSpace(s) == "" {
+		return "", errors.New("no token given: pass it as an argument or on stdin")
+	}
+	// A single trailing newline from echo or a file is not transport damage.
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r")
+	return s, nil
+}
+
+// certFlags are the ways to give App Certificates.
+type certFlags struct {
+	cert     string
+	certFile string
+	keyring  string
+}
+
+func (c *certFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&c.cert, "cert", "", "App Certificate (visible in ps: prefer --cert-file or TOKENCHECK_CERT)")
+	fs.StringVar(&c.certFile, "cert-file", "", "file holding the App Certificate")
+	fs.StringVar(&c.keyring, "keyring", "", `file of "app_id certificate [label]" lines (primary and secondary certificates)`)
+}
+
+// load returns the certificates and keyring given; none is not an error.
+func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) {
+	var certs []verify.Certificate
+	add := func(v, source string) error {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return fmt.Errorf("%s is empty", source)
+		}
+		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
+		return nil
+	}
+	switch {
+	case c.cert != "":
+		if err := add(c.cert, "--cert"); err != nil {
+			return nil, nil, err
+		}
+	case c.certFile != "":
+		b, err := readSmallFile(c.certFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--cert-file: %w", err)
+		}
+		if err := add(string(b), "--cert-file "+c.certFile); err != nil {
+			return nil, nil, err
+		}
+	case e.getenv("TOKENCHECK_CERT") != "":
+		if err := add(e.getenv("TOKENCHECK_CERT"), "TOKENCHECK_CERT"); err != nil {
+			return nil, nil, err
+		}
+	}
+	var kr *verify.Keyring
+	if c.keyring != "" {
+		f, err := os.Open(c.keyring)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--keyring: %w", err)
+		}
+		defer f.Close()
+		kr, err = verify.ParseKeyring(f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--keyring %s: %w", c.keyring, err)
+		}
+	}
+	return certs, kr, nil
+}
+
+func readSmallFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 1<<16))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// parseNow reads --now: unix seconds or RFC 3339; "" means the clock.
+func parseNow(e *env, s string) (time.Time, error) {
+	if s == "" {
+		return e.now(), nil
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now %q: want unix seconds or RFC 3339 (2026-12-03T10:00:00Z)", s)
+	}
+	return t, nil
+}
+
+// parseUID reads --uid: a decimal uint32; 0 becomes the empty text.
+func parseUID(s string) (string, error) {
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return "", fmt.Errorf("--uid %q: want a number 0..4294967295 (use --account for a user account)", s)
+	}
+	return token.UIDText(uint32(n)), nil
+}

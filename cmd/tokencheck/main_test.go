@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCLI runs the CLI in-process with the given stdin and environment.
+func runCLI(t *testing.T, stdin string, envVars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		now:    func() time.Time { return time.Unix(1700000000, 0) },
+		getenv: func(k string) string { return envVars[k] }}
+	code := run(e, args)
+	return code, out.String(), errb.String()
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+const (
+	example007 = "../../testdata/examples/rtc-rtm-chat-apaas-007.token"
+	example006 = "../../testdata/examples/rtc-006.token"
+	sampleCert = "../../testdata/examples/sample.cert"
+)
+
+func TestCLI(t *testing.T) {
+	tok7 := readFile(t, example007)
+	tok6 := strings.TrimSpace(readFile(t, example006))
+	cases := []struct {
+		name     string
+		args     []string
+		stdin    string
+		env      map[string]string
+		code     int
+		stdout   []string // substrings
+		stderr   []string
+		noStdout []string
+	}{
+		{name: "decode from stdin", args: []string{"decode"}, stdin: tok7, code: 0,
+			stdout: []string{"AccessToken2", "join_channel", "room_user", "signature: not verified"}},
+		{name: "decode json", args: []string{"decode", "--json", tok6}, code: 0,
+			stdout: []string{`"version": "006"`, `"crc_channel": 276646071`, `"name": "join_channel"`}},
+		{name: "verify example", args: []string{"verify", "--cert-file", sampleCert, "--now", "2022-08-23T16:00:00Z", "-"}, stdin: tok7, code: 0,
+			stdout: []string{"verdict:   ok", "valid (primary certificate)"}, noStdout: []string{"5CFd2fd1755d40ecb72977518be15d3b"}},
+		{name: "verify env cert json", args: []string{"verify", "--json", "--now", "1661271000"}, stdin: tok7,
+			env: map[string]string{"TOKENCHECK_CERT": "5CFd2fd1755d40ecb72977518be15d3b"}, code: 0,
+			stdout: []string{`"verdict": "ok"`, `"signature": "valid"`, `"matched_certificate": "primary"`}, noStdout: []string{"5CFd2fd1755d40ecb72977518be15d3b"}},
+		{name: "wrong certificate", args: []string{"verify", "--json", "--cert", "00000000000000000000000000000000", "--now", "1661271000"}, stdin: tok7, code: 1,
+			stdout: []string{`"verdict": "bad_signature"`, `"sdk_error": 110`}},
+		{name: "expired", args: []string{"verify", "--cert-file", sampleCert}, stdin: tok7, code: 1,
+			stdout: []string{"verdict:   expired", "109"}},
+		{name: "006 wrong channel", args: []string{"verify", "--json", "--cert-file", sampleCert, "--channel", "other", "--uid", "2882341273", "--now", "1000000"}, stdin: tok6, code: 1,
+			stdout: []string{`"verdict": "bad_signature"`, `"code": "channel_mismatch"`}},
+		{name: "006 right channel", args: []string{"verify", "--json", "--cert-file", sampleCert, "--channel", "7d72365eb983485397e3e3f9d460bdda", "--uid", "2882341273", "--now", "1000000"}, stdin: tok6, code: 0,
+			stdout: []string{`"verdict": "ok"`}},
+		{name: "006 no channel", args: []string{"verify", "--json", "--cert-file", sampleCert, "--now", "1000000"}, stdin: tok6, code: 2,
+			stdout: []string{`"signature": "unchecked"`, "give --channel"}},
+		{name: "verify without certificate", args: []string{"verify"}, stdin: tok7, code: 2, stderr: []string{"tokencheck: error: no App Certificate"}},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{"unknown command"}},
+		{name: "bad flag", args: []string{"decode", "--bogus"}, code: 2, stderr: []string{"unknown flag"}},
+		{name: "bad now", args: []string{"decode", "--now", "yesterday", tok6}, code: 2, stderr: []string{"--now"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, c.stdin, c.env, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+			for _, s := range c.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range c.noStdout {
+				if strings.Contains(out, s) || strings.Contains(errs, s) {
+					t.Errorf("output contains %q", s)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeBadInput: every bad input gives exit 1 and a located one-line
+// error, never a panic or a stack trace.
+func TestDecodeBadInput(t *testing.T) {
+	var f struct {
+		Cases []struct{ Name, Token, Want string } `json:"cases"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, "../../testdata/cli/decode-bad.json")), &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			code, _, errs := runCLI(t, c.Token, nil, "decode")
+			if c.Token == "" || strings.TrimSpace(c.Token) == "" {
+				if code != 2 {
+					t.Errorf("exit %d, want 2 for no token", code)
+				}
+				return
+			}
+			if code != 1 {
+				t.Errorf("exit %d, want 1; stderr %s", code, errs)
+			}
+			if !strings.Contains(errs, "tokencheck: error: ") || !strings.Contains(errs, c.Want) {
+				t.Errorf("stderr %q lacks %q", errs, c.Want)
+			}
+			if strings.Contains(errs, "goroutine") || strings.Contains(errs, "panic") {
+				t.Errorf("stack trace in stderr: %s", errs)
+			}
+		})
+	}
+}
+
+// TestTruncatedEverywhere cuts the example tokens at every length.
+func TestTruncatedEverywhere(t *testing.T) {
+	for _, path := range []string{example007, example006} {
+		tok := strings.TrimSpace(readFile(t, path))
+		for n := 1; n < len(tok); n++ {
+			code, _, errs := runCLI(t, "", nil, "decode", tok[:n])
+			if code != 1 || !strings.HasPrefix(errs, "tokencheck: error: ") {
+				t.Fatalf("%s cut to %d: exit %d, stderr %q", path, n, code, errs)
+			}
+		}
+	}
+}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+
+	"github.com/tokencheck/tokencheck/pkg/report"
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// relative renders an instant against now: "expires in 23h59m" style.
+func relative(at int64, now time.Time, future, past string) string {
+	d := at - now.Unix()
+	if d >= 0 {
+		return future + " in " + verify.Ago(d)
+	}
+	return past + " " + verify.Ago(-d) + " ago"
+}
+
+func utcDate(unix int64) string { return time.Unix(unix, 0).UTC().Format("2006-01-02 15:04:05 UTC") }
+
+var versionTitle = map[token.Version]string{
+	token.V007: "AccessToken2", token.V006: "AccessToken", token.V005: "DynamicKey5", token.V004: "DynamicKey4",
+	token.V003: "DynamicKey3", token.VDK2: "DynamicKey2", token.VDK1: "DynamicKey", token.VSignal: "signaling token",
+}
+
+// tokenRows lists field, value and meaning for people.
+func tokenRows(tok *token.Token, now time.Time) [][]string {
+	var rows [][]string
+	add := func(f, v, m string) { rows = append(rows, []string{f, v, m}) }
+	if tok == nil {
+		return rows
+	}
+	add("version", string(tok.Version), versionTitle[tok.Version])
+	switch {
+	case tok.T007 != nil:
+		t := tok.T007
+		add("app_id", t.AppID, "")
+		add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
+		exp := fmt.Sprintf("lifetime %s: until %s, %s", verify.Ago(int64(t.Expire)), utcDate(int64(t.ExpireAt())), relative(int64(t.ExpireAt()), now, "expires", "expired"))
+		if t.Expire == 0 {
+			exp = "0: the token expires at its issue time"
+		}
+		add("expire", u(t.Expire), exp)
+		add("salt", u(t.Salt), "random value")
+		if t.Signature != nil {
+			add("signature", fmt.Sprintf("%x", t.Signature), "HMAC-SHA256 (32 bytes)")
+		}
+		comp := tok.Encoding.Compressor
+		if comp != "" {
+			add("compression", fmt.Sprintf("zlib %02x %02x", tok.Encoding.ZlibHeader[0], tok.Encoding.ZlibHeader[1]), compressorMeaning(comp))
+		}
+		add("services", strconv.Itoa(int(t.ServiceCount)), "declared service records")
+		for i, s := range t.Services {
+			info, _ := token.LookupService(s.Type)
+			p := fmt.Sprintf("services[%d]", i)
+			add(p, fmt.Sprintf("%d %s", s.Type, info.Name), info.Title+" service")
+			for _, f := range serviceFields(&s) {
+				add(p+"."+f[0], f[1], f[2])
+			}
+			for _, pr := range s.Privileges {
+				m := "no separate limit: the token lifetime governs"
+				if pr.Expire != 0 {
+					at := int64(t.IssueTs) + int64(pr.Expire)
+					m = fmt.Sprintf("%s after issue: until %s, %s", verify.Ago(int64(pr.Expire)), utcDate(at), relative(at, now, "expires", "expired"))
+				}
+				add(fmt.Sprintf("%s.privilege %d", p, pr.ID), u(pr.Expire), token.PrivilegeName(s.Type, pr.ID)+": "+m)
+			}
+		}
+		if t.StoppedAtUnknown() {
+			add(fmt.Sprintf("services[%d]", len(t.Services)), fmt.Sprintf("%d unknown", t.UnknownService),
+				fmt.Sprintf("no known layout: %d bytes from payload byte %d not decoded", t.Undecoded, t.UnknownOffset))
+		}
+	case tok.T006 != nil:
+		t := tok.T006
+		add("app_id", t.AppID, "")
+		if t.Signature != nil {
+			add("signature", fmt.Sprintf("%x", t.Signature), "HMAC-SHA256 over app ID, channel, uid and message")
+			add("crc_channel", u(t.CRCChannel), "CRC-32 of the channel name (an RTM token: of the user account)")
+			add("crc_uid", u(t.CRCUID), crcUIDMeaning(t.CRCUID))
+		}
+		if t.Message != nil {
+			add("salt", u(t.Salt), "random value")
+			add("ts", u(t.Ts), fmt.Sprintf("token expiry: %s, %s (builders set build time + 24h: built about %s)",
+				utcDate(int64(t.Ts)), relative(int64(t.Ts), now, "expires", "expired"), utcDate(int64(t.Ts)-86400)))
+			add("kind", report.Kind006(t), "")
+			for _, pr := range t.Privileges {
+				m := "0: no separate limit"
+				if pr.Expire != 0 {
+					m = fmt.Sprintf("%s, %s", utcDate(int64(pr.Expire)), relative(int64(pr.Expire), now, "expires", "expired"))
+				}
+				add(fmt.Sprintf("privilege %d", pr.ID), u(pr.Expire), token.Privilege006Name(pr.ID)+": "+m)
+			}
+		}
+	case tok.Legacy != nil:
+		l := tok.Legacy
+		add("app_id", l.AppID, "")
+		add("signature", l.Signature, "")
+		if l.Format != token.VSignal {
+			add("unix_ts", u(l.UnixTs), utcDate(int64(l.UnixTs))+" (generation time)")
+			add("salt", u(l.Salt), "random value")
+		}
+		if l.HasUID {
+			add("uid", u(l.UID), "")
+		}
+		if l.HasExpired {
+			m := "0: no expiry"
+			if l.ExpiredTs != 0 {
+				m = utcDate(int64(l.ExpiredTs)) + ", " + relative(int64(l.ExpiredTs), now, "expires", "expired")
+			}
+			add("expired_ts", u(l.ExpiredTs), m)
+		}
+		if l.Format == token.V005 {
+			add("service_type", strconv.Itoa(int(l.ServiceType)), dk5Service[l.ServiceType])
+			for _, x := range l.Extra {
+				add(fmt.Sprintf("extra %d", x.Key), x.Value, "")
+			}
+		}
+	}
+	return rows
+}
+
+var dk5Service = map[uint16]string{1: "media channel key", 2: "recording key", 3: "public sharing key", 4: "in-channel permission key"}
+
+func crcUIDMeaning(c uint32) string {
+	if c == 0 {
+		return "CRC-32 of the empty text: not bound to a uid (uid 0, any user)"
+	}
+	return "CRC-32 of the uid text or user account"
+}
+
+func compressorMeaning(c string) string {
+	switch c {
+	case "go":
+		return "written by Go's compress/zlib (Go builder)"
+	case "stored":
+		return "stored, uncompressed blocks (e.g. Rust builder)"
+	case "zlib-level-0-1":
+		return "header 78 01: Dart builder or zlib at level 0-1"
+	case "zlib-compatible":
+		return "zlib default level: C zlib (Python, Java, C++, PHP, Ruby builders), Node.js or C#"
+	}
+	return "zlib at a non-default level"
+}
+
+func serviceFields(s *token.Service) [][3]string {
+	q := strconv.Quote
+	switch s.Type {
+	case token.ServiceRTC:
+		m := "user account"
+		if s.Account == "" {
+			m = "empty: uid 0, any user may join"
+		} else if _, err := strconv.ParseUint(s.Account, 10, 32); err == nil && s.Account[0] != '0' {
+			m = "numeric uid (or an account with the same digits)"
+		}
+		return [][3]string{{"channel", q(s.Channel), fmt.Sprintf("%d bytes", len(s.Channel))}, {"uid", q(s.Account), m}}
+	case token.ServiceStreaming, token.ServiceFCDN:
+		return [][3]string{{"channel", q(s.Channel), ""}, {"account", q(s.Account), ""}}
+	case token.ServiceRTM, token.ServiceChat:
+		m := ""
+		if s.Type == token.ServiceChat && s.UserID == "" {
+			m = "empty: app token"
+		}
+		return [][3]string{{"user_id", q(s.UserID), m}}
+	case token.ServiceAPaaS:
+		role := strconv.Itoa(int(s.Role))
+		m := "application-defined role"
+		if s.Role == -1 {
+			m = "-1: no role"
+		}
+		return [][3]string{{"room_uuid", q(s.RoomUUID), ""}, {"user_uuid", q(s.UserUUID), ""}, {"role", role, m}}
+	case token.ServiceRTM2:
+		out := [][3]string{{"user_id", q(s.UserID), ""}}
+		for _, r := range s.Permissions {
+			for _, p := range r.Permissions {
+				out = append(out, [3]string{"permission", token.RTM2ResourceName(r.ResourceType) + "/" + token.RTM2PermissionName(p.PermissionType),
+					strings.Join(quoteAll(p.Resources), ", ")})
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
+}
+
+func u(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+func renderTable(w io.Writer, header []string, rows [][]string) error {
+	t := tablewriter.NewWriter(w)
+	t.Header(toAny(header)...)
+	for _, r := range rows {
+		if err := t.Append(toAny(r)...); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+func findingRows(fs []verify.Finding) [][]string {
+	rows := make([][]string, 0, len(fs))
+	for _, f := range fs {
+		sdk := "-"
+		if f.SDKError != nil {
+			sdk = strconv.Itoa(*f.SDKError)
+		}
+		msg := f.Message
+		if f.Hint != "" {
+			msg += "\nhint: " + f.Hint
+		}
+		rows = append(rows, []string{string(f.Severity), f.Code, sdk, msg})
+	}
+	return rows
+}

@@ -1,0 +1,263 @@
+// Package report renders decoded tokens and verification reports in the
+// forms of the JSON contract (snake_case objects) for the CLI and the HTTP
+// server.
+package report
+
+import (
+	"encoding/hex"
+	"errors"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// PrivilegeView is one privilege in the JSON contract.
+type PrivilegeView struct {
+	ID     uint16 `json:"id"`
+	Name   string `json:"name"`
+	Expire uint32 `json:"expire"`
+	// ExpireAt is absolute (007: issue_ts + expire; nil when expire is 0,
+	// which means "no separate limit").
+	ExpireAt *uint64 `json:"expire_at,omitempty"`
+}
+
+// PermissionView is one RTM2 resource/permission list.
+type PermissionView struct {
+	ResourceType       uint16   `json:"resource_type"`
+	ResourceTypeName   string   `json:"resource_type_name"`
+	PermissionType     uint16   `json:"permission_type"`
+	PermissionTypeName string   `json:"permission_type_name"`
+	Resources          []string `json:"resources"`
+}
+
+// ServiceView is one 007 service in the JSON contract.
+type ServiceView struct {
+	Type           uint16           `json:"type"`
+	Name           string           `json:"name"`
+	Channel        *string          `json:"channel,omitempty"`
+	UID            *string          `json:"uid,omitempty"`
+	UserID         *string          `json:"user_id,omitempty"`
+	Account        *string          `json:"account,omitempty"`
+	RoomUUID       *string          `json:"room_uuid,omitempty"`
+	UserUUID       *string          `json:"user_uuid,omitempty"`
+	Role           *int16           `json:"role,omitempty"`
+	Permissions    []PermissionView `json:"permissions,omitempty"`
+	Privileges     []PrivilegeView  `json:"privileges"`
+	UndecodedBytes *int             `json:"undecoded_bytes,omitempty"`
+	Offset         *int             `json:"offset,omitempty"`
+}
+
+// ErrorView locates a decode error.
+type ErrorView struct {
+	Message string `json:"message"`
+	Code    string `json:"code"`
+	Field   string `json:"field,omitempty"`
+	Layer   string `json:"layer,omitempty"`
+	Offset  *int   `json:"offset,omitempty"`
+}
+
+// TokenView is the decode object of the JSON contract.
+type TokenView struct {
+	Version   string  `json:"version"`
+	AppID     string  `json:"app_id"`
+	Salt      *uint32 `json:"salt,omitempty"`
+	Signature string  `json:"signature,omitempty"`
+	// 007.
+	IssueTs      *uint32       `json:"issue_ts,omitempty"`
+	Expire       *uint32       `json:"expire,omitempty"`
+	ExpireAt     *uint64       `json:"expire_at,omitempty"`
+	ServiceCount *uint16       `json:"service_count,omitempty"`
+	Services     []ServiceView `json:"services,omitempty"`
+	Compressor   string        `json:"compressor,omitempty"`
+	// 006.
+	Ts         *uint32         `json:"ts,omitempty"`
+	CRCChannel *uint32         `json:"crc_channel,omitempty"`
+	CRCUID     *uint32         `json:"crc_uid,omitempty"`
+	Privileges []PrivilegeView `json:"privileges,omitempty"`
+	Kind       string          `json:"kind,omitempty"`
+	// Legacy keys.
+	Legacy *LegacyView `json:"legacy,omitempty"`
+	// NonCanonicalBase64 is set when the base64 padding bits are not zero.
+	NonCanonicalBase64 bool `json:"non_canonical_base64,omitempty"`
+	// Error is set when the token could not be decoded completely; the other
+	// fields then hold what was decoded before the error.
+	Error *ErrorView `json:"error,omitempty"`
+}
+
+// LegacyView holds the fields of a pre-006 key that have no common name.
+type LegacyView struct {
+	UnixTs      uint32        `json:"unix_ts"`
+	UID         *uint32       `json:"uid,omitempty"`
+	ExpiredTs   *uint32       `json:"expired_ts,omitempty"`
+	ServiceType *uint16       `json:"service_type,omitempty"`
+	Extra       []LegacyExtra `json:"extra,omitempty"`
+}
+
+// LegacyExtra is a DK5 extra-map entry.
+type LegacyExtra struct {
+	Key   uint16 `json:"key"`
+	Value string `json:"value"`
+}
+
+func p[T any](v T) *T { return &v }
+
+// Token builds the decode object of tok. err, when not nil, is the decode
+// error; tok may then be partial or nil.
+func Token(tok *token.Token, err error) *TokenView {
+	v := &TokenView{}
+	if err != nil {
+		v.Error = errorView(err)
+	}
+	if tok == nil {
+		return v
+	}
+	v.Version = string(tok.Version)
+	v.NonCanonicalBase64 = tok.Encoding.Base64NonCanonical
+	switch {
+	case tok.T007 != nil:
+		t := tok.T007
+		v.AppID = t.AppID
+		v.Signature = hex.EncodeToString(t.Signature)
+		v.Salt, v.IssueTs, v.Expire = p(t.Salt), p(t.IssueTs), p(t.Expire)
+		v.ExpireAt = p(t.ExpireAt())
+		v.ServiceCount = p(t.ServiceCount)
+		v.Compressor = tok.Encoding.Compressor
+		v.Services = make([]ServiceView, 0, len(t.Services)+1)
+		for i := range t.Services {
+			v.Services = append(v.Services, service(t, &t.Services[i]))
+		}
+		if t.StoppedAtUnknown() {
+			v.Services = append(v.Services, ServiceView{Type: t.UnknownService, Name: "unknown",
+				UndecodedBytes: p(t.Undecoded), Offset: p(t.UnknownOffset), Privileges: []PrivilegeView{}})
+		}
+	case tok.T006 != nil:
+		t := tok.T006
+		v.AppID = t.AppID
+		if t.Signature != nil {
+			v.Signature = hex.EncodeToString(t.Signature)
+			v.CRCChannel, v.CRCUID = p(t.CRCChannel), p(t.CRCUID)
+		}
+		if t.Message != nil {
+			v.Salt, v.Ts = p(t.Salt), p(t.Ts)
+			v.Privileges = make([]PrivilegeView, 0, len(t.Privileges))
+			for _, pr := range t.Privileges {
+				v.Privileges = append(v.Privileges, PrivilegeView{ID: pr.ID, Name: token.Privilege006Name(pr.ID), Expire: pr.Expire})
+			}
+			v.Kind = Kind006(t)
+		}
+	case tok.Legacy != nil:
+		l := tok.Legacy
+		v.AppID = l.AppID
+		v.Signature = l.Signature
+		if l.Format != token.VSignal {
+			v.Salt = p(l.Salt)
+		}
+		lv := &LegacyView{UnixTs: l.UnixTs}
+		if l.HasUID {
+			lv.UID = p(l.UID)
+		}
+		if l.HasExpired {
+			lv.ExpiredTs = p(l.ExpiredTs)
+			v.ExpireAt = p(uint64(l.ExpiredTs))
+		}
+		if l.Format == token.V005 {
+			lv.ServiceType = p(l.ServiceType)
+		}
+		for _, e := range l.Extra {
+			lv.Extra = append(lv.Extra, LegacyExtra(e))
+		}
+		v.Legacy = lv
+	}
+	return v
+}
+
+// Kind006 says what a 006 token is for: "rtm" when its only privilege is RTM
+// login, "rtc" otherwise.
+func Kind006(t *token.Token006) string {
+	if len(t.Privileges) == 1 && t.Privileges[0].ID == token.Priv006RTMLogin {
+		return "rtm"
+	}
+	return "rtc"
+}
+
+func service(t *token.Token007, s *token.Service) ServiceView {
+	sv := ServiceView{Type: s.Type, Name: token.ServiceName(s.Type), Privileges: make([]PrivilegeView, 0, len(s.Privileges))}
+	for _, pr := range s.Privileges {
+		pv := PrivilegeView{ID: pr.ID, Name: token.PrivilegeName(s.Type, pr.ID), Expire: pr.Expire}
+		if pr.Expire != 0 {
+			pv.ExpireAt = p(uint64(t.IssueTs) + uint64(pr.Expire))
+		}
+		sv.Privileges = append(sv.Privileges, pv)
+	}
+	switch s.Type {
+	case token.ServiceRTC:
+		sv.Channel, sv.UID = p(s.Channel), p(s.Account)
+	case token.ServiceStreaming, token.ServiceFCDN:
+		sv.Channel, sv.Account = p(s.Channel), p(s.Account)
+	case token.ServiceRTM, token.ServiceChat:
+		sv.UserID = p(s.UserID)
+	case token.ServiceAPaaS:
+		sv.RoomUUID, sv.UserUUID, sv.Role = p(s.RoomUUID), p(s.UserUUID), p(s.Role)
+	case token.ServiceRTM2:
+		sv.UserID = p(s.UserID)
+		sv.Permissions = []PermissionView{}
+		for _, r := range s.Permissions {
+			for _, pm := range r.Permissions {
+				sv.Permissions = append(sv.Permissions, PermissionView{
+					ResourceType: r.ResourceType, ResourceTypeName: token.RTM2ResourceName(r.ResourceType),
+					PermissionType: pm.PermissionType, PermissionTypeName: token.RTM2PermissionName(pm.PermissionType),
+					Resources: nonNil(pm.Resources)})
+			}
+		}
+	}
+	return sv
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func errorView(err error) *ErrorView {
+	ev := &ErrorView{Message: err.Error(), Code: verify.CodeMalformed}
+	if errors.Is(err, token.ErrUnsupportedVersion) {
+		ev.Code = verify.CodeUnsupportedVersion
+	} else if c := verify.SubCode(err); c != "" {
+		ev.Code = c
+	}
+	var pe *token.ParseError
+	if errors.As(err, &pe) {
+		ev.Field, ev.Layer, ev.Offset = pe.Field, pe.Layer, p(pe.Offset)
+	}
+	return ev
+}
+
+// VerifyView is the verify object of the JSON contract.
+type VerifyView struct {
+	Token              *TokenView       `json:"token"`
+	Signature          string           `json:"signature"`
+	MatchedCertificate *string          `json:"matched_certificate"`
+	Verdict            string           `json:"verdict"`
+	Findings           []verify.Finding `json:"findings"`
+	// Line and ID are set by audit.
+	Line *int   `json:"line,omitempty"`
+	ID   any    `json:"id,omitempty"`
+	Now  *int64 `json:"now,omitempty"`
+}
+
+// Verify builds the verify object of a report.
+func Verify(r *verify.Report) *VerifyView {
+	v := &VerifyView{Signature: r.Signature, Verdict: r.Verdict, Findings: r.Findings}
+	if v.Findings == nil {
+		v.Findings = []verify.Finding{}
+	}
+	if r.Token != nil {
+		v.Token = Token(r.Token, r.ParseErr)
+	}
+	if r.MatchedCertificate != "" {
+		v.MatchedCertificate = p(r.MatchedCertificate)
+	}
+	return v
+}
