@@ -1,0 +1,118 @@
+package decode_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+func TestClean(t *testing.T) {
+	var f struct {
+		Cases []struct {
+			Name    string   `json:"name"`
+			In      string   `json:"in"`
+			Out     string   `json:"out"`
+			Repairs []string `json:"repairs"`
+		} `json:"cases"`
+	}
+	b, err := os.ReadFile("../../testdata/decode/clean.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			out, reps := decode.Clean(c.In)
+			if out != c.Out {
+				t.Errorf("got %q, want %q", out, c.Out)
+			}
+			got := []string{}
+			for _, r := range reps {
+				got = append(got, string(r))
+			}
+			if !reflect.DeepEqual(got, c.Repairs) {
+				t.Errorf("repairs %q, want %q", got, c.Repairs)
+			}
+		})
+	}
+}
+
+// TestCompressorFamily: decode names the compressor family of every 007
+// known answer from its framing. Rust's miniz_oxide chose a stored block only
+// for the 138-byte RTC payload; its other vector is an ordinary zlib stream.
+func TestCompressorFamily(t *testing.T) {
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"-go": "go", "007-rtc-uid-rust": "stored", "-dart": "zlib-level-0-1", "-zlib": "zlib-compatible", "-node": "zlib-compatible", "-csharp": "zlib-compatible"}
+	n := 0
+	for _, v := range ka.Vectors {
+		if v.Format != "007" || v.Kind == "negative" {
+			continue
+		}
+		for suffix, fam := range want {
+			if !strings.HasSuffix(v.ID, suffix) {
+				continue
+			}
+			n++
+			tok, err := decode.Parse(v.Expected)
+			if err != nil {
+				t.Fatalf("%s: %v", v.ID, err)
+			}
+			if tok.Encoding.Compressor != fam {
+				t.Errorf("%s: compressor %q, want %q", v.ID, tok.Encoding.Compressor, fam)
+			}
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d vectors checked", n)
+	}
+}
+
+// TestErrorLocation: errors name the layer, offset and field, and unwrap to
+// the sentinel.
+func TestErrorLocation(t *testing.T) {
+	const tok6 = "006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW"
+	cases := []struct {
+		name   string
+		in     string
+		layer  string
+		offset int
+		field  string
+		is     error
+	}{
+		{"app id not hex", tok6[:34] + "g" + tok6[35:], "token", 34, "app_id", token.ErrMalformed},
+		{"bad base64 char", tok6[:40] + "*" + tok6[41:], "token", 40, "content", token.ErrMalformed},
+		{"unsupported", "009abc", "token", 0, "version", token.ErrUnsupportedVersion},
+		{"empty", "", "token", 0, "", token.ErrTruncated},
+		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "", token.ErrTooLarge},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tok, err := decode.Parse(c.in)
+			if tok != nil || err == nil {
+				t.Fatalf("accepted")
+			}
+			if !errors.Is(err, c.is) {
+				t.Errorf("%v does not wrap %v", err, c.is)
+			}
+			var pe *token.ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("%T is not a ParseError", err)
+			}
+			if pe.Layer != c.layer || pe.Offset != c.offset || pe.Field != c.field {
+				t.Errorf("located at %s %d %q, want %s %d %q (%v)", pe.Layer, pe.Offset, pe.Field, c.layer, c.offset, c.field, err)
+			}
+		})
+	}
+}
