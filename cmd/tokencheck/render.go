@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -206,15 +207,51 @@ func quoteAll(ss []string) []string {
 
 func u(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 
+// maxColumnWidth keeps tables readable in a terminal: longer cells wrap.
+const maxColumnWidth = 72
+
 func renderTable(w io.Writer, header []string, rows [][]string) error {
-	t := tablewriter.NewWriter(w)
+	t := tablewriter.NewTable(w, tablewriter.WithRowAutoWrap(tw.WrapNone))
 	t.Header(toAny(header)...)
 	for _, r := range rows {
-		if err := t.Append(toAny(r)...); err != nil {
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = wrap(c, maxColumnWidth)
+		}
+		if err := t.Append(toAny(cells)...); err != nil {
 			return err
 		}
 	}
 	return t.Render()
+}
+
+// wrap breaks text at spaces so that no line exceeds width (a longer word
+// stays whole). Existing line breaks are kept.
+func wrap(s string, width int) string {
+	if len(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		n := 0
+		for j, word := range strings.Split(line, " ") {
+			if j > 0 {
+				if n+1+len(word) > width {
+					b.WriteByte('\n')
+					n = 0
+				} else {
+					b.WriteByte(' ')
+					n++
+				}
+			}
+			b.WriteString(word)
+			n += len(word)
+		}
+	}
+	return b.String()
 }
 
 func toAny(ss []string) []any {

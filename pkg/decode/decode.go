@@ -12,9 +12,11 @@
 package decode
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -27,10 +29,6 @@ func Parse(s string) (*token.Token, error) {
 	}
 	return t, nil
 }
-
-// LegacyParser decodes the pre-006 formats. It is nil until a legacy package
-// registers itself, so that this package does not depend on it.
-var LegacyParser func(s string) (*token.Token, error)
 
 // ParsePartial is Parse that, on error, also returns what was decoded before
 // the error (possibly nil), so that a broken token can still be explained.
@@ -48,17 +46,49 @@ func ParsePartial(s string) (*token.Token, error) {
 	case strings.HasPrefix(s, "006"):
 		return parse006(s)
 	}
-	if LegacyParser != nil {
-		return LegacyParser(s)
-	}
-	return nil, unsupported(s)
+	return parseLegacy(s)
 }
 
-func unsupported(s string) error {
-	if len(s) < 3 {
-		return token.Errorf("token", len(s), "version", token.ErrMalformed, "%d characters is too short for a token", len(s))
+// parseLegacy decodes the pre-006 keys, recognised by shape (FORMATS §2), and
+// explains what a string that is no known format looks closest to.
+func parseLegacy(s string) (*token.Token, error) {
+	rec := legacy.Recognize(s)
+	if rec.Legacy() && (rec.Format != token.V005 || looksLikeDK5(s)) {
+		l, err := legacy.Parse(s)
+		if err != nil {
+			return nil, err
+		}
+		return &token.Token{Version: l.Format, Legacy: l}, nil
 	}
-	return token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "prefix %q is not a known token version (006, 007)", printable(s[:3]))
+	if len(s) < 3 {
+		return nil, token.Errorf("token", len(s), "version", token.ErrMalformed, "%d characters is too short for a token", len(s))
+	}
+	msg := fmt.Sprintf("prefix %q is not a known token version (007, 006, 005, 004, 003, signaling \"1:\", or the 90/110-character hex keys)", printable(s[:3]))
+	switch {
+	case rec.Format == token.V005:
+		msg = "prefix \"005\" but the content is not a DynamicKey5 key (it must start with a service type 1-4 and a 40-byte signature length): the version prefix does not match the token"
+	case (rec.Closest == token.V003 || rec.Closest == token.V004) &&
+		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
+		// The prefix is right; the key itself is damaged.
+		return nil, token.Errorf("token", max(rec.Offset, 0), "", token.ErrMalformed, "%s", rec.Reason)
+	case rec.Reason != "":
+		msg = rec.Reason + "; " + msg
+	}
+	return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "%s", msg)
+}
+
+// looksLikeDK5 applies FORMATS §2 rule 7: the decoded content of a 005 key
+// starts with a u16 service type 1..4 followed by u16 40.
+func looksLikeDK5(s string) bool {
+	body := s[3:]
+	if len(body) < 8 {
+		return len(body) > 0 // too short to tell: let the DK5 parser explain
+	}
+	b, err := base64.StdEncoding.DecodeString(body[:8])
+	if err != nil || len(b) < 4 {
+		return true // not base64: the DK5 parser names the bad character
+	}
+	return b[0] >= 1 && b[0] <= 4 && b[1] == 0 && b[2] == 40 && b[3] == 0
 }
 
 // printable shortens and escapes a string for an error message.

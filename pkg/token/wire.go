@@ -93,7 +93,7 @@ func (r *Reader) Count16(field string, minEntry int) (int, error) {
 	}
 	if int(n)*minEntry > r.Len() {
 		r.off = start
-		return 0, Errorf(r.layer, start, field, ErrTruncated, "count %d needs at least %d bytes, %d left", n, int(n)*minEntry, r.Len()+2)
+		return 0, Errorf(r.layer, start, field, ErrTruncated, "count %d needs at least %d bytes, %d left", n, int(n)*minEntry, r.Len()-2)
 	}
 	return int(n), nil
 }

@@ -150,9 +150,14 @@ func Inspect(raw string, exp *Expectations) *Report {
 	case token.V006:
 		checkSignature006(r, exp)
 	}
-	checkIdentity(r, exp)
 	timeFrom := len(r.Findings)
-	checkTimes(r, exp)
+	if tok.Legacy != nil {
+		checkLegacy(r, exp)
+	} else {
+		checkIdentity(r, exp)
+		timeFrom = len(r.Findings)
+		checkTimes(r, exp)
+	}
 	for _, rule := range Rules {
 		rule(r, exp)
 	}

@@ -1,0 +1,72 @@
+package verify
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/tokencheck/tokencheck/pkg/legacy"
+)
+
+// checkLegacy verifies a pre-006 key: it always reports legacy_format with
+// the builder that replaces it, then checks the signature with each
+// certificate, and the absolute expiry.
+func checkLegacy(r *Report, exp *Expectations) {
+	l := r.Token.Legacy
+	in := legacy.VerifyInput{}
+	if exp.Channel != nil {
+		in.Channel, in.HasChannel = *exp.Channel, true
+	}
+	switch {
+	case exp.UID != nil:
+		if *exp.UID == "" {
+			in.HasUID = true
+		} else if n, err := strconv.ParseUint(*exp.UID, 10, 32); err == nil {
+			in.UID, in.HasUID = uint32(n), true
+		}
+		in.Account, in.HasAccount = *exp.UID, true
+	case exp.Account != nil:
+		in.Account, in.HasAccount = *exp.Account, true
+		if n, err := strconv.ParseUint(*exp.Account, 10, 32); err == nil {
+			in.UID, in.HasUID = uint32(n), true
+		}
+	}
+	kind := legacy.KindOf(l)
+	certs := certificatesFor(exp, l.AppID)
+	var res legacy.VerifyResult
+	for _, c := range certs {
+		in.Certificate = c.Value
+		res = legacy.Verify(l, in)
+		if res.Valid() {
+			r.Signature, r.MatchedCertificate = SigValid, c.Label
+			kind = res.Kind
+			break
+		}
+	}
+	if rep, ok := legacy.ReplacementFor(l.Format, kind); ok {
+		r.Add(Finding{Code: CodeLegacyFormat, Severity: SevWarning, Field: "version",
+			Message: rep.Message(),
+			Hint:    "move the token server to AccessToken2 (007); current SDKs may refuse legacy keys"})
+	}
+	switch {
+	case len(certs) == 0:
+		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
+			Message: "signature not checked: no App Certificate was given"})
+	case r.Signature == SigValid:
+	case res.Status == legacy.Invalid:
+		r.Signature = SigInvalid
+		r.Add(Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature",
+			Message: fmt.Sprintf("the signature does not match under %s: %s", certPhrase(certs), res.Reason),
+			Hint:    "check the certificate and the channel, uid or account the key was built for"})
+	default:
+		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
+			Message: "signature not checked: " + res.Reason})
+	}
+	if !exp.Now.IsZero() && l.HasExpired && l.ExpiredTs != 0 {
+		now := exp.Now.Unix()
+		if now > int64(l.ExpiredTs)+int64(exp.Leeway.Seconds()) {
+			r.Add(Finding{Code: CodeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "expired_ts",
+				Message: fmt.Sprintf("the key expired at %s, %s ago", utc(int64(l.ExpiredTs)), Ago(now-int64(l.ExpiredTs))),
+				Hint:    "request a fresh key, or better an AccessToken2"})
+		}
+	}
+}
