@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -75,6 +76,8 @@ type TokenView struct {
 	CRCUID     *uint32         `json:"crc_uid,omitempty"`
 	Privileges []PrivilegeView `json:"privileges,omitempty"`
 	Kind       string          `json:"kind,omitempty"`
+	// UID is the numeric uid a legacy key carries (DK2, DK3).
+	UID *uint32 `json:"uid,omitempty"`
 	// Legacy keys.
 	Legacy *LegacyView `json:"legacy,omitempty"`
 	// NonCanonicalBase64 is set when the base64 padding bits are not zero.
@@ -153,8 +156,14 @@ func Token(tok *token.Token, err error) *TokenView {
 			v.Salt = p(l.Salt)
 		}
 		lv := &LegacyView{UnixTs: l.UnixTs}
+		if l.Format != token.VSignal {
+			// The generation time means what 007 calls issue_ts.
+			v.IssueTs = p(l.UnixTs)
+		}
+		v.Kind = legacy.KindOf(l).String()
 		if l.HasUID {
 			lv.UID = p(l.UID)
+			v.UID = p(l.UID)
 		}
 		if l.HasExpired {
 			lv.ExpiredTs = p(l.ExpiredTs)
