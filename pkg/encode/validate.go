@@ -38,11 +38,14 @@ var charset89 = func() (t [256]bool) {
 
 // checker collects rule violations. Without allow, the first violation is the
 // error; with allow, violations become warnings. Hard violations (what the
-// format cannot carry, or what makes the token unverifiable) are errors always.
+// format cannot carry, or what makes the token unverifiable) are errors always
+// and take precedence over an SDK-rule violation met earlier.
 type checker struct {
 	allow bool
 	warns []Warning
 	err   error
+	// hardErr: err is a hard violation.
+	hardErr bool
 }
 
 // newChecker starts the checks of one build with the credentials.
@@ -58,13 +61,16 @@ func (k *checker) soft(code, field, rule, detail string) {
 		k.warns = append(k.warns, Warning{Code: code, Field: field, Rule: rule, Detail: detail})
 		return
 	}
-	k.hard(field, rule, detail)
+	if k.err == nil {
+		k.err = &token.InputError{Field: field, Rule: rule, Detail: detail}
+	}
 }
 
 // hard records a violation that is an error whatever the policy.
 func (k *checker) hard(field, rule, detail string) {
-	if k.err == nil {
+	if !k.hardErr {
 		k.err = &token.InputError{Field: field, Rule: rule, Detail: detail}
+		k.hardErr = true
 	}
 }
 

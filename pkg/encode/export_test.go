@@ -1,0 +1,7 @@
+package encode
+
+// Exported for tests only.
+var (
+	SelfCheck007 = selfCheck007
+	SelfCheck006 = selfCheck006
+)
