@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+const (
+	kaApp     = "970CA35de60c44645bbae8a215061b33"
+	kaCertVal = "5CFd2fd1755d40ecb72977518be15d3b"
+	kaChan    = "7d72365eb983485397e3e3f9d460bdda"
+)
+
+func knownAnswer(t *testing.T, id string) string {
+	t.Helper()
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range ka.Vectors {
+		if v.ID == id {
+			return v.Expected
+		}
+	}
+	t.Fatalf("no known answer %s", id)
+	return ""
+}
+
+func TestBuildCLI(t *testing.T) {
+	fixed := []string{"--app-id", kaApp, "--cert-file", sampleCert, "--salt", "1", "--issue-ts", "1111111"}
+	with := func(extra ...string) []string { return append(append([]string{}, fixed...), extra...) }
+	certEnv := map[string]string{"TOKENCHECK_CERT": kaCertVal}
+	cases := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		code     int
+		stdout   []string // substrings
+		stderr   []string
+		exact    string // whole stdout, token + newline
+		noStderr []string
+	}{
+		{name: "rtc 007 reproduces the Go reference",
+			args:  append([]string{"build", "rtc"}, with("--channel", kaChan, "--uid", "2882341273", "--role", "subscriber", "--expire", "600", "--privilege-expire", "600")...),
+			exact: knownAnswer(t, "007-rtc-uid-go") + "\n"},
+		{name: "rtc 007 uid 0 reproduces the Go reference",
+			args:  append([]string{"build", "rtc"}, with("--channel", kaChan, "--role", "2", "--expire", "600", "--privilege-expire", "600")...),
+			exact: knownAnswer(t, "007-rtc-uid0-go") + "\n"},
+		{name: "rtm 007 reproduces the Go reference", env: certEnv,
+			args:  []string{"build", "rtm", "--app-id", kaApp, "--user-id", "test_user", "--expire", "600", "--salt", "1", "--issue-ts", "1111111"},
+			exact: knownAnswer(t, "007-rtm-testuser-go") + "\n"},
+		{name: "chat user reproduces the Go reference",
+			args:  append([]string{"build", "chat"}, with("--user-id", "2882341273", "--expire", "600")...),
+			exact: knownAnswer(t, "007-chat-user-go") + "\n"},
+		{name: "chat app reproduces the Go reference",
+			args:  append([]string{"build", "chat"}, with("--app", "--expire", "600")...),
+			exact: knownAnswer(t, "007-chat-app-go") + "\n"},
+		{name: "rtc 006 fixture needs allow-nonstandard (privilege years after a 1970 issue time)",
+			args: append([]string{"build", "rtc", "--version", "006"}, with("--channel", kaChan, "--uid", "2882341273", "--role", "subscriber",
+				"--privilege-expire", "1446455471", "--ts", "1111111")...),
+			code: 1, stderr: []string{"tokencheck: error: input refused: ts: ", "tokencheck: hint:", "--allow-nonstandard"}},
+		{name: "rtc 006 fixture reproduced with allow-nonstandard",
+			args: append([]string{"build", "rtc", "--version", "006", "--allow-nonstandard"}, with("--channel", kaChan, "--uid", "2882341273", "--role", "subscriber",
+				"--privilege-expire", "1446455471", "--ts", "1111111")...),
+			exact: knownAnswer(t, "006-rtc-join-uid") + "\n", stderr: []string{"tokencheck: warning: [expiry_over_24h] privilege_expired_ts"}},
+		{name: "rtc 006 publisher",
+			args: append([]string{"build", "rtc", "--version", "006", "--allow-nonstandard"}, with("--channel", kaChan, "--uid", "2882341273",
+				"--privilege-expire", "1446455471", "--ts", "1111111")...),
+			exact: knownAnswer(t, "006-rtc-publisher-uid") + "\n"},
+		{name: "rtm 006",
+			args: append([]string{"build", "rtm", "--version", "006", "--allow-nonstandard"}, with("--user-id", "test_user",
+				"--privilege-expire", "1446455471", "--ts", "1111111")...),
+			exact: knownAnswer(t, "006-rtm-login") + "\n"},
+		{name: "rtc json", args: append([]string{"build", "rtc", "--json"}, with("--channel", "room", "--account", "alice", "--expire", "600")...),
+			stdout: []string{`"builder": "rtc"`, `"version": "007"`, `"token": "007`, `"uid": "alice"`, `"name": "publish_data_stream"`, `"warnings": []`}},
+		{name: "rtc explicit privileges", args: append([]string{"build", "rtc", "--json"}, with("--channel", "room", "--uid", "9", "--join", "60", "--pub-audio", "30")...),
+			stdout: []string{`"name": "join_channel"`, `"expire": 60`, `"expire": 30`, `"name": "publish_video_stream"`}},
+		{name: "rtc with rtm", args: append([]string{"build", "rtc", "--json", "--with-rtm"}, with("--channel", "room", "--account", "alice")...),
+			stdout: []string{`"name": "rtm"`, `"user_id": "alice"`}},
+		{name: "rtc with rtm2", args: append([]string{"build", "rtc", "--json"}, with("--channel", "room", "--account", "alice", "--user-id", "bob", "--rtm-expire", "120")...),
+			stdout: []string{`"name": "rtm"`, `"user_id": "bob"`, `"expire": 120`}},
+		{name: "rtm permissions", args: append([]string{"build", "rtm", "--json"}, with("--user-id", "u", "--permission", "message_channels:read:a,b", "--permission", "4:1:x")...),
+			stdout: []string{`"name": "rtm2"`, `"a"`, `"x"`}},
+		{name: "apaas room user", args: append([]string{"build", "apaas", "--json"}, with("--room-uuid", "123", "--user-uuid", "2882341273", "--role", "1", "--expire", "600")...),
+			stdout: []string{`"user_id": "6063383428a36fba3fb6030becf8094e"`, `"room_uuid": "123"`, `"name": "room_user"`}},
+		{name: "education user", args: append([]string{"build", "education", "--json"}, with("--user-uuid", "u1")...),
+			stdout: []string{`"user_uuid": "u1"`, `"role": -1`}},
+		{name: "apaas app", args: append([]string{"build", "apaas", "--json"}, with()...), stdout: []string{`"name": "app"`}},
+		{name: "fpa", args: append([]string{"build", "fpa", "--json"}, with()...), stdout: []string{`"name": "fpa"`, `"expire": 86400`}},
+		{name: "convoai", args: append([]string{"build", "convoai", "--json"}, with("--channel", "room", "--account", "agent", "--user-id", "agent-rtm")...),
+			stdout: []string{`"name": "convoai"`, `"type": 9`}},
+		{name: "stt", args: append([]string{"build", "stt", "--json"}, with("--channel", "room", "--account", "agent", "--user-id", "agent-rtm", "--role", "subscriber")...),
+			stdout: []string{`"name": "stt"`, `"type": 10`}},
+		{name: "default salt and issue time", env: certEnv,
+			args: []string{"build", "rtc", "--json", "--app-id", kaApp, "--channel", "room"}, stdout: []string{`"issue_ts": 1700000000`}},
+		{name: "bad channel character", args: append([]string{"build", "rtc"}, with("--channel", "caf\u00e9")...),
+			code: 1, stderr: []string{`channel: only a-z`, `character "é" (U+00E9) at byte 3`, "--allow-nonstandard"}},
+		{name: "channel over 24h and allow", args: append([]string{"build", "rtc", "--allow-nonstandard"}, with("--channel", "room", "--expire", "90000")...),
+			stderr: []string{"[expiry_over_24h] token_expire"}, stdout: []string{"007eJ"}},
+		{name: "bad app id", args: []string{"build", "rtc", "--app-id", "xyz", "--cert-file", sampleCert, "--channel", "c"},
+			code: 1, stderr: []string{"app_id: 32 hexadecimal characters (is 3 bytes)"}, noStderr: []string{"hint"}},
+		{name: "bad certificate is not echoed", args: []string{"build", "fpa", "--app-id", kaApp, "--cert", "5CFd2fd1755d40ecb72977518be15dZZ"},
+			code: 1, stderr: []string{"app_certificate: 32 hexadecimal characters"}, noStderr: []string{"5CFd2fd1755d40ecb72977518be15dZZ"}},
+		{name: "oversize refused even when allowed", args: append([]string{"build", "chat", "--allow-nonstandard"}, with("--user-id", strings.Repeat("x", 70000))...),
+			code: 1, stderr: []string{"user_id: at most 65535 bytes"}, noStderr: []string{"hint"}},
+		{name: "explicit empty account", args: append([]string{"build", "rtc"}, with("--channel", "c", "--account", "")...),
+			code: 1, stderr: []string{"account: non-empty"}},
+		{name: "no certificate", args: []string{"build", "fpa", "--app-id", kaApp}, code: 2, stderr: []string{"no App Certificate"}},
+		{name: "no app id", args: []string{"build", "fpa", "--cert-file", sampleCert}, code: 2, stderr: []string{"--app-id is required"}},
+		{name: "unknown builder", args: []string{"build", "dk9"}, code: 2, stderr: []string{`unknown builder "dk9"`}},
+		{name: "no builder", args: []string{"build"}, code: 2, stderr: []string{"Builders:"}},
+		{name: "help", args: []string{"build", "--help"}, stdout: []string{"convoai", "education"}},
+		{name: "builder help", args: []string{"build", "rtc", "--help"}, stderr: []string{"--privilege-expire", "--version"}},
+		{name: "bad role", args: append([]string{"build", "rtc"}, with("--channel", "c", "--role", "host")...), code: 2, stderr: []string{`--role "host"`}},
+		{name: "numeric role out of range refused", args: append([]string{"build", "rtc"}, with("--channel", "c", "--role", "7")...), code: 1, stderr: []string{"role: publisher (1) or subscriber (2)"}},
+		{name: "uid and account", args: append([]string{"build", "rtc"}, with("--channel", "c", "--uid", "1", "--account", "a")...), code: 2, stderr: []string{"not both"}},
+		{name: "007 flag with 006", args: append([]string{"build", "rtc", "--version", "006"}, with("--channel", "c", "--expire", "60")...), code: 2, stderr: []string{"--expire is for --version 007 only"}},
+		{name: "bad version", args: append([]string{"build", "rtc", "--version", "008"}, with("--channel", "c")...), code: 2, stderr: []string{"--version"}},
+		{name: "flag of another builder", args: append([]string{"build", "fpa"}, with("--channel", "c")...), code: 2, stderr: []string{"unknown flag: --channel"}},
+		{name: "room user without role", args: append([]string{"build", "apaas"}, with("--room-uuid", "r", "--user-uuid", "u")...), code: 2, stderr: []string{"--role"}},
+		{name: "chat without user or app", args: append([]string{"build", "chat"}, with()...), code: 2, stderr: []string{"--user-id"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", c.env, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errs)
+			}
+			if c.exact != "" && out != c.exact {
+				t.Errorf("stdout\n%s\nwant\n%s", out, c.exact)
+			}
+			for _, s := range c.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+			for _, s := range c.noStderr {
+				if strings.Contains(errs, s) {
+					t.Errorf("stderr contains %q:\n%s", s, errs)
+				}
+			}
+			if strings.Contains(out, kaCertVal) || strings.Contains(errs, kaCertVal) {
+				t.Errorf("the certificate was printed")
+			}
+			if code == 0 && !strings.Contains(c.name, "help") {
+				tok := strings.TrimSpace(out)
+				if strings.HasPrefix(tok, "{") {
+					var v struct{ Token string }
+					if err := json.Unmarshal([]byte(out), &v); err != nil {
+						t.Fatal(err)
+					}
+					tok = v.Token
+				}
+				if _, err := decode.Parse(tok); err != nil {
+					t.Errorf("output does not decode: %v", err)
+				}
+			}
+		})
+	}
+}
