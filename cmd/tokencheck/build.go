@@ -15,7 +15,7 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
-const buildUsage = "build rtc|rtm|chat|education|apaas|fpa|convoai|stt [--version 006|007] [flags]"
+const buildUsage = "build rtc|rtm|chat|education|apaas|fpa|convoai|stt|dk1|dk2|dk3|dk4|dk5|signaling [--version 006|007] [flags]"
 
 func init() {
 	register(&command{name: "build", usage: buildUsage,
@@ -49,6 +49,19 @@ var builders = map[string]*builderInfo{
 		flags: flagsAgent, build: buildAgent(encode.BuildConvoAI)},
 	"stt": {summary: "SttTokenBuilder: RTC + RTM + STT for a speech-to-text agent", versions: []string{"007"},
 		flags: flagsAgent, build: buildAgent(encode.BuildSTT)},
+	// Legacy keys (build_legacy.go): self-verified, with a legacy_format warning.
+	"dk1": {summary: "legacy DynamicKey (DK1): channel key, no uid, no expiry", versions: []string{string(token.VDK1)},
+		flags: legacyFlags(token.VDK1), build: legacyBuilder(token.VDK1)},
+	"dk2": {summary: "legacy DynamicKey2 (DK2): channel key with uid and --expired-ts", versions: []string{string(token.VDK2)},
+		flags: legacyFlags(token.VDK2), build: legacyBuilder(token.VDK2)},
+	"dk3": {summary: "legacy DynamicKey3: channel key with uid and --expired-ts", versions: []string{string(token.V003)},
+		flags: legacyFlags(token.V003), build: legacyBuilder(token.V003)},
+	"dk4": {summary: "legacy DynamicKey4: --kind media|recording|public-sharing", versions: []string{string(token.V004)},
+		flags: legacyFlags(token.V004), build: legacyBuilder(token.V004)},
+	"dk5": {summary: "legacy DynamicKey5: --kind media|recording|public-sharing|in-channel (--permission 0|3)", versions: []string{string(token.V005)},
+		flags: legacyFlags(token.V005), build: legacyBuilder(token.V005)},
+	"signaling": {summary: "legacy SignalingToken: --account, --expired-ts", versions: []string{string(token.VSignal)},
+		flags: legacyFlags(token.VSignal), build: legacyBuilder(token.VSignal)},
 }
 
 // buildFlags holds every flag of every builder; each builder registers the
@@ -237,7 +250,7 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 	if b.changed("issue-ts") {
 		c.IssueTs = new(b.issueTs)
 	}
-	if b.version != "" && b.version != "006" && b.version != "007" {
+	if b.changed("version") && b.version != "006" && b.version != "007" {
 		return c, usagef("--version %q: want 006 or 007", b.version)
 	}
 	return c, nil
