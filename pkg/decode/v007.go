@@ -7,13 +7,15 @@ import (
 )
 
 func parse007(s string) (*token.Token, error) {
+	// On an error in the outer layers only the version is known.
+	outer := &token.Token{Version: token.V007}
 	raw, nonCanon, err := decodeBase64(s[3:], 3, "body")
 	if err != nil {
-		return nil, err
+		return outer, err
 	}
 	payload, hdr, err := inflate(raw)
 	if err != nil {
-		return nil, err
+		return outer, err
 	}
 	tok, err := Payload007(payload)
 	if tok != nil {
