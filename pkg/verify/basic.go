@@ -76,7 +76,7 @@ func checkIdentity(r *Report, exp *Expectations) {
 		}
 		if !found {
 			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.uid",
-				Message: fmt.Sprintf("the token is for uid/account %q, not %q", rtc[0].Account, want),
+				Message: fmt.Sprintf("the token is for uid/account %q, not %q", rtc[0].Account, want) + uidRelation(rtc[0].Account, want, exp.UIDNumeric),
 				Hint:    "join with the uid or account the token was built for"})
 		}
 	}

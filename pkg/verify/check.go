@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
@@ -132,6 +133,8 @@ func Inspect(raw string, exp *Expectations) *Report {
 		r.ParseErr = err
 		r.Token = tok
 		r.Add(structuralFinding(err, s))
+		brokenRules(r, exp)
+		ServiceErrors(r, exp)
 		r.Verdict = Verdict(r.Findings)
 		return r
 	}
@@ -161,6 +164,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 	for _, rule := range Rules {
 		rule(r, exp)
 	}
+	ServiceErrors(r, exp)
 	if exp.Strict {
 		for i := timeFrom; i < len(r.Findings); i++ {
 			if timeCodes[r.Findings[i].Code] && r.Findings[i].Severity == SevError {
@@ -176,7 +180,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 var timeCodes = map[string]bool{
 	CodeExpired: true, CodePrivilegeExpired: true, CodeNotYetValid: true, CodeExpiryOver24h: true,
 	CodePrivilegeOutlivesToken: true, CodeLifetimeTooShort: true, CodeExpiryImplausible: true,
-	CodeExpiryBeforeIssue: true, CodeClockOffsetHours: true,
+	CodeExpiryBeforeIssue: true, CodeClockOffsetHours: true, CodeExpireZero: true,
 }
 
 // structuralFinding turns a decode error into the finding that explains it.
@@ -245,7 +249,7 @@ func checkSignature007(r *Report, exp *Expectations) {
 	certs := certificatesFor(exp, t.AppID)
 	if len(certs) == 0 {
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
-			Message: "signature not checked: no App Certificate was given",
+			Message: "signature not checked: " + noCertificate(exp, t.AppID),
 			Hint:    "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"})
 		return
 	}
@@ -266,7 +270,11 @@ func certPhrase(certs []Certificate) string {
 	if len(certs) == 1 {
 		return "the " + certs[0].Label + " certificate"
 	}
-	return fmt.Sprintf("any of the %d certificates tried", len(certs))
+	labels := make([]string, len(certs))
+	for i, c := range certs {
+		labels[i] = c.Label
+	}
+	return fmt.Sprintf("any of the %d certificates tried (%s)", len(certs), strings.Join(labels, ", "))
 }
 
 // identity006 works out the channel and uid text a 006 signature covers from
@@ -310,12 +318,12 @@ func checkSignature006(r *Report, exp *Expectations) {
 		}
 		if c := CRC32(uid); c != t.CRCUID {
 			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_uid", Offset: At(38), Layer: "content",
-				Message: fmt.Sprintf("the token was not built for uid/account %q: its CRC-32 is %d, the token holds %d", uid, c, t.CRCUID),
+				Message: fmt.Sprintf("the token was not built for uid/account %q: its CRC-32 is %d, the token holds %d", uid, c, t.CRCUID) + uidRelation006(t.CRCUID, uid, exp.UIDNumeric),
 				Hint:    uidHint(uid, t.CRCUID)})
 		}
 	}
 	if len(certs) == 0 || !ok {
-		msg := "signature not checked: no App Certificate was given"
+		msg := "signature not checked: " + noCertificate(exp, t.AppID)
 		hint := "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"
 		if !ok {
 			msg = "signature not checked: " + why

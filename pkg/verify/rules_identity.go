@@ -1,0 +1,213 @@
+package verify
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// uidForm classifies uid text as 006 and 007 carry it.
+type uidForm int
+
+const (
+	uidEmpty     uidForm = iota // "": uid 0, the wildcard
+	uidCanonical                // plain decimal 1..2^32-1
+	uidZeroText                 // "0": an account named "0"
+	uidLeadingZero
+	uidOutOfRange
+	uidNegative // "-N" within int32: a signed conversion
+	uidAccount
+)
+
+// classifyUID returns the form of uid text and, for uidNegative and
+// uidLeadingZero, the unsigned value meant.
+func classifyUID(s string) (uidForm, uint32) {
+	switch {
+	case s == "":
+		return uidEmpty, 0
+	case s == "0":
+		return uidZeroText, 0
+	}
+	if s[0] == '-' && len(s) > 1 && allDigits(s[1:]) {
+		if n, err := strconv.ParseInt(s, 10, 32); err == nil {
+			return uidNegative, uint32(int32(n))
+		}
+		return uidAccount, 0
+	}
+	if !allDigits(s) {
+		return uidAccount, 0
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > 1<<32-1 {
+		return uidOutOfRange, 0
+	}
+	if s[0] == '0' {
+		return uidLeadingZero, uint32(n)
+	}
+	return uidCanonical, uint32(n)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// uidRelation explains a 007 uid mismatch between the text a token holds and
+// the uid text the client joins with (numeric: given as a number): whether
+// the token was built for the account form of the value or the other way
+// round. It returns "" when there is nothing more to say.
+func uidRelation(tok, want string, numeric bool) string {
+	form, meant := classifyUID(tok)
+	switch {
+	case form == uidZeroText && want == "":
+		return `: the token was built for the account "0", but uid 0 is written as empty text (the wildcard); join with the account "0" or build the token with the number 0`
+	case (form == uidNegative || form == uidLeadingZero) && want == strconv.FormatUint(uint64(meant), 10):
+		return fmt.Sprintf(": %q is not the canonical text of uid %d, so it acts as an account; build the token with the unsigned decimal text %q", tok, meant, want)
+	case form == uidAccount && numeric:
+		return fmt.Sprintf(": the token was built for the user account %q, the client joins with a numeric uid; join with joinChannelWithUserAccount(%q)", tok, tok)
+	case form == uidCanonical && !numeric:
+		return fmt.Sprintf(": the token was built for uid %s (or the account of those digits), not for the account %q", tok, want)
+	}
+	return ""
+}
+
+// uidRelation006 does the same for a 006 token, which holds only the CRC-32
+// of the uid text: it tries the forms builders confuse.
+func uidRelation006(crc uint32, want string, numeric bool) string {
+	switch {
+	case want == "" && crc == CRC32("0"):
+		return `: the token was built for the account "0" (CRC-32 of "0"), but uid 0 is written as empty text; join with the account "0" or build the token with the number 0`
+	case want == "0" && crc == 0:
+		return `: the token was built for uid 0 (empty text), not for the account "0"`
+	}
+	if numeric {
+		if n, err := strconv.ParseUint(want, 10, 32); err == nil && n >= 1<<31 {
+			signed := strconv.FormatInt(int64(int32(uint32(n))), 10)
+			if CRC32(signed) == crc {
+				return fmt.Sprintf(": the token was built for %q, the signed 32-bit form of uid %s (Java 006 buildTokenWithUid(int))", signed, want)
+			}
+		}
+	}
+	return ""
+}
+
+func ruleIdentity(r *Report, exp *Expectations) {
+	switch {
+	case r.Token == nil:
+	case r.Token.T007 != nil:
+		identity007(r, exp, r.Token.T007)
+	case r.Token.T006 != nil:
+		identity006Rules(r, exp, r.Token.T006)
+	}
+}
+
+func identity007(r *Report, exp *Expectations, t *token.Token007) {
+	for i, s := range t.Services {
+		if s.Type != token.ServiceRTC {
+			continue
+		}
+		field := fmt.Sprintf("services[%d].uid", i)
+		form, meant := classifyUID(s.Account)
+		switch form {
+		case uidEmpty:
+			r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: field,
+				Message: fmt.Sprintf("the RTC service for channel %q has uid 0 (empty text, the wildcard): any uid may join with this token", s.Channel)})
+		case uidZeroText:
+			r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: `the uid field holds the text "0": that is the user account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,
+				Hint:    `build the token with the number 0 for "any uid" (PHP's RtcTokenBuilder2 writes "0": pass an empty account), or join with the account "0"`})
+		case uidNegative:
+			r.Add(Finding{Code: CodeUIDNegative, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: fmt.Sprintf("the uid field holds %q, the signed 32-bit form of uid %d: a client joining with uid %d is refused", s.Account, meant, meant),
+				Hint:    fmt.Sprintf("convert uids as unsigned 32-bit numbers (Java: Integer.toUnsignedString); build with %d", meant)})
+		case uidOutOfRange:
+			r.Add(Finding{Code: CodeUIDOutOfRange, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: fmt.Sprintf("the uid field holds %q, above 2^32-1 (4294967295): no numeric uid can join with it, only the account of those digits", s.Account),
+				Hint:    "uids are unsigned 32-bit numbers; use a user account for larger identifiers"})
+		case uidLeadingZero:
+			r.Add(Finding{Code: CodeUIDIsAccount, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: fmt.Sprintf("the uid field holds %q with a leading zero: it is the account %q, not uid %d (written %q)", s.Account, s.Account, meant, strconv.FormatUint(uint64(meant), 10)),
+				Hint:    "write numeric uids as plain decimal text without leading zeros"})
+		case uidAccount:
+			sev, sdk := SevInfo, (*int)(nil)
+			if exp.UIDNumeric {
+				sev, sdk = SevWarning, SDK(SDKInvalidToken)
+			}
+			r.Add(Finding{Code: CodeUIDIsAccount, Severity: sev, SDKError: sdk, Field: field,
+				Message: fmt.Sprintf("the uid field holds %q, not a decimal number: the token is bound to that user account, and joining with an int uid fails", s.Account),
+				Hint:    "join with joinChannelWithUserAccount and this account, or build the token with the numeric uid"})
+		}
+	}
+	// RTM and Chat carry the user id by value.
+	want, ok := "", false
+	if exp.Account != nil {
+		want, ok = *exp.Account, true
+	} else if exp.UID != nil {
+		want, ok = *exp.UID, true
+	}
+	if !ok || (exp.For != "rtm" && exp.For != "chat") {
+		return
+	}
+	var ids []string
+	for _, s := range t.Services {
+		if exp.For == "rtm" && (s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2) ||
+			exp.For == "chat" && s.Type == token.ServiceChat && s.UserID != "" {
+			if s.UserID == want {
+				return
+			}
+			ids = append(ids, s.UserID)
+		}
+	}
+	if len(ids) > 0 {
+		r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.user_id",
+			Message: fmt.Sprintf("the token's %s user id is %q, not %q", exp.For, ids[0], want),
+			Hint:    "log in with the user id the token was built for, or build a token for this user id (user ids are case-sensitive)"})
+	}
+}
+
+func identity006Rules(r *Report, exp *Expectations, t *token.Token006) {
+	if t.Signature == nil || isRTM006(t) {
+		return
+	}
+	switch t.CRCUID {
+	case 0:
+		r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: "crc_uid",
+			Message: "crc_uid is 0, the CRC-32 of the empty text: the token is bound to uid 0 (the wildcard), so any uid may join"})
+	case CRC32("0"):
+		r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "crc_uid",
+			Message: `crc_uid is the CRC-32 of the text "0": the token was built for the account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,
+			Hint:    `build with the number 0 for "any uid" (Ruby's 006 builder and a string "0" in PHP write "0")`})
+	}
+	if exp.UID != nil && exp.UIDNumeric {
+		if n, err := strconv.ParseUint(*exp.UID, 10, 32); err == nil && n >= 1<<31 {
+			signed := strconv.FormatInt(int64(int32(uint32(n))), 10)
+			if CRC32(signed) == t.CRCUID {
+				r.Add(Finding{Code: CodeUIDNegative, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "crc_uid",
+					Message: fmt.Sprintf("crc_uid is the CRC-32 of %q, the signed 32-bit form of uid %d: the builder converted the uid as a signed int", signed, n),
+					Hint:    fmt.Sprintf("Java's 006 RtcTokenBuilder.buildTokenWithUid(int) does this for uids ≥ 2^31: build with buildTokenWithUserAccount(%q) or the 007 builder", *exp.UID)})
+			}
+		}
+	}
+}
+
+// isRTM006 reports whether a 006 token is an RTM token (its privileges are
+// RTM login only): its channel field holds the RTM user id, its uid is empty.
+func isRTM006(t *token.Token006) bool {
+	if len(t.Privileges) == 0 {
+		return false
+	}
+	for _, p := range t.Privileges {
+		if p.ID != token.Priv006RTMLogin {
+			return false
+		}
+	}
+	return true
+}

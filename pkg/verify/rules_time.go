@@ -1,0 +1,270 @@
+package verify
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// Time limits the rules judge by.
+const (
+	// MaxLifetime is the longest lifetime the service grants (24 hours): a
+	// 007 expire or privilege above it, or a 006 privilege more than 24 h after
+	// build time, is cut to it.
+	MaxLifetime = 86400
+	// RenewalWarning is how long before expiry the SDK warns
+	// (onTokenPrivilegeWillExpire).
+	RenewalWarning = 30
+	// MinUsefulLifetime is the shortest lifetime for which the renewal warning
+	// leaves the app time to fetch a new token after joining.
+	MinUsefulLifetime = 2 * RenewalWarning
+	// plausibleAbsolute (2001-09-09) is the earliest absolute time a real
+	// token carries; smaller values in an absolute field are relative seconds.
+	plausibleAbsolute = 1_000_000_000
+	// sumOfTimestamps (2050-01-01): values beyond come from adding two
+	// absolute timestamps.
+	sumOfTimestamps = 2_524_608_000
+	// maxEnum: values up to this in an expiry field are enum values (a role).
+	maxEnum = 9
+)
+
+// Kinds of expiry value, as classified by classifyRelative and classifyAbsolute.
+const (
+	valPlausible = iota
+	valZero
+	valEnum
+	valAbsolute // absolute where relative belongs
+	valRelative // relative where absolute belongs
+	valMillis
+	valSum
+)
+
+// classifyRelative classifies a 007 value that should be seconds after issue.
+func classifyRelative(v uint32) int {
+	switch {
+	case v == 0:
+		return valZero
+	case v <= maxEnum:
+		return valEnum
+	case v >= sumOfTimestamps:
+		return valSum
+	case v >= plausibleAbsolute:
+		return valAbsolute
+	case v > MaxLifetime && v%1000 == 0 && v/1000 <= MaxLifetime:
+		return valMillis
+	}
+	return valPlausible
+}
+
+// classifyAbsolute classifies a 006 value that should be a unix time.
+func classifyAbsolute(v uint32) int {
+	switch {
+	case v == 0:
+		return valZero
+	case v <= maxEnum:
+		return valEnum
+	case v >= sumOfTimestamps:
+		return valSum
+	case v < plausibleAbsolute && v%1000 == 0 && v >= 60_000 && v/1000 <= 30*MaxLifetime:
+		return valMillis
+	case v < plausibleAbsolute:
+		return valRelative
+	}
+	return valPlausible
+}
+
+// implausible explains a value of kind k found in field (what), for the
+// finding's message. issue is the reference instant (007 issue time, 006
+// build time; 0 when unknown).
+func implausible(k int, what string, v uint32, issue int64, relative bool) string {
+	switch k {
+	case valEnum:
+		return fmt.Sprintf("%s is %d, an enum value (a role such as 1 publisher or 2 subscriber) passed where the expiry belongs", what, v)
+	case valSum:
+		s := fmt.Sprintf("%s is %d, which as a date is %s: the sum of two timestamps", what, v, utc(int64(v)))
+		if issue > 0 && int64(v) > issue {
+			s += fmt.Sprintf(" (%d − %d = %d)", v, issue, int64(v)-issue)
+		}
+		return s
+	case valAbsolute:
+		s := fmt.Sprintf("%s is %d, an absolute timestamp (%s) where seconds after issue belong: as written it lasts %s", what, v, utc(int64(v)), Ago(int64(v)))
+		if issue > 0 && int64(v) > issue && int64(v)-issue <= 30*MaxLifetime {
+			s += fmt.Sprintf("; %d s (%s) was probably meant", int64(v)-issue, Ago(int64(v)-issue))
+		}
+		return s
+	case valRelative:
+		return fmt.Sprintf("%s is %d, relative seconds (%s) where an absolute unix time belongs: as written it ended at %s", what, v, Ago(int64(v)), utc(int64(v)))
+	case valMillis:
+		if relative {
+			return fmt.Sprintf("%s is %d, milliseconds where seconds belong: %d s (%s) was probably meant", what, v, v/1000, Ago(int64(v/1000)))
+		}
+		return fmt.Sprintf("%s is %d, relative milliseconds where an absolute unix time in seconds belongs: as written it ended at %s", what, v, utc(int64(v)))
+	}
+	return ""
+}
+
+func ruleTimes(r *Report, exp *Expectations) {
+	switch {
+	case r.Token == nil:
+	case r.Token.T007 != nil:
+		times007(r, exp, r.Token.T007)
+	case r.Token.T006 != nil:
+		times006(r, exp, r.Token.T006)
+	}
+}
+
+func times007(r *Report, exp *Expectations, t *token.Token007) {
+	issue := int64(t.IssueTs)
+	k := classifyRelative(t.Expire)
+	switch k {
+	case valZero:
+		r.Add(Finding{Code: CodeExpireZero, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
+			Message: fmt.Sprintf("expire is 0: a 007 token expires at issue_ts + expire, so this one expired the moment it was issued (%s)", utc(issue)),
+			Hint:    "pass the token lifetime in seconds (e.g. 3600); 0 means \"no separate limit\" only for privileges"})
+	case valPlausible:
+		if t.Expire > MaxLifetime {
+			r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
+				Message: fmt.Sprintf("expire is %d s (%s), over 24 hours: the server ends the token 24 h after issue, at %s, not at %s",
+					t.Expire, Ago(int64(t.Expire)), utc(issue+MaxLifetime), utc(int64(t.ExpireAt()))),
+				Hint: "give tokens at most 86400 s and renew them when the SDK warns that they will expire"})
+		} else if t.Expire <= MinUsefulLifetime {
+			r.Add(shortLifetime("expire", "the token", int64(t.Expire)))
+		}
+	default:
+		r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
+			Message: implausible(k, "expire", t.Expire, issue, true),
+			Hint:    "007 expire is a lifetime in seconds relative to issue_ts (e.g. 3600), not a unix time or milliseconds"})
+	}
+	var zero []string
+	for i, s := range t.Services {
+		for _, p := range s.Privileges {
+			name := token.ServiceName(s.Type) + "." + token.PrivilegeName(s.Type, p.ID)
+			field := fmt.Sprintf("services[%d].privileges.%s", i, token.PrivilegeName(s.Type, p.ID))
+			k := classifyRelative(p.Expire)
+			switch k {
+			case valZero:
+				zero = append(zero, name)
+			case valPlausible:
+				switch {
+				case p.Expire > MaxLifetime:
+					r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+						Message: fmt.Sprintf("privilege %s lasts %d s (%s), over 24 hours: the server ends it 24 h after issue, at %s", name, p.Expire, Ago(int64(p.Expire)), utc(issue+MaxLifetime)),
+						Hint:    "give privileges at most 86400 s"})
+				case p.Expire <= MinUsefulLifetime:
+					r.Add(shortLifetime(field, "privilege "+name, int64(p.Expire)))
+				}
+				if t.Expire != 0 && p.Expire > t.Expire && classifyRelative(t.Expire) == valPlausible {
+					r.Add(Finding{Code: CodePrivilegeOutlivesToken, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+						Message: fmt.Sprintf("privilege %s lasts %d s but the token only %d s: the token's expiry (%s) ends the privilege too", name, p.Expire, t.Expire, utc(int64(t.ExpireAt()))),
+						Hint:    "renew by the token's expiry, not the privilege's; give privileges at most the token's lifetime"})
+				}
+			default:
+				r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+					Message: implausible(k, "privilege "+name, p.Expire, issue, true),
+					Hint:    "007 privilege values are seconds relative to issue_ts (e.g. 3600), or 0 for no separate limit"})
+			}
+		}
+	}
+	if len(zero) > 0 {
+		r.Add(Finding{Code: CodeExpireZero, Severity: SevInfo, Field: "privileges",
+			Message: fmt.Sprintf("privilege %s is 0: in 007 that means no separate limit, so the token's expire (%d s, until %s) governs; the reference parse.py shows such a privilege as expired at issue time",
+				strings.Join(zero, ", "), t.Expire, utc(int64(t.ExpireAt())))})
+	}
+	if !exp.Now.IsZero() {
+		clockOffset(r, exp, issue, int64(t.Expire), "issue_ts", "issued")
+	}
+}
+
+func shortLifetime(field, what string, sec int64) Finding {
+	return Finding{Code: CodeLifetimeTooShort, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+		Message: fmt.Sprintf("%s lasts only %d s: the SDK warns %d s before expiry, which leaves no time to fetch and renew a token after joining", what, sec, RenewalWarning),
+		Hint:    "give tokens a lifetime of minutes to hours (e.g. 3600 s) and renew on onTokenPrivilegeWillExpire"}
+}
+
+func times006(r *Report, exp *Expectations, t *token.Token006) {
+	if t.Message == nil {
+		return
+	}
+	ts := int64(t.Ts)
+	build := ts - MaxLifetime
+	buildKnown := classifyAbsolute(t.Ts) == valPlausible
+	if k := classifyAbsolute(t.Ts); k != valPlausible && k != valZero {
+		r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "ts",
+			Message: implausible(k, "ts", t.Ts, 0, false) + "; builders write build time + 24 h",
+			Hint:    "build 006 tokens with a reference builder, which sets ts to the current unix time + 86400"})
+	}
+	var zero []string
+	for _, p := range t.Privileges {
+		name := token.Privilege006Name(p.ID)
+		field := "privileges." + name
+		k := classifyAbsolute(p.Expire)
+		switch {
+		case k == valZero:
+			zero = append(zero, name)
+		case k != valPlausible:
+			r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+				Message: implausible(k, "privilege "+name, p.Expire, build, false),
+				Hint:    "006 privilege values are absolute unix times: pass now + lifetime (e.g. time.Now().Unix() + 3600)"})
+		case !buildKnown:
+		case int64(p.Expire) < build:
+			r.Add(Finding{Code: CodeExpiryBeforeIssue, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: field,
+				Message: fmt.Sprintf("privilege %s ended at %s, %s before the token was built (about %s, ts − 24 h): a stale expiry computed once and reused",
+					name, utc(int64(p.Expire)), Ago(build-int64(p.Expire)), utc(build)),
+				Hint: "compute the privilege expiry (now + lifetime) each time a token is built"})
+		case int64(p.Expire) > ts:
+			r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+				Message: fmt.Sprintf("privilege %s ends at %s, %s after the token was built (about %s): over 24 hours, so the server ends it at %s",
+					name, utc(int64(p.Expire)), Ago(int64(p.Expire)-build), utc(build), utc(ts)),
+				Hint: "give privileges at most 24 h (now + 86400) and renew the token before then"})
+		case int64(p.Expire)-build <= MinUsefulLifetime:
+			r.Add(shortLifetime(field, "privilege "+name, int64(p.Expire)-build))
+		}
+	}
+	if len(zero) > 0 {
+		r.Add(Finding{Code: CodeExpireZero, Severity: SevInfo, Field: "privileges",
+			Message: fmt.Sprintf("privilege %s is 0: in 006 that means no limit of its own; the service still ends the token 24 h after it was built, at ts %s",
+				strings.Join(zero, ", "), utc(ts))})
+	}
+	if buildKnown && !exp.Now.IsZero() {
+		clockOffset(r, exp, build, MaxLifetime, "ts", "built (ts − 24 h)")
+	}
+}
+
+// clockOffset reports an issue (006: build) time off from now by a whole
+// number of hours (1 to 14): a local time written as UTC. In the future it
+// is a warning; in the past only when it explains an expired token (info).
+func clockOffset(r *Report, exp *Expectations, issued, lifetime int64, field, verb string) {
+	now := exp.Now.Unix()
+	d := issued - now
+	ad := d
+	if ad < 0 {
+		ad = -ad
+	}
+	h := (ad + 1800) / 3600
+	if h < 1 || h > 14 {
+		return
+	}
+	off := ad - h*3600
+	if off < 0 {
+		off = -off
+	}
+	if d > 0 {
+		if off > 300 || d <= int64(exp.Leeway/time.Second) {
+			return
+		}
+		r.Add(Finding{Code: CodeClockOffsetHours, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+			Message: fmt.Sprintf("the token was %s at %s, %s ahead of now (%s): a whole number of hours, the local time of a UTC+%d zone written as UTC",
+				verb, utc(issued), Ago(d), utc(now), h),
+			Hint: "take the token server's time from a UTC clock (Unix time), not from local wall-clock time"})
+		return
+	}
+	if off > 60 || lifetime >= ad {
+		return
+	}
+	r.Add(Finding{Code: CodeClockOffsetHours, Severity: SevInfo, SDKError: SDK(SDKTokenExpired), Field: field,
+		Message: fmt.Sprintf("the token was %s at %s, %s before now (%s), and lasts %d s: if it was just built, the server wrote the local time of a UTC−%d zone as UTC",
+			verb, utc(issued), Ago(-d), utc(now), lifetime, h),
+		Hint: "take the token server's time from a UTC clock (Unix time), not from local wall-clock time"})
+}

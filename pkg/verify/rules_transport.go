@@ -1,0 +1,145 @@
+package verify
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// brokenRules explain a token that could not be decoded: how much of a
+// truncated copy is missing, a legacy key, a bad app ID. Inspect calls them
+// after the structural finding.
+func brokenRules(r *Report, exp *Expectations) {
+	s := r.Input
+	if f, ok := truncation(s); ok {
+		r.Add(f)
+	}
+	if errors.Is(r.ParseErr, token.ErrUnsupportedVersion) {
+		if name := legacyName(s); name != "" {
+			r.Add(legacyFinding(name))
+		}
+	}
+	var pe *token.ParseError
+	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil {
+		if p := AppIDProblem(AppID(r.Token)); p != "" {
+			r.Add(Finding{Code: CodeBadAppIDFormat, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
+				Message: fmt.Sprintf("the token's app ID %q %s", AppID(r.Token), p),
+				Hint:    "build tokens with the 32-hexadecimal-character app ID from the console"})
+		}
+	}
+	ruleApp(r, exp)
+}
+
+// legacyName names a pre-006 format from its look, or "".
+func legacyName(s string) string {
+	switch {
+	case strings.HasPrefix(s, "005"):
+		return "005 (DynamicKey5)"
+	case strings.HasPrefix(s, "004"):
+		return "004 (DynamicKey4)"
+	case strings.HasPrefix(s, "003"):
+		return "003 (DynamicKey3)"
+	case strings.HasPrefix(s, "1:"):
+		return "signaling"
+	case len(s) == 90 && isHexString(s):
+		return "DynamicKey (90 hex characters)"
+	case len(s) == 110 && isHexString(s):
+		return "DynamicKey2 (110 hex characters)"
+	}
+	return ""
+}
+
+func isHexString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// base64Prefix decodes the longest decodable prefix of unpadded standard
+// base64; ok is false when s holds a character outside the alphabet.
+func base64Prefix(s string) ([]byte, bool) {
+	s = strings.TrimRight(s, "=")
+	if len(s)%4 == 1 {
+		s = s[:len(s)-1]
+	}
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// truncation recognises a 006 or 007 token that ends early and says by how
+// much when the format allows: 006 declares its message length; 007 is a
+// zlib stream that records no length, so only a lower bound can be given.
+func truncation(s string) (Finding, bool) {
+	f := Finding{Code: CodeTruncated, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "token", Offset: At(len(s)), Layer: "token",
+		Hint: "copy the token again in full: a log line, a chat message or a database column may have cut it"}
+	switch {
+	case strings.HasPrefix(s, "006"):
+		if len(s) < prefix006 {
+			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), prefix006+60-len(s))
+			return f, true
+		}
+		b, ok := base64Prefix(s[prefix006:])
+		if !ok {
+			return f, false
+		}
+		if len(b) < 44 {
+			// Content: signature (2+32), two CRCs (8), message length (2), message (≥ 10).
+			want := 54
+			f.Message = fmt.Sprintf("the token ends after %d characters, %d bytes into its content, before the message length: at least %d characters are missing",
+				len(s), len(b), prefix006+base64.StdEncoding.EncodedLen(want)-len(s))
+			return f, true
+		}
+		want := 44 + int(binary.LittleEndian.Uint16(b[42:44]))
+		if len(b) >= want {
+			return f, false
+		}
+		full := prefix006 + base64.StdEncoding.EncodedLen(want)
+		f.Message = fmt.Sprintf("the token ends early: its content declares %d bytes but only %d arrived, so %d of its %d characters are missing",
+			want, len(b), full-len(s), full)
+		return f, true
+	case strings.HasPrefix(s, "007"):
+		raw, ok := base64Prefix(s[3:])
+		if !ok {
+			return f, false
+		}
+		if len(raw) < 2 {
+			f.Message = fmt.Sprintf("the token ends after %d characters, inside the zlib header: at least %d characters are missing", len(s), 3+base64.StdEncoding.EncodedLen(len(raw)+5)-len(s))
+			return f, true
+		}
+		src := bytes.NewReader(raw[2:])
+		zr := flate.NewReader(src)
+		n, err := io.Copy(io.Discard, io.LimitReader(zr, token.MaxPayloadSize+1))
+		switch {
+		case err == nil && n <= token.MaxPayloadSize:
+			rest := src.Len()
+			if rest >= 4 {
+				return f, false
+			}
+			full := 3 + base64.StdEncoding.EncodedLen(len(raw)+4-rest)
+			f.Message = fmt.Sprintf("the token ends early: the compressed payload is complete but %d of the 4 checksum bytes are missing, about %d characters of %d", 4-rest, full-len(s), full)
+			return f, true
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			least := 3 + base64.StdEncoding.EncodedLen(len(raw)+5) - len(s)
+			f.Message = fmt.Sprintf("the token ends early: its zlib stream stops after %d compressed bytes (%d inflated) with at least %d characters missing; a compressed token does not record its full length",
+				len(raw), n, least)
+			return f, true
+		}
+	}
+	return f, false
+}
+
+const prefix006 = 35
