@@ -1,0 +1,285 @@
+package audit
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// Source is one input stream; Name is reported in results ("" for stdin).
+type Source struct {
+	Name string
+	R    io.Reader
+}
+
+// Options configure a run.
+type Options struct {
+	// Workers is the number of goroutines inspecting lines (0 = GOMAXPROCS).
+	Workers int
+	// Window bounds the lines read but not yet handed to the caller
+	// (0 = 64 per worker). Memory use is proportional to it, not to the input.
+	Window int
+	// Base is what the caller knows about every line; a JSON line overrides
+	// the app ID, channel, uid/account and service, and puts its certificate
+	// first (label "input").
+	Base verify.Expectations
+	// Encode, when set, renders each result on the worker that inspected it
+	// (e.g. a JSON line); the bytes reach the caller as Result.Encoded.
+	Encode func(*Result) ([]byte, error)
+	// Progress, when set, counts the results handed to the caller.
+	Progress *atomic.Int64
+}
+
+// Result is the outcome of one input line.
+type Result struct {
+	// Seq numbers results from 0 across all sources, in input order.
+	Seq int
+	// File is the source name; Line the 1-based line number in it.
+	File string
+	Line int
+	// Input is the parsed line (zero for a bad line).
+	Input Input
+	// Err is the input error of a bad line (a *LineError), nil otherwise.
+	Err error
+	// Report is the verifier's report; for a bad line it holds a single
+	// bad_input finding and the verdict bad_input.
+	Report *verify.Report
+	// Encoded is what Options.Encode returned.
+	Encoded []byte
+}
+
+type job struct {
+	seq  int
+	file string
+	line int
+	text []byte
+	err  error // a line too long to read
+}
+
+// Run reads the sources in order, inspects every non-blank line and calls
+// emit for each result in input order, from the calling goroutine. A bad line
+// is a result, never the end of the run. Run returns the first read error
+// (after emitting the results of the lines before it), the first error of
+// emit or Encode, or ctx's error.
+func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) error) error {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := opt.Window
+	if window <= 0 {
+		window = 64 * workers
+	}
+	if window < workers {
+		window = workers
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	slots := make(chan struct{}, window)
+	jobs := make(chan job, workers)
+	results := make(chan *Result, workers)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		readErr = readAll(ctx, srcs, slots, jobs)
+	}()
+	var wg sync.WaitGroup
+	var encErr error
+	var encOnce sync.Once
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				res := inspect(j, &opt.Base)
+				if opt.Encode != nil {
+					b, err := opt.Encode(res)
+					if err != nil {
+						encOnce.Do(func() { encErr = err; cancel() })
+					}
+					res.Encoded = b
+				}
+				results <- res
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	ring := make([]*Result, window)
+	next := 0
+	var emitErr error
+	for res := range results {
+		ring[res.Seq%window] = res
+		for {
+			r := ring[next%window]
+			if r == nil {
+				break
+			}
+			ring[next%window] = nil
+			next++
+			<-slots
+			if emitErr == nil && ctx.Err() == nil {
+				if err := emit(r); err != nil {
+					emitErr = err
+					cancel()
+				} else if opt.Progress != nil {
+					opt.Progress.Add(1)
+				}
+			}
+		}
+	}
+	switch {
+	case emitErr != nil:
+		return emitErr
+	case encErr != nil:
+		return encErr
+	case readErr != nil:
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// readAll splits the sources into lines and queues them, waiting for a free
+// slot of the window before each.
+func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<- job) error {
+	seq := 0
+	for _, src := range srcs {
+		br := bufio.NewReaderSize(src.R, 64<<10)
+		for n := 1; ; n++ {
+			text, long, err := readLine(br)
+			if err != nil && err != io.EOF {
+				name := src.Name
+				if name == "" {
+					name = "stdin"
+				}
+				return fmt.Errorf("reading %s line %d: %w", name, n, err)
+			}
+			if len(text) == 0 && long == 0 && err == io.EOF {
+				break
+			}
+			j := job{seq: seq, file: src.Name, line: n, text: text}
+			if long > 0 {
+				j.text = nil
+				j.err = &LineError{Detail: fmt.Sprintf("line is %d bytes, over the %d-byte limit", long, MaxLineLength)}
+			} else if isBlank(text) {
+				if err == io.EOF {
+					break
+				}
+				continue
+			}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return nil
+			}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return nil
+			}
+			seq++
+			if err == io.EOF {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f' {
+			return false
+		}
+	}
+	return true
+}
+
+// readLine returns the next line without its "\n", as a fresh slice. A line
+// over MaxLineLength is skipped to its end: the result is nil with its length.
+func readLine(br *bufio.Reader) ([]byte, int, error) {
+	var line []byte
+	total := 0
+	for {
+		frag, err := br.ReadSlice('\n')
+		total += len(frag)
+		if total <= MaxLineLength+1 {
+			line = append(line, frag...)
+		} else {
+			line = nil
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == nil {
+			total-- // the "\n"
+		}
+		if total > MaxLineLength {
+			return nil, total, err
+		}
+		if err == nil {
+			line = line[:len(line)-1]
+		}
+		return line, 0, err
+	}
+}
+
+// inspect checks one line.
+func inspect(j job, base *verify.Expectations) *Result {
+	res := &Result{Seq: j.seq, File: j.file, Line: j.line}
+	in, err := j.input()
+	if err != nil {
+		res.Err = err
+		res.Report = badInput(err)
+		return res
+	}
+	res.Input = in
+	exp := *base
+	if in.AppID != "" {
+		exp.AppID = in.AppID
+	}
+	if in.Channel != nil {
+		exp.Channel = in.Channel
+	}
+	if in.UID != nil || in.Account != nil {
+		exp.UID, exp.UIDNumeric, exp.Account = in.UID, in.UIDNumeric, in.Account
+	}
+	if in.For != "" {
+		exp.For = in.For
+	}
+	if in.Cert != "" {
+		certs := make([]verify.Certificate, 0, 1+len(base.Certificates))
+		certs = append(certs, verify.Certificate{Label: "input", Value: in.Cert})
+		exp.Certificates = append(certs, base.Certificates...)
+	}
+	res.Report = verify.Inspect(in.Token, &exp)
+	return res
+}
+
+func (j job) input() (Input, error) {
+	if j.err != nil {
+		return Input{}, j.err
+	}
+	return ParseLine(j.text)
+}
+
+// badInput is the report of a line that could not be read.
+func badInput(err error) *verify.Report {
+	r := &verify.Report{Signature: verify.SigUnchecked}
+	r.Add(verify.Finding{Code: verify.CodeBadInput, Severity: verify.SevError, Field: "line",
+		Message: "the input line could not be read: " + err.Error(),
+		Hint:    `give a bare token per line, or a JSON object {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"}`})
+	r.Verdict = verify.Verdict(r.Findings)
+	return r
+}

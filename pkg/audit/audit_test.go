@@ -1,0 +1,203 @@
+package audit_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokencheck/tokencheck/internal/auditgen"
+	"github.com/tokencheck/tokencheck/pkg/audit"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+func TestParseLine(t *testing.T) {
+	str := func(s string) *string { return &s }
+	cases := []struct {
+		name    string
+		line    string
+		want    audit.Input
+		err     error
+		errText string
+	}{
+		{name: "bare", line: "007abc", want: audit.Input{Token: "007abc"}},
+		{name: "bare crlf", line: "007abc\r", want: audit.Input{Token: "007abc"}},
+		{name: "bare untrimmed", line: " 007abc ", want: audit.Input{Token: " 007abc "}},
+		{name: "blank", line: "  \t", err: audit.ErrBlank},
+		{name: "json full", line: `{"id":"a1","token":"007x","cert":"c","app_id":"A","channel":"ch","uid":"0","for":"rtm"}`,
+			want: audit.Input{ID: json.RawMessage(`"a1"`), Token: "007x", Cert: "c", AppID: "A", Channel: str("ch"), UID: str("0"), For: "rtm"}},
+		{name: "uid number 0 is empty text", line: `{"token":"t","uid":0}`, want: audit.Input{Token: "t", UID: str(""), UIDNumeric: true}},
+		{name: "uid number", line: `{"token":"t","uid":2882341273}`, want: audit.Input{Token: "t", UID: str("2882341273"), UIDNumeric: true}},
+		{name: "uid string kept exactly", line: `{"token":"t","uid":"007"}`, want: audit.Input{Token: "t", UID: str("007")}},
+		{name: "account", line: `{"token":"t","account":"alice","id":7}`, want: audit.Input{Token: "t", Account: str("alice"), ID: json.RawMessage(`7`)}},
+		{name: "extra keys ignored", line: `{"token":"t","ts":"2024-01-01"}`, want: audit.Input{Token: "t"}},
+		{name: "uid negative", line: `{"token":"t","uid":-1}`, err: audit.ErrBadLine, errText: "uid"},
+		{name: "uid too big", line: `{"token":"t","uid":4294967296}`, err: audit.ErrBadLine, errText: "uid"},
+		{name: "uid fraction", line: `{"token":"t","uid":1.5}`, err: audit.ErrBadLine, errText: "uid"},
+		{name: "uid and account", line: `{"token":"t","uid":1,"account":"a"}`, err: audit.ErrBadLine, errText: "not both"},
+		{name: "no token", line: `{"id":1}`, err: audit.ErrBadLine, errText: "token: missing"},
+		{name: "token not a string", line: `{"token":5}`, err: audit.ErrBadLine, errText: "token"},
+		{name: "bad for", line: `{"token":"t","for":"voice"}`, err: audit.ErrBadLine, errText: "want rtc, rtm or chat"},
+		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "not a JSON object"},
+		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := audit.ParseLine([]byte(c.line))
+			if c.err != nil {
+				if !errors.Is(err, c.err) {
+					t.Fatalf("error %v, want %v", err, c.err)
+				}
+				if !strings.Contains(err.Error(), c.errText) {
+					t.Errorf("error %q lacks %q", err, c.errText)
+				}
+				var le *audit.LineError
+				if c.err == audit.ErrBadLine && !errors.As(err, &le) {
+					t.Errorf("error %T is not a *LineError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			gb, _ := json.Marshal(got)
+			wb, _ := json.Marshal(c.want)
+			if !bytes.Equal(gb, wb) || got.UIDNumeric != c.want.UIDNumeric {
+				t.Errorf("got %s, want %s", gb, wb)
+			}
+		})
+	}
+}
+
+func baseExpectations(t testing.TB) verify.Expectations {
+	kr, err := verify.ParseKeyring(strings.NewReader(auditgen.Keyring()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return verify.Expectations{Keyring: kr, Now: time.Unix(auditgen.Now, 0)}
+}
+
+// TestRunGenerated audits 20,000 generated lines with a small window (so
+// results arrive out of order and must be reordered) and checks the order
+// and the exact counts.
+func TestRunGenerated(t *testing.T) {
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	var in bytes.Buffer
+	exp, err := auditgen.Generate(&in, n, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum audit.Summary
+	next := 0
+	var out bytes.Buffer
+	opt := audit.Options{Workers: 4, Window: 8, Base: baseExpectations(t),
+		Encode: func(r *audit.Result) ([]byte, error) { return audit.EncodeLine(r, false) }}
+	err = audit.Run(context.Background(), []audit.Source{{R: &in}}, opt, func(r *audit.Result) error {
+		if r.Seq != next || r.Line != next+1 {
+			t.Fatalf("result seq %d line %d, want %d", r.Seq, r.Line, next)
+		}
+		next++
+		sum.Add(r)
+		out.Write(r.Encoded)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum.Finish()
+	if sum.Lines != exp.Lines {
+		t.Errorf("%d results, want %d", sum.Lines, exp.Lines)
+	}
+	for v, want := range exp.Verdicts {
+		if got := sum.VerdictCount(v); got != want {
+			t.Errorf("verdict %s: %d, want %d", v, got, want)
+		}
+	}
+	// The JSON lines carry the line number and parse back.
+	dec := json.NewDecoder(&out)
+	for i := 1; ; i++ {
+		var v struct {
+			Line    int    `json:"line"`
+			Verdict string `json:"verdict"`
+		}
+		if err := dec.Decode(&v); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if v.Line != i {
+			t.Fatalf("JSON line %d has line %d", i, v.Line)
+		}
+	}
+}
+
+// TestBadLines: bad lines are results; blank lines are skipped but counted;
+// a line over the limit is reported and the run goes on.
+func TestBadLines(t *testing.T) {
+	long := strings.Repeat("x", audit.MaxLineLength+10)
+	input := "008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def"
+	var got []string
+	opt := audit.Options{Workers: 2, Base: baseExpectations(t)}
+	err := audit.Run(context.Background(), []audit.Source{{Name: "f", R: strings.NewReader(input)}}, opt, func(r *audit.Result) error {
+		got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// TestEmitError stops the run and returns the error.
+func TestEmitError(t *testing.T) {
+	var in bytes.Buffer
+	if _, err := auditgen.Generate(&in, 5000, 1); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	n := 0
+	err := audit.Run(context.Background(), []audit.Source{{R: &in}}, audit.Options{Workers: 3, Base: baseExpectations(t)}, func(r *audit.Result) error {
+		n++
+		if n == 100 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 100 {
+		t.Errorf("err %v after %d results", err, n)
+	}
+}
+
+type failReader struct{ n int }
+
+func (f *failReader) Read(p []byte) (int, error) {
+	if f.n > 0 {
+		f.n = 0
+		return copy(p, "008a\n008b\n"), nil
+	}
+	return 0, errors.New("disk on fire")
+}
+
+// TestReadError returns the read error after the results read before it.
+func TestReadError(t *testing.T) {
+	n := 0
+	err := audit.Run(context.Background(), []audit.Source{{Name: "x", R: &failReader{n: 1}}}, audit.Options{}, func(r *audit.Result) error {
+		n++
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") || n != 2 {
+		t.Errorf("err %v after %d results", err, n)
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }

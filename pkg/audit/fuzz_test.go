@@ -1,0 +1,31 @@
+package audit_test
+
+import (
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/audit"
+)
+
+// FuzzAuditLine: ParseLine never panics, and a line it accepts has a token.
+func FuzzAuditLine(f *testing.F) {
+	for _, s := range []string{
+		"007eJxTYBBVmOWx", "", "  ", "\r", `{"token":"007x"}`, `{"id":1,"token":"t","uid":0}`,
+		`{"token":"t","uid":"0"}`, `{"token":"t","uid":4294967295}`, `{"token":"t","uid":-1}`,
+		`{"token":"t","uid":1e3}`, `{"token":"t","account":"a","for":"rtm"}`, `{"token":null}`,
+		`{"token":"t","uid":{"a":1}}`, `{`, `{"token":"\u0000"}`, `{"id":[1,2],"token":"t"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		in, err := audit.ParseLine(line)
+		if err != nil {
+			if in.Token != "" && len(line) > 0 && line[0] != '{' {
+				t.Errorf("bare line rejected: %v", err)
+			}
+			return
+		}
+		if in.UIDNumeric && in.UID == nil {
+			t.Error("UIDNumeric without UID")
+		}
+	})
+}

@@ -1,0 +1,171 @@
+// Package audit checks streams of tokens: it reads one token per line (a bare
+// token, or a JSON object with the token and what the caller knows about it),
+// inspects the lines on several goroutines and hands the results back in
+// input order, holding only a bounded number of lines in memory however long
+// the input is.
+//
+// The package never logs or prints; the CLI renders and logs the results.
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// MaxLineLength is the longest input line read, in bytes. A longer line is
+// reported as a bad line and skipped; the run goes on.
+const MaxLineLength = 4*token.MaxTokenLength + 64<<10
+
+// Errors of ParseLine. A *LineError unwraps to ErrBadLine; a blank line gives
+// ErrBlank.
+var (
+	ErrBadLine = errors.New("bad input line")
+	ErrBlank   = errors.New("blank line")
+)
+
+// LineError says why an input line could not be read. Its text never holds
+// the token or the certificate of the line.
+type LineError struct {
+	// Field is the JSON key concerned ("" for the whole line).
+	Field  string
+	Detail string
+}
+
+// Error renders the field and the detail.
+func (e *LineError) Error() string {
+	if e.Field == "" {
+		return e.Detail
+	}
+	return e.Field + ": " + e.Detail
+}
+
+// Unwrap returns ErrBadLine.
+func (e *LineError) Unwrap() error { return ErrBadLine }
+
+// Input is one input line: the token and what the caller knows about it.
+type Input struct {
+	// ID is the line's "id" exactly as written (any JSON value), nil when absent.
+	ID json.RawMessage
+	// Token is the token string as given (transport damage is repaired and
+	// reported by the verifier).
+	Token string
+	// Cert is an App Certificate for this line ("" = the run's certificates).
+	Cert string
+	// AppID is the expected app ID ("" = the run's).
+	AppID string
+	// Channel, UID and Account are nil when the line does not give them. UID
+	// is uid text as tokens carry it: a JSON number 0 becomes "" (uid 0), a
+	// JSON string is used exactly.
+	Channel    *string
+	UID        *string
+	UIDNumeric bool
+	Account    *string
+	// For is "rtc", "rtm", "chat" or "" (the run's).
+	For string
+}
+
+// jsonLine is the closed set of keys an input object may use; other keys
+// are ignored, so log records with extra fields can be fed directly.
+type jsonLine struct {
+	ID      json.RawMessage `json:"id"`
+	Token   *string         `json:"token"`
+	Cert    *string         `json:"cert"`
+	AppID   *string         `json:"app_id"`
+	Channel *string         `json:"channel"`
+	UID     json.RawMessage `json:"uid"`
+	Account *string         `json:"account"`
+	For     *string         `json:"for"`
+}
+
+// ParseLine reads one input line (without its "\n"; a trailing "\r" is
+// dropped). A line whose first non-blank character is "{" is a JSON object
+// {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"};
+// anything else is a bare token, passed on untrimmed so that the verifier
+// reports surrounding whitespace. It returns ErrBlank for a blank line and a
+// *LineError for a line it cannot read. It never panics.
+func ParseLine(line []byte) (Input, error) {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	trimmed := bytes.TrimSpace(line)
+	if len(trimmed) == 0 {
+		return Input{}, ErrBlank
+	}
+	if len(line) > MaxLineLength {
+		return Input{}, &LineError{Detail: fmt.Sprintf("line is %d bytes, over the %d-byte limit", len(line), MaxLineLength)}
+	}
+	if trimmed[0] != '{' {
+		return Input{Token: string(line)}, nil
+	}
+	var j jsonLine
+	if err := json.Unmarshal(trimmed, &j); err != nil {
+		return Input{}, &LineError{Detail: "not a JSON object: " + jsonErrorText(err)}
+	}
+	in := Input{}
+	if len(j.ID) > 0 && string(j.ID) != "null" {
+		in.ID = j.ID
+	}
+	if j.Token == nil {
+		return in, &LineError{Field: "token", Detail: "missing: every JSON line needs a token"}
+	}
+	in.Token = *j.Token
+	if j.Cert != nil {
+		in.Cert = *j.Cert
+	}
+	if j.AppID != nil {
+		in.AppID = *j.AppID
+	}
+	in.Channel, in.Account = j.Channel, j.Account
+	if j.For != nil {
+		switch *j.For {
+		case "", "rtc", "rtm", "chat":
+			in.For = *j.For
+		default:
+			return in, &LineError{Field: "for", Detail: fmt.Sprintf("%q: want rtc, rtm or chat", short(*j.For))}
+		}
+	}
+	if len(j.UID) > 0 && string(j.UID) != "null" {
+		if in.Account != nil {
+			return in, &LineError{Field: "uid", Detail: "give uid or account, not both"}
+		}
+		switch j.UID[0] {
+		case '"':
+			var s string
+			if err := json.Unmarshal(j.UID, &s); err != nil {
+				return in, &LineError{Field: "uid", Detail: jsonErrorText(err)}
+			}
+			in.UID = &s
+		default:
+			n, err := strconv.ParseUint(string(j.UID), 10, 32)
+			if err != nil {
+				return in, &LineError{Field: "uid", Detail: fmt.Sprintf("%s is not a uid: want an integer 0..4294967295 or a string", short(string(j.UID)))}
+			}
+			t := token.UIDText(uint32(n))
+			in.UID, in.UIDNumeric = &t, true
+		}
+	}
+	return in, nil
+}
+
+// jsonErrorText renders a JSON error without quoting the input.
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s: a JSON %s where a %s belongs", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}
+
+func short(s string) string {
+	if len(s) > 32 {
+		return s[:32] + "…"
+	}
+	return s
+}
