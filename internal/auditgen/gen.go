@@ -52,7 +52,6 @@ type kind struct {
 // poolSize is the number of distinct lines built per kind.
 const poolSize = 64
 
-
 // kinds builds the pools of distinct lines, one pool per kind.
 func kinds() ([]kind, error) {
 	var ks []kind
@@ -89,7 +88,9 @@ func kinds() ([]kind, error) {
 		return string(b), err
 	}
 	steps := []error{
-		add("valid-007", "ok", func(i int) (string, error) { return t007(i, verify.SampleAppID, verify.SampleCertificate, Now-600, 3600) }),
+		add("valid-007", "ok", func(i int) (string, error) {
+			return t007(i, verify.SampleAppID, verify.SampleCertificate, Now-600, 3600)
+		}),
 		add("valid-007-secondary", "ok", func(i int) (string, error) { return t007(i, AppB, AppBSecondary, Now-600, 3600) }),
 		add("valid-007-json-cert", "ok", func(i int) (string, error) {
 			tok, err := t007(i, AppB, "33333333333333333333333333333333", Now-60, 600)
@@ -106,7 +107,9 @@ func kinds() ([]kind, error) {
 			}
 			return jsonLine("v6-"+strconv.Itoa(i), tok, i, true)
 		}),
-		add("expired-007", "expired", func(i int) (string, error) { return t007(i, verify.SampleAppID, verify.SampleCertificate, Now-7200-uint32(i), 3600) }),
+		add("expired-007", "expired", func(i int) (string, error) {
+			return t007(i, verify.SampleAppID, verify.SampleCertificate, Now-7000-uint32(i), 3600)
+		}),
 		add("expired-006", "expired", func(i int) (string, error) {
 			tok, err := t006(i, Now-3600-uint32(i))
 			if err != nil {

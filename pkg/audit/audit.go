@@ -240,6 +240,7 @@ func inspect(j job, base *verify.Expectations) *Result {
 	res := &Result{Seq: j.seq, File: j.file, Line: j.line}
 	in, err := j.input()
 	if err != nil {
+		res.Input.ID = in.ID
 		res.Err = err
 		res.Report = badInput(err)
 		return res

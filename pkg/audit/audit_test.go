@@ -42,7 +42,7 @@ func TestParseLine(t *testing.T) {
 		{name: "no token", line: `{"id":1}`, err: audit.ErrBadLine, errText: "token: missing"},
 		{name: "token not a string", line: `{"token":5}`, err: audit.ErrBadLine, errText: "token"},
 		{name: "bad for", line: `{"token":"t","for":"voice"}`, err: audit.ErrBadLine, errText: "want rtc, rtm or chat"},
-		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "not a JSON object"},
+		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "bad JSON line"},
 		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
 	}
 	for _, c := range cases {

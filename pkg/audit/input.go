@@ -87,7 +87,8 @@ type jsonLine struct {
 // {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"};
 // anything else is a bare token, passed on untrimmed so that the verifier
 // reports surrounding whitespace. It returns ErrBlank for a blank line and a
-// *LineError for a line it cannot read. It never panics.
+// *LineError for a line it cannot read (with the line's id when it could be
+// read). It never panics.
 func ParseLine(line []byte) (Input, error) {
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	trimmed := bytes.TrimSpace(line)
@@ -101,12 +102,15 @@ func ParseLine(line []byte) (Input, error) {
 		return Input{Token: string(line)}, nil
 	}
 	var j jsonLine
-	if err := json.Unmarshal(trimmed, &j); err != nil {
-		return Input{}, &LineError{Detail: "not a JSON object: " + jsonErrorText(err)}
-	}
+	err := json.Unmarshal(trimmed, &j)
 	in := Input{}
 	if len(j.ID) > 0 && string(j.ID) != "null" {
+		// Kept on error too (a type error leaves the other keys decoded), so
+		// that the result of a bad line still carries its id.
 		in.ID = j.ID
+	}
+	if err != nil {
+		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err)}
 	}
 	if j.Token == nil {
 		return in, &LineError{Field: "token", Detail: "missing: every JSON line needs a token"}

@@ -260,7 +260,7 @@ func clockOffset(r *Report, exp *Expectations, issued, lifetime int64, field, ve
 			Hint: "take the token server's time from a UTC clock (Unix time), not from local wall-clock time"})
 		return
 	}
-	if off > 60 || lifetime >= ad {
+	if off > 30 || lifetime >= ad {
 		return
 	}
 	r.Add(Finding{Code: CodeClockOffsetHours, Severity: SevInfo, SDKError: SDK(SDKTokenExpired), Field: field,
