@@ -17,14 +17,12 @@ func ruleService(r *Report, exp *Expectations) {
 		services007(r, exp, tok.T007)
 	case tok.T006 != nil:
 		services006(r, exp, tok.T006)
-	case tok.Legacy != nil:
-		r.Add(legacyFinding(string(tok.Legacy.Format)))
 	}
 }
 
 func legacyFinding(format string) Finding {
 	return Finding{Code: CodeLegacyFormat, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "version",
-		Message: fmt.Sprintf("this is a legacy %s key, a format the current SDKs and tokencheck's verifier do not accept for new projects", format),
+		Message: fmt.Sprintf("this looks like a legacy %s key, a format the current SDKs do not accept for new projects", format),
 		Hint:    "build an AccessToken2 (007) with the current token builders (RtcTokenBuilder2, RtmTokenBuilder2)"}
 }
 

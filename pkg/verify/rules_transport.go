@@ -14,17 +14,15 @@ import (
 )
 
 // brokenRules explain a token that could not be decoded: how much of a
-// truncated copy is missing, a legacy key, a bad app ID. Inspect calls them
+// truncated copy is missing, a broken legacy key, a bad app ID. Inspect calls them
 // after the structural finding.
 func brokenRules(r *Report, exp *Expectations) {
 	s := r.Input
 	if f, ok := truncation(s); ok {
 		r.Add(f)
 	}
-	if errors.Is(r.ParseErr, token.ErrUnsupportedVersion) {
-		if name := legacyName(s); name != "" {
-			r.Add(legacyFinding(name))
-		}
+	if name := legacyName(s); name != "" {
+		r.Add(legacyFinding(name))
 	}
 	var pe *token.ParseError
 	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil {
