@@ -93,7 +93,7 @@ func serve(ctx context.Context, e *env, addr string) int {
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Now:       e.now,
-			Builder:   builder(),
+			Builder:   server.EncodeBuilder{},
 			AccessLog: accessLog(log),
 		}),
 		ReadHeaderTimeout: serveReadHeaderTimeout,
@@ -142,7 +142,3 @@ func isLoopback(a net.Addr) bool {
 	ta, ok := a.(*net.TCPAddr)
 	return ok && ta.IP.IsLoopback()
 }
-
-// builder is the token builder behind POST /api/build, or nil while none is
-// available (the endpoint then answers 501).
-func builder() server.Builder { return nil }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -17,7 +18,24 @@ import (
 // caller's fault and its text is shown to the client; any other error is
 // answered as an internal error without its text.
 type Builder interface {
-	Build(q *BuildRequest, now time.Time) (string, error)
+	Build(q *BuildRequest, now time.Time) (*Built, error)
+}
+
+// Built is a Builder's output.
+type Built struct {
+	Token string
+	// Warnings are the SDK rules the inputs broke under allow_nonstandard.
+	Warnings []BuildWarning
+}
+
+// BuildWarning is an SDK rule broken under allow_nonstandard: the audit
+// finding code for the same problem in an existing token, the input field,
+// the rule and the offending value.
+type BuildWarning struct {
+	Code   string `json:"code"`
+	Field  string `json:"field"`
+	Rule   string `json:"rule"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // ErrUnknownKind is returned by a Builder for a kind or version it does not build.
@@ -39,28 +57,61 @@ type BuildRequest struct {
 	Account string `json:"account,omitempty"`
 	// UserID is the RTM or Chat user (a chat token without one is an app token).
 	UserID string `json:"user_id,omitempty"`
-	// Role is "publisher" (the default) or "subscriber" for RTC; for APaaS
-	// room-user tokens it is the application's room role as a number.
-	Role string `json:"role,omitempty"`
+	// Role is, for RTC, "publisher" (the default) or "subscriber" (006 also
+	// "attendee" and "admin") or the role's number; for an APaaS/Education
+	// room-user token, the application's room role, a number. A JSON number or
+	// string.
+	Role Role `json:"role,omitempty"`
 	// RoomUUID and UserUUID are the APaaS/Education identity: both give a
 	// room-user token, UserUUID alone a user token, neither an app token.
 	RoomUUID string `json:"room_uuid,omitempty"`
 	UserUUID string `json:"user_uuid,omitempty"`
-	// Expire is the token lifetime in seconds (0 = the builder's default).
+	// Expire is the 007 token lifetime in seconds (0 = DefaultExpire).
 	Expire uint32 `json:"expire,omitempty"`
-	// PrivilegeExpire is the privileges' lifetime in seconds (0 = the token's).
+	// PrivilegeExpire is, for 007 RTC, the privileges' lifetime in seconds
+	// (0 = the token's); for 006, the absolute unix time they end (0 = the
+	// token's expiry).
 	PrivilegeExpire uint32 `json:"privilege_expire,omitempty"`
 	// IssueTs and Salt fix what is otherwise the clock and random.
 	IssueTs *uint32 `json:"issue_ts,omitempty"`
 	Salt    *uint32 `json:"salt,omitempty"`
+	// AllowNonstandard builds from inputs the SDK refuses, reporting each
+	// broken rule as a warning (to reproduce an existing token).
+	AllowNonstandard bool `json:"allow_nonstandard,omitempty"`
+}
+
+// DefaultExpire is the 007 lifetime used when a build request gives none,
+// as the build command's default.
+const DefaultExpire = 3600
+
+// Role is a role given as a JSON string or number.
+type Role string
+
+// UnmarshalJSON accepts a string or an integer.
+func (r *Role) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*r = Role(strings.TrimSpace(s))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return &fieldError{"role", "want a role name or a number"}
+	}
+	if _, err := n.Int64(); err != nil {
+		return &fieldError{"role", "want a role name or an integer"}
+	}
+	*r = Role(n.String())
+	return nil
 }
 
 // BuildResponse is the answer of POST /api/build: the token and the verify
 // object of the token checked against the certificate and identity it was
 // built for.
 type BuildResponse struct {
-	Token  string             `json:"token"`
-	Verify *report.VerifyView `json:"verify"`
+	Token    string             `json:"token"`
+	Warnings []BuildWarning     `json:"warnings"`
+	Verify   *report.VerifyView `json:"verify"`
 }
 
 // check rejects a request missing what every kind needs.
@@ -90,7 +141,8 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 	if q.IssueTs != nil {
 		exp.Now = time.Unix(int64(*q.IssueTs), 0)
 	}
-	if q.Channel != "" {
+	if q.Kind == "rtc" {
+		// An RTC token is bound to its channel, even an empty one (006 signs it).
 		ch := q.Channel
 		exp.Channel = &ch
 	}
@@ -124,7 +176,10 @@ func (s *srv) build(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.cfg.Now()
-	tok, err := s.cfg.Builder.Build(&q, now)
+	built, err := s.cfg.Builder.Build(&q, now)
+	if err == nil && built == nil {
+		err = errors.New("builder returned nothing")
+	}
 	if err != nil {
 		if errors.Is(err, token.ErrInvalidInput) || errors.Is(err, ErrUnknownKind) {
 			writeError(w, http.StatusBadRequest, err.Error())
@@ -134,7 +189,7 @@ func (s *srv) build(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	exp := q.expectations(now)
-	rep := verify.Inspect(tok, exp)
+	rep := verify.Inspect(built.Token, exp)
 	if rep.Signature != verify.SigValid {
 		// A builder's output that does not verify is a bug, not the client's fault.
 		fail(w, errors.New("built token does not verify"))
@@ -143,5 +198,9 @@ func (s *srv) build(w http.ResponseWriter, r *http.Request) {
 	v := report.Verify(rep)
 	n := exp.Now.Unix()
 	v.Now = &n
-	writeJSON(w, http.StatusOK, BuildResponse{Token: tok, Verify: v})
+	ws := built.Warnings
+	if ws == nil {
+		ws = []BuildWarning{}
+	}
+	writeJSON(w, http.StatusOK, BuildResponse{Token: built.Token, Warnings: ws, Verify: v})
 }

@@ -361,9 +361,12 @@ type fakeBuilder struct {
 	token string
 }
 
-func (b fakeBuilder) Build(q *BuildRequest, now time.Time) (string, error) {
-	if b.err != nil || b.token != "" {
-		return b.token, b.err
+func (b fakeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	if b.token != "" {
+		return &Built{Token: b.token}, nil
 	}
 	uid := ""
 	if q.UID.Set {
@@ -372,7 +375,11 @@ func (b fakeBuilder) Build(q *BuildRequest, now time.Time) (string, error) {
 	t := &token.Token007{AppID: q.AppID, IssueTs: uint32(now.Unix()), Expire: q.Expire, Salt: 1,
 		Services: []token.Service{{Type: token.ServiceRTC, Channel: q.Channel, Account: uid,
 			Privileges: []token.Privilege{{ID: 1, Expire: q.Expire}}}}}
-	return encode.Token007(t, q.Cert)
+	s, err := encode.Token007(t, q.Cert)
+	if err != nil {
+		return nil, err
+	}
+	return &Built{Token: s}, nil
 }
 
 func TestBuild(t *testing.T) {
