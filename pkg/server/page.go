@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
 // web holds the page: an HTML shell, its stylesheet and its script, kept as
@@ -31,12 +34,29 @@ func buildPage() ([]byte, string) {
 		// The files are compiled in; this cannot happen in a built binary.
 		return []byte("page missing from the build\n"), "default-src 'none'"
 	}
+	js = []byte(strings.Replace(string(js), "/*{{services}}*/{}", serviceTitles(), 1))
 	doc := strings.NewReplacer("/*{{style}}*/", string(css), "/*{{script}}*/", string(js)).Replace(string(html))
 	policy := "default-src 'none'; " +
 		"style-src " + hashSource(css) + "; " +
 		"script-src " + hashSource(js) + "; " +
 		"connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	return []byte(doc), policy
+}
+
+// serviceTitles is the JSON object {type: title} of every known 007
+// service, so the page names services from the same table as the CLI.
+func serviceTitles() string {
+	m := map[string]string{}
+	for t := range uint16(64) {
+		if si, ok := token.LookupService(t); ok {
+			m[strconv.Itoa(int(t))] = si.Title
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
 }
 
 func hashSource(b []byte) string {

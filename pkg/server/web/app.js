@@ -16,10 +16,8 @@
     "007": "AccessToken2", "006": "AccessToken", "005": "dynamic key 5",
     "004": "dynamic key 4", "003": "dynamic key 3"
   };
-  var SERVICE_TITLES = {
-    1: "RTC", 2: "RTM", 4: "Streaming", 5: "FPA", 6: "Chat", 7: "FCDN",
-    8: "APaaS / Education", 9: "RTM2 (Signaling 2)", 10: "ConvoAI", 11: "STT"
-  };
+  // Service type → title, filled in by the server from its own table.
+  var SERVICE_TITLES = /*{{services}}*/{};
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -152,29 +150,42 @@
     $("no-findings").hidden = fs.length !== 0;
   }
 
-  // events lists the instants of the timeline.
+  // events lists the instants of the timeline: the issue time, then one row
+  // per distinct expiry (the token's and its privileges', which are usually
+  // the same instant), then the privileges with no limit of their own.
   function events(t) {
-    var ev = [];
-    if (!t) { return ev; }
-    if (typeof t.issue_ts === "number") { ev.push({ what: "issued", ts: t.issue_ts, kind: "issue" }); }
-    if (typeof t.expire_at === "number") { ev.push({ what: "token expires", ts: t.expire_at, kind: "expiry" }); }
-    if (typeof t.ts === "number") { ev.push({ what: "token expires", ts: t.ts, kind: "expiry" }); }
+    if (!t) { return []; }
+    var ev = [], byTs = {}, order = [], nolimit = [];
+    var expiry = function (ts, name, isToken) {
+      if (!byTs.hasOwnProperty(ts)) { byTs[ts] = { ts: ts, kind: "expiry", token: false, names: [] }; order.push(ts); }
+      if (isToken) { byTs[ts].token = true; } else { byTs[ts].names.push(name); }
+    };
+    if (typeof t.issue_ts === "number") { ev.push({ what: "issued", ts: t.issue_ts, kind: "issue", names: [] }); }
+    if (typeof t.expire_at === "number") { expiry(t.expire_at, "", true); }
+    if (typeof t.ts === "number") { expiry(t.ts, "", true); }
     (t.services || []).forEach(function (s) {
       (s.privileges || []).forEach(function (p) {
-        if (typeof p.expire_at === "number") {
-          ev.push({ what: s.name + " " + p.name + " expires", ts: p.expire_at, kind: "expiry" });
-        } else {
-          ev.push({ what: s.name + " " + p.name, ts: null, kind: "nolimit" });
-        }
+        if (typeof p.expire_at === "number") { expiry(p.expire_at, s.name + " " + p.name); } else { nolimit.push(s.name + " " + p.name); }
       });
     });
     (t.privileges || []).forEach(function (p) {
-      if (p.expire) {
-        ev.push({ what: p.name + " expires", ts: p.expire, kind: "expiry" });
-      } else {
-        ev.push({ what: p.name, ts: null, kind: "nolimit" });
-      }
+      if (p.expire) { expiry(p.expire, p.name); } else { nolimit.push(p.name); }
     });
+    order.sort(function (a, b) { return a - b; }).forEach(function (ts) {
+      var e = byTs[ts], n = e.names.length;
+      if (e.token) {
+        e.what = "token expires";
+        if (n) { e.also = (n === 1 ? "with privilege " : "with " + n + " privileges: ") + e.names.join(", "); }
+      } else {
+        e.what = n === 1 ? e.names[0] + " expires" : n + " privileges expire";
+        if (n > 1) { e.also = e.names.join(", "); }
+      }
+      ev.push(e);
+    });
+    if (nolimit.length) {
+      ev.push({ what: nolimit.length === 1 ? nolimit[0] : nolimit.length + " privileges", ts: null, kind: "nolimit",
+        also: nolimit.length === 1 ? "" : nolimit.join(", ") });
+    }
     return ev;
   }
 
@@ -197,7 +208,7 @@
     var pct = function (ts) { return ((ts - lo) / span * 96 + 2).toFixed(2) + "%"; };
     ev.forEach(function (e) {
       var past = e.ts !== null && e.ts < now;
-      var li = el("li", e.kind === "nolimit" ? "future" : (e.kind === "issue" ? (past ? "issued" : "future") : (past ? "past" : "future")));
+      var li = el("li", e.kind === "expiry" ? (past ? "past" : "future") : e.kind);
       var label = el("div", "what", e.what);
       var state;
       if (e.ts === null) {
@@ -205,8 +216,9 @@
       } else {
         label.appendChild(el("span", "when", iso(e.ts) + " (" + relative(e.ts, now) + ")"));
         if (e.kind === "expiry") { state = past ? "ended" : "valid"; }
-        if (e.kind === "issue" && !past && e.ts !== now) { state = "not yet issued"; }
+        if (e.kind === "issue" && e.ts > now) { state = "not yet issued"; }
       }
+      if (e.also) { label.appendChild(el("span", "names", e.also)); }
       if (state) { label.appendChild(el("span", "state", state)); }
       li.appendChild(label);
       var track = el("div", "track");
@@ -225,7 +237,6 @@
       }
       var nowLine = el("div", "now");
       nowLine.style.left = pct(now);
-      nowLine.title = "now";
       track.appendChild(nowLine);
       li.appendChild(track);
       ol.appendChild(li);
