@@ -137,9 +137,9 @@
       tr.setAttribute("data-code", f.code);
       tr.appendChild(el("td", null, f.severity));
       tr.appendChild(el("td", "code", f.code));
-      var sdk = f.sdk_error === null || f.sdk_error === undefined ? "—" :
-        f.sdk_error + (SDK_ERRORS[f.sdk_error] ? " " + SDK_ERRORS[f.sdk_error] : "");
-      tr.appendChild(el("td", null, sdk));
+      var sdk = el("td", null, f.sdk_error === null || f.sdk_error === undefined ? "—" : String(f.sdk_error));
+      if (SDK_ERRORS[f.sdk_error]) { sdk.appendChild(el("span", "sdk", " " + SDK_ERRORS[f.sdk_error])); }
+      tr.appendChild(sdk);
       var td = el("td", null, f.message);
       if (f.field) { td.appendChild(el("span", "hint", "Field: " + f.field + (f.offset !== null && f.offset !== undefined ? " at byte " + f.offset + (f.layer ? " of the " + f.layer : "") : ""))); }
       if (f.hint) { td.appendChild(el("span", "hint", "Fix: " + f.hint)); }
