@@ -356,6 +356,20 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("legacy key", func(t *testing.T) {
+		// A 005 media-channel key from testdata/vectors/005.json.
+		ctx := newTab(t, browser)
+		run(t, ctx, "loading the page", chromedp.Navigate(srv.URL+"/"))
+		fill(t, ctx, form{token: "005AgAoADkyOUM5RTQ2MTg3QTAyMkJBQUIyNkI3QkYwMTg0MzhDNjc1Q0ZFMUEQAJcMo13mDERkW7roohUGGzOwKDdW9buDA68oN1YAAA==", now: now})
+		if v := verdict(t, ctx); v == "" {
+			t.Fatal("no verdict for a legacy key")
+		}
+		f := fields(t, ctx)
+		if f["version"][0] != "005" || f["app_id"][0] == "" || f["legacy.unix_ts"][0] == "" {
+			t.Errorf("legacy fields %v", f)
+		}
+	})
+
 	t.Run("server error shown", func(t *testing.T) {
 		ctx := newTab(t, browser)
 		run(t, ctx, "loading the page", chromedp.Navigate(srv.URL+"/"))

@@ -161,7 +161,7 @@
       if (isToken) { byTs[ts].token = true; } else { byTs[ts].names.push(name); }
     };
     if (typeof t.issue_ts === "number") { ev.push({ what: "issued", ts: t.issue_ts, kind: "issue", names: [] }); }
-    if (typeof t.expire_at === "number") { expiry(t.expire_at, "", true); }
+    if (typeof t.expire_at === "number" && t.expire_at !== 0) { expiry(t.expire_at, "", true); }
     if (typeof t.ts === "number") { expiry(t.ts, "", true); }
     (t.services || []).forEach(function (s) {
       (s.privileges || []).forEach(function (p) {
@@ -256,11 +256,16 @@
     if (typeof t.expire === "number") {
       add("expire", t.expire, t.expire === 0 ? "0 s: no lifetime" : "lifetime " + duration(t.expire) + " after issue (relative seconds)");
     }
-    if (typeof t.expire_at === "number") { add("expire_at", t.expire_at, "token expires " + iso(t.expire_at) + " (" + relative(t.expire_at, now) + ")"); }
+    if (typeof t.expire_at === "number") {
+      add("expire_at", t.expire_at, t.expire_at === 0 ? "0: never expires" : "token expires " + iso(t.expire_at) + " (" + relative(t.expire_at, now) + ")");
+    }
     if (typeof t.ts === "number") { add("ts", t.ts, "token expires " + iso(t.ts) + " (" + relative(t.ts, now) + "), absolute unix seconds"); }
     if (typeof t.crc_channel === "number") { add("crc_channel", t.crc_channel, "CRC-32 of the channel name the token was built for"); }
     if (typeof t.crc_uid === "number") { add("crc_uid", t.crc_uid, t.crc_uid === 0 ? "CRC-32 of the empty uid text: uid 0, any user" : "CRC-32 of the uid or account text"); }
-    if (t.kind) { add("kind", t.kind, t.kind === "rtm" ? "an RTM login token (the channel field holds the user ID)" : "an RTC token"); }
+    if (t.kind) {
+      add("kind", t.kind, t.version === "006" ? (t.kind === "rtm" ? "an RTM login token (the channel field holds the user ID)" : "an RTC token") : "what the key is for");
+    }
+    if (typeof t.uid === "number") { add("uid", t.uid, t.uid === 0 ? "0: any user" : "numeric uid the key is bound to"); }
     if (typeof t.service_count === "number") { add("service_count", t.service_count, t.service_count + " service" + (t.service_count === 1 ? "" : "s") + " declared"); }
     if (t.compressor) { add("compressor", t.compressor, "how the payload was compressed (not signed)"); }
     if (t.signature) { add("signature", t.signature, "HMAC-SHA256 over the signed fields"); }
