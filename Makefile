@@ -3,7 +3,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 FUZZTIME ?= 3m
 
-.PHONY: all build fmtcheck vet test test-unit fuzz fuzz-short bench conform clean
+.PHONY: all build fmtcheck vet test test-unit test-browser fuzz fuzz-short bench conform clean
 
 all: build
 
@@ -19,8 +19,16 @@ vet:
 # test = formatting + vet + the whole suite with the race detector + a short run of every fuzz target.
 test: fmtcheck vet test-unit fuzz-short
 
+# The browser tests of pkg/server run here too: they skip without Chromium,
+# unless TOKENCHECK_BROWSER_TESTS=1 (CI), and leave screenshots in out/screenshots/.
 test-unit:
+	@rm -rf out/screenshots
 	$(GO) test -race -count=1 ./...
+	@for f in out/screenshots/*.png; do if [ -e "$$f" ]; then echo "screenshot: $$f"; fi; done
+
+# Only the end-to-end tests of the debugger page in headless Chromium, verbose.
+test-browser:
+	TOKENCHECK_BROWSER_TESTS=1 $(GO) test -race -count=1 -v -run 'TestBrowser' ./pkg/server
 
 fuzz-short:
 	@if [ -x fuzz/run.sh ]; then ./fuzz/run.sh 5s; fi

@@ -61,7 +61,7 @@ func runAudit(e *env, args []string) int {
 		errorf(e, "--log-level %q: want debug, info, warn or error", *logLevel)
 		return exitUsage
 	}
-	log := newLogger(e.stderr, lvl)
+	log := newLogger(e.stderr, lvl).Named("audit")
 	defer func() { _ = log.Sync() }()
 	exp, err := x.expectations(e, fs.Changed)
 	if err != nil {
@@ -151,13 +151,6 @@ func runAudit(e *env, args []string) int {
 // newLogger builds a zap logger writing JSON records to w at lvl. Records
 // never carry certificates or tokens: only file names, line numbers,
 // verdicts, counts and input errors (which never quote the line).
-func newLogger(w io.Writer, lvl zapcore.Level) *zap.Logger {
-	cfg := zap.NewProductionEncoderConfig()
-	cfg.EncodeTime = zapcore.ISO8601TimeEncoder
-	core := zapcore.NewCore(zapcore.NewJSONEncoder(cfg), zapcore.AddSync(w), lvl)
-	return zap.New(core).Named("audit")
-}
-
 func sourceName(name string) string {
 	if name == "" {
 		return "stdin"

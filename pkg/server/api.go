@@ -1,0 +1,266 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/report"
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// errorBody is the answer to a request that could not be served.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+// requestError is a problem with a request, answered with its status and
+// message as they are.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func (e *requestError) Error() string { return e.msg }
+
+func badRequest(format string, args ...any) error {
+	return &requestError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, args...)}
+}
+
+// writeJSON answers v with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":"internal error: the answer could not be encoded"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// writeError answers {"error": msg} with the status.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody{Error: msg})
+}
+
+// fail answers err: a requestError as it is, anything else as a 500 whose
+// message says nothing about the cause.
+func fail(w http.ResponseWriter, err error) {
+	var re *requestError
+	if errors.As(err, &re) {
+		writeError(w, re.status, re.msg)
+		return
+	}
+	writeError(w, http.StatusInternalServerError, "internal error")
+}
+
+// readJSON decodes the body of r, one JSON object with only known fields,
+// into v, reading at most limit bytes.
+func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || mt != "application/json" {
+		return &requestError{status: http.StatusUnsupportedMediaType,
+			msg: "the request body must be JSON sent with Content-Type: application/json"}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &requestError{status: http.StatusRequestEntityTooLarge,
+				msg: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+		}
+		return badRequest("the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("the request body is empty: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, body)
+	}
+	if dec.More() {
+		return badRequest("the request body holds more than one JSON value: send one object")
+	}
+	// dec.More stops at a closing bracket; anything but space after the value is an error.
+	if rest, _ := io.ReadAll(dec.Buffered()); len(bytes.TrimSpace(rest)) > 0 {
+		return badRequest("the request body has text after the JSON object")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a message about the request.
+func jsonError(err error, body []byte) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return badRequest("the request body is not valid JSON (byte %d)", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the request body is not valid JSON (it ends early)")
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return badRequest("the request body must be a JSON object, not %s", te.Value)
+		}
+		return badRequest("field %q: got a JSON %s, want %s", te.Field, te.Value, jsonKind(te.Type.Kind().String()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return badRequest("unknown field %s", strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return badRequest("%s", fe.Error())
+	}
+	return badRequest("the request body is not a valid request object")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return "an integer"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "another type"
+}
+
+// fieldError is a field whose value has the right JSON type but a wrong form.
+type fieldError struct {
+	field string
+	msg   string
+}
+
+func (e *fieldError) Error() string { return fmt.Sprintf("field %q: %s", e.field, e.msg) }
+
+// UID is the uid of an audit input object: a JSON number or a decimal
+// string, 0..4294967295.
+type UID struct {
+	// Set says the field was present and not null.
+	Set bool
+	// Value is the number.
+	Value uint32
+}
+
+// UnmarshalJSON accepts a number or a decimal string.
+func (u *UID) UnmarshalJSON(b []byte) error {
+	s := string(bytes.TrimSpace(b))
+	if s == "null" {
+		*u = UID{}
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return &fieldError{"uid", "not a valid JSON string"}
+		}
+		s = strings.TrimSpace(str)
+		if s == "" {
+			*u = UID{}
+			return nil
+		}
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return &fieldError{"uid", "want a number 0..4294967295 or such a number as a decimal string (give a user account as \"account\")"}
+	}
+	*u = UID{Set: true, Value: uint32(n)}
+	return nil
+}
+
+// InspectRequest is the body of POST /api/inspect: the audit input object of
+// the JSON contract plus an optional "now". Empty strings count as not given,
+// as an empty form field does.
+type InspectRequest struct {
+	// ID is echoed in the answer.
+	ID any `json:"id,omitempty"`
+	// Token is the token string (required).
+	Token string `json:"token"`
+	// Cert is the App Certificate; without it the signature is unchecked.
+	Cert string `json:"cert,omitempty"`
+	// AppID, Channel, UID and Account are what the client uses.
+	AppID   string `json:"app_id,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	UID     UID    `json:"uid"`
+	Account string `json:"account,omitempty"`
+	// For is what the token is needed for: "rtc", "rtm", "chat" or "".
+	For string `json:"for,omitempty"`
+	// Now is the instant to judge against, unix seconds; nil means the clock.
+	Now *int64 `json:"now,omitempty"`
+}
+
+// Expectations turns the request into what verify needs; now is used when
+// the request gives no "now".
+func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, error) {
+	if strings.TrimSpace(q.Token) == "" {
+		return nil, badRequest(`field "token" is required: paste the token to inspect`)
+	}
+	if len(q.Token) > 2*token.MaxTokenLength {
+		return nil, badRequest(`field "token" is longer than %d bytes: not a token`, 2*token.MaxTokenLength)
+	}
+	exp := &verify.Expectations{AppID: strings.TrimSpace(q.AppID), Now: now}
+	if c := strings.TrimSpace(q.Cert); c != "" {
+		exp.Certificates = []verify.Certificate{{Label: "primary", Value: c}}
+	}
+	switch q.For {
+	case "", "rtc", "rtm", "chat":
+		exp.For = q.For
+	default:
+		return nil, badRequest(`field "for": want "rtc", "rtm" or "chat"`)
+	}
+	if q.Channel != "" {
+		ch := q.Channel
+		exp.Channel = &ch
+	}
+	if q.UID.Set && q.Account != "" {
+		return nil, badRequest(`give "uid" or "account", not both`)
+	}
+	if q.UID.Set {
+		t := token.UIDText(q.UID.Value)
+		exp.UID, exp.UIDNumeric = &t, true
+	}
+	if q.Account != "" {
+		a := q.Account
+		exp.Account = &a
+	}
+	if q.Now != nil {
+		if *q.Now < 0 || *q.Now > 1<<40 {
+			return nil, badRequest(`field "now": want unix seconds (0..%d)`, int64(1)<<40)
+		}
+		exp.Now = time.Unix(*q.Now, 0)
+	}
+	return exp, nil
+}
+
+// inspect serves POST /api/inspect.
+func (s *srv) inspect(w http.ResponseWriter, r *http.Request) {
+	var q InspectRequest
+	if err := readJSON(w, r, s.cfg.MaxBodyBytes, &q); err != nil {
+		fail(w, err)
+		return
+	}
+	exp, err := q.Expectations(s.cfg.Now())
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	v := report.Verify(verify.Inspect(q.Token, exp))
+	now := exp.Now.Unix()
+	v.Now, v.ID = &now, q.ID
+	writeJSON(w, http.StatusOK, v)
+}

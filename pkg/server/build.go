@@ -1,0 +1,206 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/report"
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// Builder builds a token from the inputs of POST /api/build. now is the issue
+// time to use when the request fixes none. An error that wraps
+// token.ErrInvalidInput (such as *token.InputError) or ErrUnknownKind is the
+// caller's fault and its text is shown to the client; any other error is
+// answered as an internal error without its text.
+type Builder interface {
+	Build(q *BuildRequest, now time.Time) (*Built, error)
+}
+
+// Built is a Builder's output.
+type Built struct {
+	Token string
+	// Warnings are the SDK rules the inputs broke under allow_nonstandard.
+	Warnings []BuildWarning
+}
+
+// BuildWarning is an SDK rule broken under allow_nonstandard: the audit
+// finding code for the same problem in an existing token, the input field,
+// the rule and the offending value.
+type BuildWarning struct {
+	Code   string `json:"code"`
+	Field  string `json:"field"`
+	Rule   string `json:"rule"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// ErrUnknownKind is returned by a Builder for a kind or version it does not build.
+var ErrUnknownKind = errors.New("unknown token kind")
+
+// BuildRequest is the body of POST /api/build: the inputs of one reference
+// builder. Fields a kind does not use must be left out.
+type BuildRequest struct {
+	// Kind is what to build: "rtc", "rtm", "chat", "apaas", "education" or "fpa".
+	Kind string `json:"kind"`
+	// Version is "007" (the default) or "006" (rtc and rtm only).
+	Version string `json:"version,omitempty"`
+	// AppID and Cert are the credentials (required).
+	AppID string `json:"app_id"`
+	Cert  string `json:"cert"`
+	// Channel, UID and Account are the RTC identity.
+	Channel string `json:"channel,omitempty"`
+	UID     UID    `json:"uid"`
+	Account string `json:"account,omitempty"`
+	// UserID is the RTM or Chat user (a chat token without one is an app token).
+	UserID string `json:"user_id,omitempty"`
+	// Role is, for RTC, "publisher" (the default) or "subscriber" (006 also
+	// "attendee" and "admin") or the role's number; for an APaaS/Education
+	// room-user token, the application's room role, a number. A JSON number or
+	// string.
+	Role Role `json:"role,omitempty"`
+	// RoomUUID and UserUUID are the APaaS/Education identity: both give a
+	// room-user token, UserUUID alone a user token, neither an app token.
+	RoomUUID string `json:"room_uuid,omitempty"`
+	UserUUID string `json:"user_uuid,omitempty"`
+	// Expire is the 007 token lifetime in seconds (0 = DefaultExpire).
+	Expire uint32 `json:"expire,omitempty"`
+	// PrivilegeExpire is, for 007 RTC, the privileges' lifetime in seconds
+	// (0 = the token's); for 006, the absolute unix time they end (0 = the
+	// token's expiry).
+	PrivilegeExpire uint32 `json:"privilege_expire,omitempty"`
+	// IssueTs and Salt fix what is otherwise the clock and random.
+	IssueTs *uint32 `json:"issue_ts,omitempty"`
+	Salt    *uint32 `json:"salt,omitempty"`
+	// AllowNonstandard builds from inputs the SDK refuses, reporting each
+	// broken rule as a warning (to reproduce an existing token).
+	AllowNonstandard bool `json:"allow_nonstandard,omitempty"`
+}
+
+// DefaultExpire is the 007 lifetime used when a build request gives none,
+// as the build command's default.
+const DefaultExpire = 3600
+
+// Role is a role given as a JSON string or number.
+type Role string
+
+// UnmarshalJSON accepts a string or an integer.
+func (r *Role) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*r = Role(strings.TrimSpace(s))
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return &fieldError{"role", "want a role name or a number"}
+	}
+	if _, err := n.Int64(); err != nil {
+		return &fieldError{"role", "want a role name or an integer"}
+	}
+	*r = Role(n.String())
+	return nil
+}
+
+// BuildResponse is the answer of POST /api/build: the token and the verify
+// object of the token checked against the certificate and identity it was
+// built for.
+type BuildResponse struct {
+	Token    string             `json:"token"`
+	Warnings []BuildWarning     `json:"warnings"`
+	Verify   *report.VerifyView `json:"verify"`
+}
+
+// check rejects a request missing what every kind needs.
+func (q *BuildRequest) check() error {
+	switch {
+	case q.Kind == "":
+		return badRequest(`field "kind" is required: one of rtc, rtm, chat, apaas, education, fpa`)
+	case strings.TrimSpace(q.AppID) == "":
+		return badRequest(`field "app_id" is required`)
+	case strings.TrimSpace(q.Cert) == "":
+		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
+	case q.UID.Set && q.Account != "":
+		return badRequest(`give "uid" or "account", not both`)
+	}
+	switch q.Version {
+	case "", "007", "006":
+	default:
+		return badRequest(`field "version": want "007" or "006"`)
+	}
+	return nil
+}
+
+// expectations says what the built token must verify against.
+func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
+	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: strings.TrimSpace(q.Cert)}},
+		AppID: strings.TrimSpace(q.AppID), Now: now}
+	if q.IssueTs != nil {
+		exp.Now = time.Unix(int64(*q.IssueTs), 0)
+	}
+	if q.Kind == "rtc" {
+		// An RTC token is bound to its channel, even an empty one (006 signs it).
+		ch := q.Channel
+		exp.Channel = &ch
+	}
+	switch {
+	case q.UID.Set:
+		t := token.UIDText(q.UID.Value)
+		exp.UID, exp.UIDNumeric = &t, true
+	case q.Account != "":
+		a := q.Account
+		exp.Account = &a
+	case q.Kind == "rtm" && q.UserID != "":
+		u := q.UserID
+		exp.Account, exp.For = &u, "rtm"
+	}
+	return exp
+}
+
+// build serves POST /api/build.
+func (s *srv) build(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Builder == nil {
+		writeError(w, http.StatusNotImplemented, "building tokens is not available in this server")
+		return
+	}
+	var q BuildRequest
+	if err := readJSON(w, r, s.cfg.MaxBodyBytes, &q); err != nil {
+		fail(w, err)
+		return
+	}
+	if err := q.check(); err != nil {
+		fail(w, err)
+		return
+	}
+	now := s.cfg.Now()
+	built, err := s.cfg.Builder.Build(&q, now)
+	if err == nil && built == nil {
+		err = errors.New("builder returned nothing")
+	}
+	if err != nil {
+		if errors.Is(err, token.ErrInvalidInput) || errors.Is(err, ErrUnknownKind) {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		fail(w, err)
+		return
+	}
+	exp := q.expectations(now)
+	rep := verify.Inspect(built.Token, exp)
+	if rep.Signature != verify.SigValid {
+		// A builder's output that does not verify is a bug, not the client's fault.
+		fail(w, errors.New("built token does not verify"))
+		return
+	}
+	v := report.Verify(rep)
+	n := exp.Now.Unix()
+	v.Now = &n
+	ws := built.Warnings
+	if ws == nil {
+		ws = []BuildWarning{}
+	}
+	writeJSON(w, http.StatusOK, BuildResponse{Token: built.Token, Warnings: ws, Verify: v})
+}

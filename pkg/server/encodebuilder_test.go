@@ -1,0 +1,131 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestEncodeBuilder builds every kind through POST /api/build and checks
+// that the answer's token is the one its verify object describes, valid
+// under the certificate it was built with.
+func TestEncodeBuilder(t *testing.T) {
+	_, cert := sample(t)
+	h := New(Config{Now: fixedNow, Builder: EncodeBuilder{}})
+	base := func(kv ...any) map[string]any {
+		m := map[string]any{"app_id": exampleAppID, "cert": cert, "salt": 7}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	ok := []struct {
+		name    string
+		q       map[string]any
+		version string
+		// field=value pairs the decoded token must show, as JSON fragments.
+		want []string
+	}{
+		{"rtc 007 uid", base("kind", "rtc", "channel", "lobby", "uid", 42), "007",
+			[]string{`"channel":"lobby"`, `"uid":"42"`, `"name":"publish_audio_stream"`, `"expire":3600`}},
+		{"rtc 007 subscriber account", base("kind", "rtc", "channel", "lobby", "account", "ann", "role", "subscriber", "expire", 600), "007",
+			[]string{`"uid":"ann"`, `"expire":600`}},
+		{"rtc 007 role number", base("kind", "rtc", "channel", "lobby", "role", 2), "007", []string{`"uid":""`}},
+		{"rtc 006 uid", base("kind", "rtc", "version", "006", "channel", "lobby", "uid", "42"), "006", []string{`"kind":"rtc"`}},
+		{"rtc 006 admin account", base("kind", "rtc", "version", "006", "channel", "lobby", "account", "ann", "role", "admin"), "006", nil},
+		{"rtm 007", base("kind", "rtm", "user_id", "ann"), "007", []string{`"user_id":"ann"`}},
+		{"rtm 006", base("kind", "rtm", "version", "006", "user_id", "ann"), "006", []string{`"kind":"rtm"`}},
+		{"chat user", base("kind", "chat", "user_id", "ann"), "007", []string{`"name":"chat"`, `"user_id":"ann"`}},
+		{"chat app", base("kind", "chat"), "007", []string{`"name":"app"`}},
+		{"apaas room user", base("kind", "apaas", "room_uuid", "r1", "user_uuid", "u1", "role", 2), "007", []string{`"room_uuid":"r1"`, `"role":2`}},
+		{"education user", base("kind", "education", "user_uuid", "u1"), "007", []string{`"user_uuid":"u1"`}},
+		{"apaas app", base("kind", "apaas"), "007", []string{`"name":"apaas"`}},
+		{"fpa", base("kind", "fpa", "issue_ts", 1700000000), "007", []string{`"name":"fpa"`, `"issue_ts":1700000000`}},
+	}
+	for _, c := range ok {
+		t.Run(c.name, func(t *testing.T) {
+			rec := do(h, "POST", "/api/build", "application/json", mustJSON(t, c.q))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+			var out struct {
+				Token    string          `json:"token"`
+				Warnings []BuildWarning  `json:"warnings"`
+				Verify   json.RawMessage `json:"verify"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(out.Token, c.version) || out.Warnings == nil || len(out.Warnings) != 0 {
+				t.Errorf("token %q warnings %v", out.Token, out.Warnings)
+			}
+			v := string(out.Verify)
+			for _, w := range append([]string{`"signature":"valid"`, `"salt":7`, `"version":"` + c.version + `"`}, c.want...) {
+				if !strings.Contains(v, w) {
+					t.Errorf("verify object lacks %s: %s", w, v)
+				}
+			}
+			if strings.Contains(rec.Body.String(), cert) {
+				t.Error("the answer repeats the certificate")
+			}
+			// The token inspects as valid through /api/inspect (006 needs the
+			// identity it signs).
+			iq := map[string]any{"token": out.Token, "cert": cert}
+			for _, k := range []string{"channel", "uid", "account"} {
+				if v, ok := c.q[k]; ok {
+					iq[k] = v
+				}
+			}
+			if c.q["kind"] == "rtm" {
+				iq["account"], iq["for"] = c.q["user_id"], "rtm"
+			}
+			iv, _ := inspectOK(t, h, iq)
+			if iv["signature"] != "valid" {
+				t.Errorf("inspect of the built token: %v", iv["signature"])
+			}
+		})
+	}
+
+	bad := []struct {
+		name   string
+		q      map[string]any
+		status int
+		msg    string
+	}{
+		{"unknown kind", base("kind", "voice"), 400, `unknown token kind "voice"`},
+		{"chat as 006", base("kind", "chat", "version", "006"), 400, `chat tokens are built as 007 only`},
+		{"certificate not hex", base("kind", "rtc", "channel", "x", "cert", "zz"), 400, `certificate`},
+		{"channel with a slash", base("kind", "rtc", "channel", "a/b"), 400, `channel`},
+		{"lifetime over 24h", base("kind", "rtc", "channel", "x", "expire", 90000), 400, `expire`},
+		{"bad rtc role", base("kind", "rtc", "channel", "x", "role", "owner"), 400, `field "role": want publisher or subscriber`},
+		{"role not a string or number", base("kind", "rtc", "channel", "x", "role", true), 400, `field "role"`},
+		{"room user without role", base("kind", "apaas", "room_uuid", "r", "user_uuid", "u"), 400, `needs "room_uuid", "user_uuid" and "role"`},
+		{"role without room", base("kind", "apaas", "role", 1), 400, `for room-user tokens`},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			rec := do(h, "POST", "/api/build", "application/json", mustJSON(t, c.q))
+			if rec.Code != c.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, c.status, rec.Body.String())
+			}
+			if msg := errorOf(t, rec); !strings.Contains(strings.ToLower(msg), strings.ToLower(c.msg)) {
+				t.Errorf("error %q lacks %q", msg, c.msg)
+			}
+		})
+	}
+
+	t.Run("allow nonstandard", func(t *testing.T) {
+		rec := do(h, "POST", "/api/build", "application/json",
+			mustJSON(t, base("kind", "rtc", "channel", "x", "expire", 90000, "allow_nonstandard", true)))
+		if rec.Code != 200 {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+		var out BuildResponse
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Warnings) == 0 || out.Warnings[0].Code == "" {
+			t.Errorf("no warning for a 25 h lifetime: %s", rec.Body.String())
+		}
+	})
+}
