@@ -1,0 +1,26 @@
+package encode
+
+import (
+	"encoding/base64"
+
+	"github.com/tokencheck/tokencheck/pkg/zlibcompat"
+)
+
+// String007Zlib returns "007" ‖ base64 of the payload compressed the way C
+// zlib 1.2.13 compress2 does at its default level 6 (header 78 9C). This is
+// the compressor of the C++, Python, Java, PHP and Ruby reference builders,
+// so for a given payload the result is byte-identical to their token
+// strings (FORMATS §19, "Encoder profiles for 007"), whereas String007
+// reproduces the Go reference's compress/zlib strings. Both carry the same
+// payload and verify alike.
+func String007Zlib(payload []byte) string {
+	z, err := zlibcompat.AppendCompress(make([]byte, 0, len(payload)+16), payload, 6)
+	if err != nil {
+		// Level 6 is always valid; AppendCompress has no other error.
+		return ""
+	}
+	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
+	copy(out, "007")
+	base64.StdEncoding.Encode(out[3:], z)
+	return string(out)
+}
