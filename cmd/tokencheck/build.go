@@ -73,6 +73,7 @@ type buildFlags struct {
 	version               string
 	salt, issueTs         uint32
 	allow, asJSON         bool
+	compressor            string
 
 	channel, account, role string
 	uid                    uint32
@@ -141,6 +142,7 @@ func runBuild(e *env, args []string) int {
 	info.flags(b, fs)
 	fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (default: random in 1..99999999)")
 	fs.Uint32Var(&b.issueTs, "issue-ts", 0, "fix the issue time, unix seconds (default: now)")
+	fs.StringVar(&b.compressor, "compressor", "go", "007 zlib stream: go (Go builder's strings) or zlib (C zlib: the C++, Python, Java, PHP, Ruby builders' strings)")
 	fs.BoolVar(&b.allow, "allow-nonstandard", false, "build from inputs the SDK refuses (reproducing an existing token) and print warnings")
 	fs.BoolVar(&b.asJSON, "json", false, "print the token with its decoded form as JSON")
 	if code, ok := parseFlags(e, fs, args[1:]); !ok {
@@ -249,6 +251,12 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 	}
 	if b.changed("issue-ts") {
 		c.IssueTs = new(b.issueTs)
+	}
+	switch b.compressor {
+	case "go", "zlib":
+		c.Compressor = encode.Compressor(b.compressor)
+	default:
+		return c, usagef("--compressor %q: want go or zlib", b.compressor)
 	}
 	if b.changed("version") && b.version != "006" && b.version != "007" {
 		return c, usagef("--version %q: want 006 or 007", b.version)

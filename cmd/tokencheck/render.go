@@ -11,6 +11,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -144,16 +145,32 @@ func crcUIDMeaning(c uint32) string {
 	return "CRC-32 of the uid text or user account"
 }
 
+// refineCompressor names the exact reference compressor of a 007 token when
+// re-compressing its payload reproduces the string (s is the decoded string).
+func refineCompressor(tok *token.Token, s string) {
+	if tok == nil || tok.T007 == nil || tok.T007.Payload == nil {
+		return
+	}
+	if id := encode.IdentifyCompressor(s, tok.T007.Payload); id != "" {
+		tok.Encoding.Compressor = id
+	}
+}
+
 func compressorMeaning(c string) string {
+	if strings.HasPrefix(c, "zlib-level-") {
+		return "C zlib at level " + strings.TrimPrefix(c, "zlib-level-") + " (re-compression reproduces the string exactly)"
+	}
 	switch c {
 	case "go":
-		return "written by Go's compress/zlib (Go builder)"
+		return "Go's compress/zlib: the Go builder (re-compression reproduces the string exactly)"
+	case "zlib":
+		return "C zlib at the default level: the C++, Python, Java, PHP, Ruby builders (re-compression reproduces the string exactly)"
 	case "stored":
 		return "stored, uncompressed blocks (e.g. Rust builder)"
 	case "zlib-level-0-1":
 		return "header 78 01: Dart builder or zlib at level 0-1"
 	case "zlib-compatible":
-		return "zlib default level: C zlib (Python, Java, C++, PHP, Ruby builders), Node.js or C#"
+		return "header 78 9C but neither Go nor C zlib wrote it: Node.js, C# or another deflate implementation"
 	}
 	return "zlib at a non-default level"
 }

@@ -555,7 +555,7 @@ func sortedPrivileges(m map[uint16]uint32) []token.Privilege {
 
 // build007 finishes a 007 build: refuses on the first violation, fixes the
 // issue time and salt, packs the services stable-sorted by type, signs,
-// compresses with compress/zlib and verifies the result.
+// compresses with the chosen profile and verifies the result.
 func build007(c *Common, k *checker, expire uint32, svcs []token.Service) (*Result, error) {
 	if k.err != nil {
 		return nil, k.err
@@ -577,7 +577,11 @@ func build007(c *Common, k *checker, expire uint32, svcs []token.Service) (*Resu
 	}
 	t.Payload = payload
 	t.SigningInfo = payload[2+len(t.Signature):]
-	res := &Result{Token: String007(payload), Warnings: k.warns}
+	str, err := String007With(c.Compressor, payload)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Token: str, Warnings: k.warns}
 	if c.SkipSelfCheck {
 		res.Model = &token.Token{Version: token.V007, T007: t}
 		return res, nil

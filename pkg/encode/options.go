@@ -68,9 +68,34 @@ type Common struct {
 	// Warning instead of an error. It exists to reproduce tokens customers
 	// already have. Inputs the format cannot represent are refused anyway.
 	AllowNonstandard bool
+	// Compressor chooses the zlib stream of 007 tokens (the signature does not
+	// cover it): CompressorGo (the default, Go's compress/zlib, the Go
+	// reference builder's strings) or CompressorZlib (C zlib level 6, the
+	// strings of the C++, Python, Java, PHP and Ruby builders).
+	Compressor Compressor
 	// SkipSelfCheck turns off the decode-and-verify step every builder runs on
 	// its own output by default. Only benchmarks should set it.
 	SkipSelfCheck bool
+}
+
+// Compressor names a 007 compression profile.
+type Compressor string
+
+// The 007 compression profiles.
+const (
+	CompressorGo   Compressor = "go"
+	CompressorZlib Compressor = "zlib"
+)
+
+// String007With compresses a payload with the named profile ("" = Go).
+func String007With(c Compressor, payload []byte) (string, error) {
+	switch c {
+	case "", CompressorGo:
+		return String007(payload), nil
+	case CompressorZlib:
+		return String007Zlib(payload), nil
+	}
+	return "", &token.InputError{Field: "compressor", Rule: "go or zlib", Detail: string(c)}
 }
 
 // Warning is a validation rule an input broke while AllowNonstandard was set.

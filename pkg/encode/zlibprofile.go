@@ -24,3 +24,25 @@ func String007Zlib(payload []byte) string {
 	base64.StdEncoding.Encode(out[3:], z)
 	return string(out)
 }
+
+// IdentifyCompressor tells which reference compressor wrote the zlib stream of
+// a 007 token string whose inflated payload is payload: "go" or "zlib" when
+// re-compressing the payload with that profile reproduces the string exactly,
+// "zlib-level-N" for C zlib at another level, "" when neither does (Node.js,
+// C#, Rust and others write other streams). It costs a compression per
+// profile tried, so it is for reports, not hot paths.
+func IdentifyCompressor(s string, payload []byte) string {
+	if String007(payload) == s {
+		return "go"
+	}
+	if String007Zlib(payload) == s {
+		return "zlib"
+	}
+	for _, level := range []int{1, 9, 2, 3, 4, 5, 7, 8, 0} {
+		z, err := zlibcompat.Compress(payload, level)
+		if err == nil && "007"+base64.StdEncoding.EncodeToString(z) == s {
+			return "zlib-level-" + string(rune('0'+level))
+		}
+	}
+	return ""
+}

@@ -129,3 +129,34 @@ func TestString007ZlibRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifyCompressor: the reference compressors of the known answers are
+// told apart by re-compression.
+func TestIdentifyCompressor(t *testing.T) {
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, v := range ka.Vectors {
+		if v.Format != "007" || v.PayloadHex == "" {
+			continue
+		}
+		p, _ := hex.DecodeString(v.PayloadHex)
+		got := encode.IdentifyCompressor(v.Expected, p)
+		want := ""
+		switch v.Compressor {
+		case "zlib-6":
+			want = "zlib"
+		case "go-compress-flate":
+			want = "go"
+		}
+		if want != "" && got != want {
+			t.Errorf("%s (%s): identified %q, want %q", v.ID, v.Compressor, got, want)
+		}
+		counts[got]++
+	}
+	if counts["zlib"] == 0 || counts["go"] == 0 {
+		t.Fatalf("profiles not exercised: %v", counts)
+	}
+}
