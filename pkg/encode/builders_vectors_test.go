@@ -8,10 +8,11 @@ package encode_test
 // `payload_hex` hold:
 //
 //   - ZLIB_STREAM_GO / ZLIB_STREAM_NODE: the compressed bytes differ per
-//     language. tokencheck compresses with compress/zlib like the Go reference,
-//     so the string must equal disagree["go"] exactly, and the inflated payload
-//     must equal payload_hex (the C-zlib string `token` is not reproducible
-//     without zlib's own deflate; it carries the same payload).
+//     language. tokencheck compresses with compress/zlib like the Go reference
+//     by default, so the string must equal disagree["go"] exactly, and the
+//     inflated payload must equal payload_hex; with the C zlib profile
+//     (Compressor "zlib") the same payload gives the canonical C-zlib `token`
+//     exactly wherever python3 (C zlib 1.2.13) agrees with it.
 //   - PHP_006_PRIVILEGES_IN_INSERTION_ORDER, RUBY_006_PRIVILEGES_IN_INSERTION_ORDER,
 //     PERL_006_PRIVILEGE_KEYS_STRING_SORT, JAVA_PRIVILEGE_KEYS_SIGNED_SHORT:
 //     privilege maps are packed by id ascending as unsigned, like Python, Go,
@@ -44,6 +45,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -320,6 +322,11 @@ func TestVectors007(t *testing.T) {
 					t.Fatalf("string differs from the Go reference\n got %s\nwant %s", res.Token, g)
 				}
 				exact[vc.Builder]++
+			}
+			if slices.Contains(vc.Agree, "python3") {
+				if z := encode.String007Zlib(tok.T007.Payload); z != *vc.Token {
+					t.Fatalf("C zlib profile differs from the canonical token\n got %s\nwant %s", z, *vc.Token)
+				}
 			}
 			passed[vc.Builder]++
 		})
