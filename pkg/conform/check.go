@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/vectors"
+	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
 // Case statuses.
@@ -218,4 +219,35 @@ func short(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// Add returns the sum of two summaries.
+func (s Summary) Add(o Summary) Summary {
+	return Summary{Total: s.Total + o.Total, Passed: s.Passed + o.Passed, Failed: s.Failed + o.Failed,
+		Skipped: s.Skipped + o.Skipped, Divergent: s.Divergent + o.Divergent, Checks: s.Checks + o.Checks}
+}
+
+// CheckTampered judges every token of a tampered-token file strictly, with
+// the certificate (and 006 channel and uid) the file gives, and compares the
+// verdict with the expected one.
+func CheckTampered(name string, f *vectors.TamperedFile) []Result {
+	out := make([]Result, 0, len(f.Cases))
+	for _, c := range f.Cases {
+		r := Result{File: name, ID: c.ID, Builder: c.Tampering, Checks: 1}
+		b := &Build{Cert: c.CertForCheck, Channel: c.Channel, UID: c.UID}
+		rep := verify.Inspect(c.Token, b.Expectations())
+		if rep.Verdict != c.ExpectedVerdict {
+			f := Failure{Check: CheckVerify, Subject: "token", Message: fmt.Sprintf("verdict %s, want %s (%s)", rep.Verdict, c.ExpectedVerdict, c.Description)}
+			for _, x := range rep.Findings {
+				if x.Severity == verify.SevError {
+					f.Field, f.Layer, f.Offset = x.Field, x.Layer, x.Offset
+					break
+				}
+			}
+			r.fail(f)
+		}
+		r.settle()
+		out = append(out, r)
+	}
+	return out
 }

@@ -191,6 +191,11 @@ func Inspect(subject, tok string, b *Build) (*verify.Report, *Failure) {
 		f.Field, f.Layer = x.Field, x.Layer
 		if x.Offset != nil {
 			f.Offset = at(*x.Offset)
+			if x.Layer == "zlib" {
+				// Four base64 characters carry three bytes, after "007".
+				c := 3 + *x.Offset/3*4
+				f.Message += fmt.Sprintf(" (token characters %d-%d)", c, c+3)
+			}
 		}
 		break
 	}

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/tokencheck/tokencheck/pkg/conform"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+func init() {
+	register(&command{name: "vectors",
+		usage:   "vectors check [--json] [--junit FILE] FILE|DIR… | vectors gen --format 006|007 --count N --seed S [--output FILE]",
+		summary: "run vector files against tokencheck, or generate edge-case vectors", run: runVectors})
+}
+
+func runVectors(e *env, args []string) int {
+	if len(args) == 0 {
+		errorf(e, "vectors needs a subcommand: check or gen")
+		hintf(e, "tokencheck vectors check testdata/vectors; tokencheck vectors gen --format 007 --count 100 --seed 1")
+		return exitUsage
+	}
+	switch args[0] {
+	case "check":
+		return runVectorsCheck(e, args[1:])
+	case "gen":
+		return runVectorsGen(e, args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintln(e.stdout, "Usage: tokencheck vectors check [--json] [--junit FILE] FILE|DIR…")
+		fmt.Fprintln(e.stdout, "       tokencheck vectors gen --format 006|007 --count N --seed S [--output FILE]")
+		return exitOK
+	}
+	errorf(e, "unknown vectors subcommand %q: want check or gen", args[0])
+	return exitUsage
+}
+
+// outputFlags are the report flags shared by vectors check and conform.
+type outputFlags struct {
+	asJSON bool
+	junit  string
+}
+
+func runVectorsCheck(e *env, args []string) int {
+	const use = "vectors check [--json] [--junit FILE] FILE|DIR…"
+	fs := newFlags(e, "vectors check", use)
+	var o outputFlags
+	fs.BoolVar(&o.asJSON, "json", false, "print results and summary as JSON")
+	fs.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to FILE")
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		errorf(e, "no vector file or directory given")
+		hintf(e, "tokencheck vectors check testdata/vectors/007.json")
+		return exitUsage
+	}
+	paths, err := vectorPaths(fs.Args())
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	reg := conform.DefaultRegistry()
+	var results []conform.Result
+	var files []fileInfo
+	for _, p := range paths {
+		if isTamperedSchema(p.path) {
+			tf, err := vectors.LoadTampered(p.path)
+			if err != nil {
+				errorf(e, "%v", err)
+				return exitUsage
+			}
+			results = append(results, conform.CheckTampered(filepath.Base(p.path), tf)...)
+			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases)})
+			continue
+		}
+		f, err := vectors.LoadFile(p.path)
+		if err != nil {
+			if p.fromDir && !isVectorSchema(p.path) {
+				fmt.Fprintf(e.stderr, "tokencheck: note: %s is not a vector file (no \"format\"/\"cases\"): skipped\n", p.path)
+				continue
+			}
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		name := filepath.Base(p.path)
+		rs := conform.CheckFile(name, f, reg)
+		files = append(files, fileInfo{Path: p.path, Format: f.Format, Cases: len(f.Cases)})
+		results = append(results, rs...)
+	}
+	if len(files) == 0 {
+		errorf(e, "no vector file found in %s", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	return reportResults(e, o, "tokencheck vectors check", files, results)
+}
+
+// fileInfo describes one file checked, for the JSON output.
+type fileInfo struct {
+	Path   string `json:"path"`
+	Format string `json:"format"`
+	Cases  int    `json:"cases"`
+}
+
+type vectorPath struct {
+	path    string
+	fromDir bool
+}
+
+// vectorPaths expands directories to their *.json files, sorted.
+func vectorPaths(args []string) ([]vectorPath, error) {
+	var out []vectorPath
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, vectorPath{path: a})
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(a, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(m)
+		for _, p := range m {
+			out = append(out, vectorPath{path: p, fromDir: true})
+		}
+	}
+	return out, nil
+}
+
+// isTamperedSchema reports whether a JSON file is a tampered-token file
+// (cases with expected verdicts).
+func isTamperedSchema(path string) bool {
+	top := topKeys(path)
+	_, v := top["verdicts"]
+	return v
+}
+
+func topKeys(path string) map[string]json.RawMessage {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return nil
+	}
+	return top
+}
+
+// isVectorSchema reports whether a JSON file has the top-level "format" and
+// "cases" of a vector file (so that a broken vector file is an error, and
+// another kind of file in a directory is skipped).
+func isVectorSchema(path string) bool {
+	top := topKeys(path)
+	_, f := top["format"]
+	_, c := top["cases"]
+	return f && c
+}
+
+// reportResults prints results (table or JSON), writes JUnit when asked, and returns
+// the exit code: 1 when a case failed, naming the first failure on stderr.
+func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []conform.Result) int {
+	sum := conform.Summarize(rs)
+	if o.junit != "" {
+		var buf bytes.Buffer
+		if err := conform.WriteJUnit(&buf, name, rs); err != nil {
+			errorf(e, "writing JUnit: %v", err)
+			return exitUsage
+		}
+		if err := os.WriteFile(o.junit, buf.Bytes(), 0o644); err != nil {
+			errorf(e, "writing JUnit: %v", err)
+			return exitUsage
+		}
+	}
+	if o.asJSON {
+		out := struct {
+			Files   []fileInfo       `json:"files"`
+			Results []conform.Result `json:"results"`
+			Summary conform.Summary  `json:"summary"`
+		}{files, rs, sum}
+		if out.Results == nil {
+			out.Results = []conform.Result{}
+		}
+		if err := writeJSON(e.stdout, out); err != nil {
+			errorf(e, "writing output: %v", err)
+			return exitUsage
+		}
+	} else {
+		rows := make([][]string, 0, len(rs))
+		for _, r := range rs {
+			detail := r.Note
+			if f := r.First(); f != nil {
+				detail = f.String()
+				if len(r.Failures) > 1 {
+					detail += fmt.Sprintf(" (+%d more)", len(r.Failures)-1)
+				}
+			}
+			rows = append(rows, []string{r.File, r.ID, r.Builder, r.Status, detail})
+		}
+		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
+			errorf(e, "writing output: %v", err)
+			return exitUsage
+		}
+		for _, f := range files {
+			var s conform.Summary
+			for _, r := range rs {
+				if r.File == filepath.Base(f.Path) {
+					s = addResult(s, r)
+				}
+			}
+			fmt.Fprintf(e.stdout, "%s (%s): %d cases, %d passed, %d failed, %d divergent, %d skipped\n",
+				f.Path, f.Format, s.Total, s.Passed, s.Failed, s.Divergent, s.Skipped)
+		}
+		fmt.Fprintf(e.stdout, "total: %d cases, %d passed, %d failed, %d divergent, %d skipped (%d checks)\n",
+			sum.Total, sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, sum.Checks)
+	}
+	if sum.Failed > 0 {
+		for _, r := range rs {
+			if r.Status == conform.StatusFail {
+				errorf(e, "%d of %d cases failed; first: %s %s: %s", sum.Failed, sum.Total, r.File, r.ID, r.First())
+				break
+			}
+		}
+		return exitBad
+	}
+	if sum.Passed+sum.Divergent == 0 {
+		errorf(e, "no case was checked (%d skipped)", sum.Skipped)
+		return exitUsage
+	}
+	return exitOK
+}
+
+func addResult(s conform.Summary, r conform.Result) conform.Summary {
+	return conform.Summarize(append(make([]conform.Result, 0, 1), r)).Add(s)
+}
+
+func runVectorsGen(e *env, args []string) int {
+	const use = "vectors gen --format 006|007 --count N --seed S [--output FILE]"
+	fs := newFlags(e, "vectors gen", use)
+	format := fs.String("format", "", "token format: 006 or 007")
+	count := fs.Int("count", 100, "number of cases (the spec's edge cases come first)")
+	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file")
+	output := fs.String("output", "", "write the file here instead of stdout")
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		errorf(e, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	f, err := conform.Generate(*format, *count, *seed, conform.DefaultRegistry())
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	var buf bytes.Buffer
+	if err := writeJSON(&buf, f); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	if *output == "" {
+		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+			errorf(e, "writing output: %v", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
+	return exitOK
+}

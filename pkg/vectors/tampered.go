@@ -1,0 +1,50 @@
+package vectors
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// TamperedFile is tampered.json: tokens derived from valid vectors and
+// broken in known ways, with the verdict a strict checker must return.
+type TamperedFile struct {
+	Format            string            `json:"format"`
+	Generator         json.RawMessage   `json:"generator"`
+	Verdicts          map[string]string `json:"verdicts"`
+	VerdictPrecedence string            `json:"verdict_precedence"`
+	Cases             []TamperedCase    `json:"cases"`
+}
+
+// TamperedCase is one tampered token. Channel and UID (006 only) are what
+// the checker is told the token is for; UID is text exactly as signed.
+type TamperedCase struct {
+	ID                 string            `json:"id"`
+	Format             string            `json:"format"`
+	DerivedFrom        string            `json:"derived_from"`
+	Tampering          string            `json:"tampering"`
+	Description        string            `json:"description"`
+	Token              string            `json:"token"`
+	Cert               string            `json:"app_certificate"`
+	CertForCheck       string            `json:"certificate_for_check"`
+	Channel            *string           `json:"channel,omitempty"`
+	UID                *string           `json:"uid,omitempty"`
+	ExpectedVerdict    string            `json:"expected_verdict"`
+	ReferenceBehaviour map[string]string `json:"reference_behaviour"`
+}
+
+// LoadTampered reads a tampered-token file, refusing unknown keys.
+func LoadTampered(path string) (*TamperedFile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f TamperedFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &f, nil
+}
