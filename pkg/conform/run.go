@@ -253,4 +253,3 @@ func canonJSON(b []byte) string {
 	}
 	return string(out)
 }
-

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/conform"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+func init() {
+	register(&command{name: "conform",
+		usage:   "conform --exec COMMAND [--cases FILE… | --count N --seed S] [--json] [--junit FILE]",
+		summary: "drive an external token builder and compare it with tokencheck", run: runConform})
+}
+
+func runConform(e *env, args []string) int {
+	const use = "conform --exec COMMAND [--cases FILE… | --count N --seed S [--format 006|007|all]] [--no-parse] [--allow CAUSE,…] [--timeout D] [--json] [--junit FILE]"
+	fs := newFlags(e, "conform", use)
+	command := fs.String("exec", "", "the external builder, run with sh -c; speaks the JSON-lines protocol on stdin/stdout (see README)")
+	cases := fs.StringSlice("cases", nil, "vector files whose cases are sent (instead of generated ones)")
+	count := fs.Int("count", 100, "generated cases per format")
+	seed := fs.Uint64("seed", 1, "seed of the generated cases")
+	format := fs.String("format", "all", "generated formats: 006, 007 or all")
+	noParse := fs.Bool("no-parse", false, "do not send tokencheck's tokens to the builder's parser")
+	allow := fs.StringSlice("allow", nil, "documented divergences (e.g. roomuser_no_apaas_privilege) reported as divergent, not failed")
+	timeout := fs.Duration("timeout", 10*time.Second, "time allowed for each answer")
+	var o outputFlags
+	fs.BoolVar(&o.asJSON, "json", false, "print results and summary as JSON")
+	fs.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to FILE")
+	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	if *command == "" {
+		errorf(e, "--exec COMMAND is required")
+		hintf(e, "tokencheck conform --exec 'node examples/conformance/node-agora-token/adapter.js' --count 100")
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		errorf(e, "unexpected arguments: %s (quote the --exec command)", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	allowed := map[string]bool{}
+	for _, a := range *allow {
+		allowed[strings.TrimSpace(a)] = true
+	}
+	reg := conform.DefaultRegistry()
+	type named struct {
+		name string
+		file *vectors.File
+	}
+	var sets []named
+	if len(*cases) > 0 {
+		for _, p := range *cases {
+			f, err := vectors.LoadFile(p)
+			if err != nil {
+				errorf(e, "%v", err)
+				return exitUsage
+			}
+			sets = append(sets, named{p, f})
+		}
+	} else {
+		var formats []string
+		switch *format {
+		case "all":
+			formats = []string{"006", "007"}
+		case "006", "007":
+			formats = []string{*format}
+		default:
+			errorf(e, "--format %q: want 006, 007 or all", *format)
+			return exitUsage
+		}
+		for _, ft := range formats {
+			f, err := conform.Generate(ft, *count, *seed, reg)
+			if err != nil {
+				errorf(e, "%v", err)
+				return exitUsage
+			}
+			sets = append(sets, named{fmt.Sprintf("generated-%s-seed%d", ft, *seed), f})
+		}
+	}
+	opts := conform.Options{Command: *command, Timeout: *timeout, Parse: !*noParse, Allow: allowed, Stderr: e.stderr}
+	var results []conform.Result
+	var files []fileInfo
+	for _, s := range sets {
+		rs, err := conform.Run(context.Background(), s.file, reg, opts)
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		for i := range rs {
+			rs[i].File = s.name
+		}
+		results = append(results, rs...)
+		files = append(files, fileInfo{Path: s.name, Format: s.file.Format, Cases: len(s.file.Cases)})
+	}
+	return reportResults(e, o, "tokencheck conform", files, results)
+}
