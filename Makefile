@@ -39,5 +39,11 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# conform = tokencheck conform against the live npm packages agora-token and
+# agora-access-token and the Go module go-tokenbuilder (needs node, npm and the
+# module proxy; see examples/conformance/run.sh).
+conform:
+	GO=$(GO) ./examples/conformance/run.sh
+
 clean:
 	rm -rf bin

@@ -94,6 +94,7 @@ func (t *tail) String() string {
 func Start(command string, stderr io.Writer) (*Process, error) {
 	p := &Process{command: command, lines: make(chan []byte, 1), done: make(chan struct{}), stderr: &tail{w: stderr}}
 	p.cmd = exec.Command("sh", "-c", command)
+	ownGroup(p.cmd)
 	p.cmd.Stderr = p.stderr
 	in, err := p.cmd.StdinPipe()
 	if err != nil {
@@ -195,7 +196,7 @@ func (p *Process) Close() error {
 	select {
 	case <-p.done:
 	case <-time.After(time.Second):
-		_ = p.cmd.Process.Kill()
+		killGroup(p.cmd)
 		<-p.done
 	}
 	if p.waitErr != nil {

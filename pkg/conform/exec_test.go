@@ -1,0 +1,149 @@
+package conform_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokencheck/tokencheck/pkg/conform"
+)
+
+// TestMain lets the test binary play an external builder: with
+// CONFORM_TEST_ADAPTER set it serves the protocol (mode "good": tokencheck's
+// own builds; "flip": one character of every second 006 token changed;
+// "die": exits after two answers; "hang": never answers).
+func TestMain(m *testing.M) {
+	switch os.Getenv("CONFORM_TEST_ADAPTER") {
+	case "":
+		os.Exit(m.Run())
+	case "good":
+		serve(nil)
+	case "flip":
+		n := 0
+		serve(func(id, tok string) string {
+			n++
+			if n%2 == 0 && strings.HasPrefix(tok, "006") {
+				return tok[:60] + flip(tok[60]) + tok[61:]
+			}
+			return tok
+		})
+	case "die":
+		n := 0
+		serve(func(id, tok string) string {
+			n++
+			if n > 2 {
+				fmt.Fprintln(os.Stderr, "adapter: giving up")
+				os.Exit(3)
+			}
+			return tok
+		})
+	case "hang":
+		time.Sleep(time.Minute)
+	}
+	os.Exit(0)
+}
+
+func serve(mutate func(id, tok string) string) {
+	if err := conform.Serve(os.Stdin, os.Stdout, conform.DefaultRegistry(), mutate); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func flip(c byte) string {
+	if c == 'A' {
+		return "B"
+	}
+	return "A"
+}
+
+func adapter(mode string) string {
+	return "CONFORM_TEST_ADAPTER=" + mode + " " + os.Args[0]
+}
+
+func TestRunAgainstSelf(t *testing.T) {
+	reg := conform.DefaultRegistry()
+	for _, format := range []string{"006", "007"} {
+		f, err := conform.Generate(format, 40, 3, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: adapter("good"), Parse: true, Timeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := conform.Summarize(rs)
+		if s.Passed != 40 || s.Total != 40 {
+			for _, r := range rs {
+				if r.Status != conform.StatusPass {
+					t.Errorf("%s: %s %v %s", r.ID, r.Status, r.Failures, r.Note)
+				}
+			}
+			t.Fatalf("%s: %+v", format, s)
+		}
+	}
+}
+
+func TestRunFaults(t *testing.T) {
+	reg := conform.DefaultRegistry()
+	f, err := conform.Generate("006", 6, 5, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		mode    string
+		timeout time.Duration
+		failed  int
+		want    string
+	}{
+		{"flip", 10 * time.Second, 3, "token byte 60"},
+		{"die", 10 * time.Second, 2, "exited"},
+		{"hang", 300 * time.Millisecond, 6, "no answer"},
+		{"nonsense", 10 * time.Second, 6, "not a response object"},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			cmd := adapter(c.mode)
+			if c.mode == "nonsense" {
+				cmd = `while read l; do echo hello; done`
+			}
+			rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: cmd, Timeout: c.timeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := conform.Summarize(rs)
+			if s.Failed != c.failed {
+				t.Errorf("%d failed, want %d: %+v", s.Failed, c.failed, rs)
+			}
+			found := false
+			for _, r := range rs {
+				if f := r.First(); f != nil && strings.Contains(f.Message, c.want) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no failure mentions %q: %+v", c.want, rs)
+			}
+		})
+	}
+}
+
+func TestRunCannotStart(t *testing.T) {
+	reg := conform.DefaultRegistry()
+	f, err := conform.Generate("007", 2, 1, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: "exit 7", Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Status != conform.StatusFail || !strings.Contains(r.First().Message, "exit status 7") {
+			t.Errorf("%s: %s %v", r.ID, r.Status, r.Failures)
+		}
+	}
+}
