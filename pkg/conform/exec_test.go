@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 		serve(nil)
 	case "flip":
 		n := 0
-		serve(func(id, tok string) string {
+		serve(func(_ *conform.Request, tok string) string {
 			n++
 			if n%2 == 0 && strings.HasPrefix(tok, "006") {
 				return tok[:60] + flip(tok[60]) + tok[61:]
@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 		})
 	case "die":
 		n := 0
-		serve(func(id, tok string) string {
+		serve(func(_ *conform.Request, tok string) string {
 			n++
 			if n > 2 {
 				fmt.Fprintln(os.Stderr, "adapter: giving up")
@@ -46,7 +46,7 @@ func TestMain(m *testing.M) {
 	os.Exit(0)
 }
 
-func serve(mutate func(id, tok string) string) {
+func serve(mutate func(_ *conform.Request, tok string) string) {
 	if err := conform.Serve(os.Stdin, os.Stdout, conform.DefaultRegistry(), mutate); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -9,9 +9,9 @@ import (
 
 // Serve answers the conform protocol on r/w with tokencheck's own builders
 // and parser: the reference adapter, which passes every check by
-// construction. Mutate, when not nil, may change each token before it is
+// construction. Mutate, when not nil, may change each built token before it is
 // sent (tests use it to play a faulty builder). Serve returns at the end of r.
-func Serve(r io.Reader, w io.Writer, reg Registry, mutate func(id, tok string) string) error {
+func Serve(r io.Reader, w io.Writer, reg Registry, mutate func(req *Request, tok string) string) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
 	bw := bufio.NewWriter(w)
@@ -42,7 +42,7 @@ func Serve(r io.Reader, w io.Writer, reg Registry, mutate func(id, tok string) s
 	return sc.Err()
 }
 
-func answer(req *Request, reg Registry, mutate func(id, tok string) string) Response {
+func answer(req *Request, reg Registry, mutate func(req *Request, tok string) string) Response {
 	resp := Response{ID: req.ID}
 	if req.Parse != "" {
 		fields, err := Fields(req.Parse)
@@ -70,7 +70,7 @@ func answer(req *Request, reg Registry, mutate func(id, tok string) string) Resp
 	}
 	tok := built.Token
 	if mutate != nil {
-		tok = mutate(req.ID, tok)
+		tok = mutate(req, tok)
 	}
 	resp.Token = &tok
 	return resp

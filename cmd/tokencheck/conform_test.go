@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/conform"
+	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/encode"
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+// TestMain lets the test binary play an external builder for the conform
+// tests: with TOKENCHECK_TEST_ADAPTER=good it answers with tokencheck's own
+// builds, with "roomuser" it drops the APaaS privilege of room-user tokens
+// (re-signed, like npm agora-token does), with "flip" it changes one
+// character of every 006 token.
+func TestMain(m *testing.M) {
+	mode := os.Getenv("TOKENCHECK_TEST_ADAPTER")
+	if mode == "" {
+		os.Exit(m.Run())
+	}
+	reg := conform.DefaultRegistry()
+	var mutate func(req *conform.Request, tok string) string
+	switch mode {
+	case "flip":
+		mutate = func(_ *conform.Request, tok string) string {
+			if strings.HasPrefix(tok, "006") {
+				return tok[:40] + "A" + tok[41:]
+			}
+			return tok
+		}
+	case "roomuser":
+		mutate = dropAPaaSPrivilege
+	}
+	if err := conform.Serve(os.Stdin, os.Stdout, reg, mutate); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+func TestConformCLI(t *testing.T) {
+	self := func(mode string) string { return "TOKENCHECK_TEST_ADAPTER=" + mode + " " + os.Args[0] }
+	junit := filepath.Join(t.TempDir(), "conform.xml")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{"self", []string{"conform", "--exec", self("good"), "--count", "30", "--seed", "9", "--junit", junit}, 0,
+			[]string{"generated-006-seed9 (006): 30 cases, 30 passed", "generated-007-seed9 (007): 30 cases, 30 passed"}, nil},
+		{"given cases", []string{"conform", "--exec", self("good"), "--cases", vectorDir + "/006.json", "--no-parse"}, 0,
+			[]string{"195 cases, 195 passed"}, nil},
+		{"flipped 006", []string{"conform", "--exec", self("flip"), "--count", "5", "--format", "006"}, 1,
+			[]string{"5 failed"}, []string{"006-", "token byte 40"}},
+		{"documented divergence, not allowed", []string{"conform", "--exec", self("roomuser"), "--count", "80", "--format", "007", "--seed", "2"}, 1,
+			nil, []string{"room_user", "roomuser_no_apaas_privilege"}},
+		{"documented divergence, allowed", []string{"conform", "--exec", self("roomuser"), "--count", "80", "--format", "007", "--seed", "2",
+			"--allow", "roomuser_no_apaas_privilege"}, 0, []string{"divergent", "0 failed"}, nil},
+		{"dead process", []string{"conform", "--exec", "echo oops >&2; exit 4", "--count", "2", "--format", "007"}, 1,
+			nil, []string{"exit status 4", "oops"}},
+		{"no exec", []string{"conform", "--count", "2"}, 2, nil, []string{"--exec COMMAND is required"}},
+		{"bad format", []string{"conform", "--exec", "true", "--format", "005"}, 2, nil, []string{"--format"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", nil, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %.3000s\nstderr: %s", code, c.code, out, errs)
+			}
+			for _, s := range c.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q", s)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q: %s", s, errs)
+				}
+			}
+		})
+	}
+	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `tests="60" failures="0"`) {
+		t.Errorf("JUnit report: %v\n%s", err, b)
+	}
+}
+
+// dropAPaaSPrivilege rebuilds a room-user token without the APaaS privilege
+// (what npm agora-token writes), signed with the request's certificate.
+func dropAPaaSPrivilege(req *conform.Request, tok string) string {
+	if req.Builder != "apaas_room_user" && req.Builder != "edu_room_user" {
+		return tok
+	}
+	in, err := vectors.ParseInputs(req.Inputs)
+	if err != nil {
+		return tok
+	}
+	t, err := decode.Parse(tok)
+	if err != nil {
+		return tok
+	}
+	m := t.T007
+	for i := range m.Services {
+		if m.Services[i].Type == token.ServiceAPaaS {
+			m.Services[i].Privileges = nil
+		}
+	}
+	s, err := encode.Token007(m, in.Cert)
+	if err != nil {
+		return tok
+	}
+	return s
+}

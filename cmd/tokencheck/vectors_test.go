@@ -1,0 +1,184 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/conform"
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+const vectorDir = "../../testdata/vectors"
+
+// flipped writes a copy of a vector file holding its first n cases, with
+// one character of case k's token (or of disagree[impl] when impl is set)
+// replaced at offset off, and returns its path and the case id.
+func flipped(t *testing.T, name string, n, k, off int, impl string) (string, string) {
+	t.Helper()
+	f, err := vectors.LoadFile(filepath.Join(vectorDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Cases = f.Cases[:n]
+	c := &f.Cases[k]
+	s := *c.Token
+	if impl != "" {
+		s = c.Disagree[impl]
+	}
+	r := byte('A')
+	if s[off] == 'A' {
+		r = 'B'
+	}
+	s = s[:off] + string(r) + s[off+1:]
+	if impl != "" {
+		c.Disagree[impl] = s
+	} else {
+		c.Token = &s
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "flipped-"+name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p, c.ID
+}
+
+func TestVectorsCheckCLI(t *testing.T) {
+	flip006, id006 := flipped(t, "006.json", 5, 2, 60, "")
+	flip007, id007 := flipped(t, "007.json", 5, 1, 50, "")
+	flipGo, idGo := flipped(t, "007.json", 5, 3, 70, "go")
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{"006 and 007 files", []string{"vectors", "check", vectorDir + "/006.json", vectorDir + "/007.json"}, 0,
+			[]string{"006.json (006): 195 cases, 195 passed, 0 failed", "007.json (007): 268 cases, 268 passed, 0 failed"}, nil},
+		{"tampered file", []string{"vectors", "check", vectorDir + "/tampered.json"}, 0,
+			[]string{"67 cases, 67 passed"}, nil},
+		{"006 flipped character", []string{"vectors", "check", flip006}, 1,
+			[]string{"1 failed"}, []string{id006, "token byte 60", "content byte"}},
+		{"007 flipped character", []string{"vectors", "check", flip007}, 1,
+			[]string{"1 failed"}, []string{id007, "zlib byte", "token characters"}},
+		{"007 Go string flipped", []string{"vectors", "check", flipGo}, 1,
+			[]string{"1 failed"}, []string{idGo, "disagree[go]", "token byte 70"}},
+		{"json", []string{"vectors", "check", "--json", flip006}, 1,
+			[]string{`"status": "fail"`, `"offset": 60`, `"failed": 1`}, []string{id006}},
+		{"no arguments", []string{"vectors", "check"}, 2, nil, []string{"no vector file"}},
+		{"missing file", []string{"vectors", "check", "nonexistent.json"}, 2, nil, []string{"nonexistent.json"}},
+		{"unknown subcommand", []string{"vectors", "frob"}, 2, nil, []string{"unknown vectors subcommand"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", nil, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %.2000s\nstderr: %s", code, c.code, out, errs)
+			}
+			for _, s := range c.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q", s)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q: %s", s, errs)
+				}
+			}
+		})
+	}
+}
+
+func TestVectorsCheckJUnit(t *testing.T) {
+	flip006, id006 := flipped(t, "006.json", 4, 1, 60, "")
+	junit := filepath.Join(t.TempDir(), "report.xml")
+	code, _, _ := runCLI(t, "", nil, "vectors", "check", "--junit", junit, flip006)
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	b, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`<testsuites name="tokencheck vectors check" tests="4" failures="1"`, `<testcase name="` + id006 + `"`, `<failure message="string token: token byte 60`} {
+		if !strings.Contains(string(b), s) {
+			t.Errorf("JUnit lacks %q:\n%s", s, b)
+		}
+	}
+}
+
+func TestVectorsGen(t *testing.T) {
+	dir := t.TempDir()
+	gen := func(format, seed, count string) []byte {
+		t.Helper()
+		p := filepath.Join(dir, format+"-"+seed+"-"+count+".json")
+		code, _, errs := runCLI(t, "", nil, "vectors", "gen", "--format", format, "--count", count, "--seed", seed, "--output", p)
+		if code != 0 {
+			t.Fatalf("gen: exit %d: %s", code, errs)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, format := range []string{"006", "007"} {
+		a, b := gen(format, "42", "60"), gen(format, "42", "60")
+		if string(a) != string(b) {
+			t.Errorf("%s: the same seed gave different files", format)
+		}
+		if string(gen(format, "43", "60")) == string(a) {
+			t.Errorf("%s: different seeds gave the same file", format)
+		}
+		p := filepath.Join(dir, format+"-42-60.json")
+		code, out, errs := runCLI(t, "", nil, "vectors", "check", p)
+		if code != 0 || !strings.Contains(out, "60 cases, 60 passed") {
+			t.Errorf("%s: generated file does not pass: exit %d\n%s\n%s", format, code, out, errs)
+		}
+		f, err := vectors.LoadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cats := map[string]bool{}
+		for _, c := range f.Cases {
+			cats[c.Category] = true
+			in, err := vectors.ParseInputs(c.Inputs)
+			if err != nil {
+				t.Fatalf("%s: %v", c.ID, err)
+			}
+			if format == "007" && in.IssueTs == 0 || in.Salt == 0 {
+				t.Errorf("%s: issue_ts/salt not fixed", c.ID)
+			}
+		}
+		want := []string{"uid_0", "uid_1", "uid_2p31", "uid_2p32m1", "empty_account", "len255", "charset89", "expire_0", "expire_gt_24h", "random"}
+		if format == "007" {
+			for i := 1; i <= 10; i++ {
+				want = append(want, "service_type_"+strconv.Itoa(i))
+			}
+		}
+		for _, w := range want {
+			if !cats[w] {
+				t.Errorf("%s: no %s case", format, w)
+			}
+		}
+	}
+	if code, _, errs := runCLI(t, "", nil, "vectors", "gen", "--format", "005"); code != 2 || !strings.Contains(errs, "want 006 or 007") {
+		t.Errorf("format 005: exit %d %s", code, errs)
+	}
+}
+
+// TestCharset89 pins the generator's character set to the one the vectors
+// README lists.
+func TestCharset89(t *testing.T) {
+	if len(conform.Charset89) != 89 {
+		t.Fatalf("%d characters", len(conform.Charset89))
+	}
+}
