@@ -54,8 +54,8 @@ func (r Registry) Keys(format string) []string {
 	return out
 }
 
-// DefaultRegistry returns tokencheck's builders for every 006 and 007
-// builder key of the vector schema (CROSS-LANGUAGE.md "Builder keys"). The
+// DefaultRegistry returns tokencheck's builders for every builder key of the
+// vector schema (006, 007 and the legacy formats, built by package legacy) (CROSS-LANGUAGE.md "Builder keys"). The
 // returned map is fresh; callers may add to it.
 func DefaultRegistry() Registry {
 	r := Registry{}
@@ -64,6 +64,9 @@ func DefaultRegistry() Registry {
 	}
 	for k, f := range builders006 {
 		r[k] = Builder{Format: "006", Build: f}
+	}
+	for k, b := range legacyBuilders {
+		r[k] = b
 	}
 	return r
 }

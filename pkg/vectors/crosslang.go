@@ -87,8 +87,8 @@ func ReadFile(r io.Reader) (*File, error) {
 	return &f, nil
 }
 
-// Inputs is the union of the inputs of every 006 and 007 builder key of the
-// vector files; which fields a key uses is listed in CROSS-LANGUAGE.md
+// Inputs is the union of the inputs of every builder key of the vector
+// files (006, 007 and the legacy formats); which fields a key uses is listed in CROSS-LANGUAGE.md
 // ("Builder keys"). Pointers distinguish an absent field from a zero value
 // where a builder needs to know.
 type Inputs struct {
@@ -130,6 +130,12 @@ type Inputs struct {
 	Privileges [][2]uint32  `json:"privileges,omitempty"`
 	// 006 builders: the absolute privilege expiry.
 	PrivilegeExpiredTs uint32 `json:"privilege_expired_ts"`
+
+	// Legacy keys (003, 004, 005, signaling): the absolute expiry, and the
+	// DK5 in-channel permission ("0" or "3"). Their ts is the generation
+	// time (unixTs) and salt the randomInt.
+	ExpiredTs  uint32 `json:"expired_ts"`
+	Permission string `json:"permission"`
 }
 
 // ParseInputs decodes the inputs of a case, refusing unknown keys.
