@@ -170,37 +170,51 @@ func (b *Build) Expectations() *verify.Expectations {
 	}
 }
 
+// ConformanceCodes are the finding codes that fail a builder's token: the
+// structure, the signature and the identity the token was built for. The
+// audit rules about inputs (character sets, lengths, empty accounts, uid 0,
+// lifetimes) do not: conformance inputs break them on purpose, and a
+// builder is judged by the bytes it writes for them.
+var ConformanceCodes = map[string]bool{
+	verify.CodeMalformed: true, verify.CodeUnsupportedVersion: true, verify.CodeUnsupportedService: true,
+	verify.CodeTrailingData: true, verify.CodeTooLarge: true, verify.CodeTruncated: true,
+	verify.CodeBadSignature: true, verify.CodeSignatureUnchecked: true, verify.CodeCRCMismatch: true,
+	verify.CodeAppIDMismatch: true, verify.CodeChannelMismatch: true, verify.CodeUIDMismatch: true,
+}
+
 // Inspect decodes and verifies tok against the build's expectations and
 // returns the report and, when the token is not accepted, the failure that
-// explains why (decode errors name their layer, byte and field).
+// explains why (decode errors name their layer, byte and field). A token is
+// accepted when its signature is valid and no finding of ConformanceCodes is
+// an error.
 func Inspect(subject, tok string, b *Build) (*verify.Report, *Failure) {
 	r := verify.Inspect(tok, b.Expectations())
-	if r.Verdict == "ok" && r.Signature == verify.SigValid {
+	var bad *verify.Finding
+	for i, x := range r.Findings {
+		if x.Severity == verify.SevError && ConformanceCodes[x.Code] {
+			bad = &r.Findings[i]
+			break
+		}
+	}
+	if bad == nil && r.Signature == verify.SigValid {
 		return r, nil
 	}
 	check := CheckVerify
 	if r.ParseErr != nil || r.Verdict == verify.CodeMalformed || r.Verdict == verify.CodeUnsupportedVersion {
 		check = CheckDecode
 	}
-	f := &Failure{Check: check, Subject: subject, Message: "verdict " + r.Verdict}
-	for _, x := range r.Findings {
-		if x.Severity != verify.SevError {
-			continue
-		}
-		f.Message = x.Code + ": " + x.Message
-		f.Field, f.Layer = x.Field, x.Layer
-		if x.Offset != nil {
-			f.Offset = at(*x.Offset)
-			if x.Layer == "zlib" {
+	f := &Failure{Check: check, Subject: subject, Message: "signature " + r.Signature}
+	if bad != nil {
+		f.Message = bad.Code + ": " + bad.Message
+		f.Field, f.Layer = bad.Field, bad.Layer
+		if bad.Offset != nil {
+			f.Offset = at(*bad.Offset)
+			if bad.Layer == "zlib" {
 				// Four base64 characters carry three bytes, after "007".
-				c := 3 + *x.Offset/3*4
+				c := 3 + *bad.Offset/3*4
 				f.Message += fmt.Sprintf(" (token characters %d-%d)", c, c+3)
 			}
 		}
-		break
-	}
-	if r.Verdict == "ok" && r.Signature != verify.SigValid {
-		f.Message = "signature " + r.Signature
 	}
 	return r, f
 }
