@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/vectors"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -103,7 +104,9 @@ func CheckFile(name string, f *vectors.File, reg Registry) []Result {
 //   - 006 (and any non-007 format): the build equals `token` byte for byte;
 //   - 007: the build's payload equals `payload_hex` and the payload of
 //     `token`; its string equals disagree["go"] (Go's compress/zlib) and
-//     `token` itself when `token` was written by Go's compressor;
+//     `token` itself when `token` was written by Go's compressor; when
+//     `token` was written by a C-zlib reference, encode.String007Zlib of the
+//     payload equals it byte for byte;
 //   - `token` decodes strictly and verifies with the certificate (006: for
 //     the channel and uid text the inputs give);
 //   - every output in `disagree` whose payload the file records as equal
@@ -139,6 +142,15 @@ func CheckCase(format string, c *vectors.Case, reg Registry) Result {
 			r.Checks++
 			if f := CompareStrings("disagree[go]", ours.Token, g); f != nil {
 				f.Message = "tokencheck's string differs from the Go reference's: " + f.Message
+				r.fail(*f)
+			}
+		}
+	}
+	if is007 && cZlibCanonical(c) {
+		r.Checks++
+		if t, err := decode.Parse(ours.Token); err == nil && t.T007 != nil {
+			if f := CompareStrings("token", encode.String007Zlib(t.T007.Payload), *c.Token); f != nil {
+				f.Message = "tokencheck's C-zlib string (encode.String007Zlib) differs from the recorded one: " + f.Message
 				r.fail(*f)
 			}
 		}
@@ -204,6 +216,25 @@ func comparePayloadHex(tok, want string) *Failure {
 		}
 	}
 	return nil
+}
+
+// cZlibImplementations are the references that compress with C zlib 1.2.13
+// (CROSS-LANGUAGE.md, "Generators").
+var cZlibImplementations = map[string]bool{"python3": true, "cpp": true, "java": true, "php": true, "ruby": true}
+
+// cZlibCanonical reports whether a case's canonical 007 token was written by
+// C zlib (one of the C-zlib references produced exactly that string), which
+// encode.String007Zlib reproduces.
+func cZlibCanonical(c *vectors.Case) bool {
+	if c.Token == nil {
+		return false
+	}
+	for _, a := range c.Agree {
+		if cZlibImplementations[a] {
+			return true
+		}
+	}
+	return false
 }
 
 // isGoStream reports whether a 007 string was compressed by Go's
