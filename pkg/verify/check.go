@@ -49,8 +49,10 @@ type Expectations struct {
 	Leeway time.Duration
 	// Strict judges the token as a conformance check of a builder does: every
 	// repair of transport damage and any non-canonical encoding is malformed,
-	// and the time rules report warnings, not errors (a builder's output is
-	// judged by its bytes and signature, not by when it is checked).
+	// and only structure, signature and identity (the codes in StrictErrors)
+	// stay errors; time, charset and the other audit rules report warnings (a
+	// builder's output is judged by its bytes and signature, not by when it is
+	// checked or by inputs the caller chose).
 	Strict bool
 }
 
@@ -153,12 +155,10 @@ func Inspect(raw string, exp *Expectations) *Report {
 	case token.V006:
 		checkSignature006(r, exp)
 	}
-	timeFrom := len(r.Findings)
 	if tok.Legacy != nil {
 		checkLegacy(r, exp)
 	} else {
 		checkIdentity(r, exp)
-		timeFrom = len(r.Findings)
 		checkTimes(r, exp)
 	}
 	for _, rule := range Rules {
@@ -166,8 +166,8 @@ func Inspect(raw string, exp *Expectations) *Report {
 	}
 	ServiceErrors(r, exp)
 	if exp.Strict {
-		for i := timeFrom; i < len(r.Findings); i++ {
-			if timeCodes[r.Findings[i].Code] && r.Findings[i].Severity == SevError {
+		for i := range r.Findings {
+			if r.Findings[i].Severity == SevError && !StrictErrors[r.Findings[i].Code] {
 				r.Findings[i].Severity = SevWarning
 			}
 		}
@@ -176,11 +176,13 @@ func Inspect(raw string, exp *Expectations) *Report {
 	return r
 }
 
-// timeCodes are the findings of the time rules.
-var timeCodes = map[string]bool{
-	CodeExpired: true, CodePrivilegeExpired: true, CodeNotYetValid: true, CodeExpiryOver24h: true,
-	CodePrivilegeOutlivesToken: true, CodeLifetimeTooShort: true, CodeExpiryImplausible: true,
-	CodeExpiryBeforeIssue: true, CodeClockOffsetHours: true, CodeExpireZero: true,
+// StrictErrors are the codes that stay errors in strict mode: the verdicts
+// of a conformance check (structure, signature, identity).
+var StrictErrors = map[string]bool{
+	CodeMalformed: true, CodeUnsupportedVersion: true, CodeUnsupportedService: true,
+	CodeTrailingData: true, CodeTooLarge: true, CodeTruncated: true,
+	CodeBadSignature: true, CodeCRCMismatch: true, CodeAppIDMismatch: true,
+	CodeChannelMismatch: true, CodeUIDMismatch: true, CodeServiceMissing: true,
 }
 
 // structuralFinding turns a decode error into the finding that explains it.

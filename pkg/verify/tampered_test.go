@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -56,4 +57,43 @@ func TestTampered(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStrictJudgesBytesNotInputs: a builder's token for inputs the SDK would
+// refuse (non-ASCII names, expired times) is still "ok" in strict mode, with
+// the input and time findings as warnings; without strict mode they are
+// errors.
+func TestStrictJudgesBytesNotInputs(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/vectors/007.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Cases []struct {
+			ID     string `json:"id"`
+			Token  string `json:"token"`
+			Inputs struct {
+				Cert string `json:"app_certificate"`
+			} `json:"inputs"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cases {
+		if c.ID != "007-rtc2_account-non_ascii-001" {
+			continue
+		}
+		exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: c.Inputs.Cert}}, Strict: true, Now: time.Unix(4000000000, 0)}
+		r := verify.Inspect(c.Token, exp)
+		if r.Verdict != "ok" || !r.Has(verify.CodeBadChannelCharset) && !r.Has(verify.CodeBadAccountCharset) {
+			t.Fatalf("strict: verdict %s, findings %+v", r.Verdict, r.Findings)
+		}
+		exp.Strict = false
+		if r := verify.Inspect(c.Token, exp); r.Verdict == "ok" {
+			t.Fatalf("non-strict verdict ok despite %+v", r.Findings)
+		}
+		return
+	}
+	t.Fatal("vector not found")
 }
