@@ -11,7 +11,9 @@
 # FUZZ_PKGS limits the packages searched (default ./...).
 # Targets are discovered with `go test -list '^Fuzz'`. A failing target does
 # not stop the others; the script exits 1 if any failed, and the crasher is
-# left in testdata/fuzz/<FuzzName>/ of its package.
+# left in testdata/fuzz/<FuzzName>/ of its package. A run that ends in Go's
+# spurious "context deadline exceeded" without writing a failing input
+# (golang/go#75804, fixed in Go 1.27) counts as passed and is marked ok*.
 set -euo pipefail
 
 duration="${1:-3m}"
@@ -47,12 +49,21 @@ summary=()
 for t in "${targets[@]}"; do
 	read -r pkg name <<<"$t"
 	log="$logdir/$name.log"
+	corpus="$(go list -f '{{.Dir}}' "$pkg")/testdata/fuzz/$name"
+	before="$(ls "$corpus" 2>/dev/null || true)"
 	echo "== $name ($pkg) for $duration, $parallel worker(s); log $log"
 	status=ok
 	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" -parallel "$parallel" "$pkg" >"$log" 2>&1; then
-		status=FAIL
-		failed=1
-		tail -n 20 "$log" >&2
+		after="$(ls "$corpus" 2>/dev/null || true)"
+		if [ "$before" = "$after" ] && tail -n 5 "$log" | grep -q 'context deadline exceeded'; then
+			# Go's fuzz coordinator can report its own -fuzztime deadline as a
+			# failure (golang/go#75804, fixed in Go 1.27): no input failed.
+			status=ok*
+		else
+			status=FAIL
+			failed=1
+			tail -n 20 "$log" >&2
+		fi
 	fi
 	execs="$( (grep -o "execs: [0-9]*" "$log" || true) | tail -n 1 | awk "{print \$2}")"
 	summary+=("$(printf '%-24s %-5s %12s execs in %s' "$name" "$status" "${execs:-0}" "$duration")")
@@ -61,4 +72,7 @@ done
 echo
 echo "fuzz summary:"
 printf '  %s\n' "${summary[@]}"
+if printf '%s\n' "${summary[@]}" | grep -q ' ok\* '; then
+	echo "  (ok*: the run ended with Go's spurious 'context deadline exceeded' (golang/go#75804); no failing input was written)"
+fi
 exit "$failed"
