@@ -4,8 +4,12 @@
 // emit (standard padded base64, one complete zlib stream for 007, no trailing
 // bytes, 32-byte signatures, 32-hex app IDs, at least one service, no repeated
 // privilege key). It never panics and never allocates more than a small
-// multiple of the input, whatever the declared lengths and counts say. It does
-// not verify signatures or times: see package verify.
+// multiple of the input, whatever the declared lengths and counts say: for
+// 007 the input that counts is the inflated payload, which a short token can
+// make as large as token.MaxPayloadSize (see there for the measured bound).
+// Inputs over token.MaxTokenLength or inflating past token.MaxPayloadSize are
+// refused with token.ErrTooLarge. It does not verify signatures or times: see
+// package verify.
 //
 // Clean undoes the transport damage tokens suffer on their way to a support
 // engineer and reports every repair.
