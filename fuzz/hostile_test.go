@@ -157,12 +157,12 @@ func hostile() []hostileCase {
 			{"1MB-007-token", "007" + strings.Repeat("A", 1<<20), token.ErrTooLarge, ""},
 			{"1MB-006-token", "006" + hostileAppID + strings.Repeat("A", 1<<20), token.ErrTooLarge, ""},
 			{"1GiB-zlib-bomb", gigaBomb, token.ErrTooLarge, ""},
-			{"90MiB-zlib-bomb-in-max-token", bomb, token.ErrTooLarge, "deflate"},
+			{"zlib-bomb-filling-max-token", bomb, token.ErrTooLarge, "deflate"},
 			{"1MiB-zlib-bomb", smallBomb, token.ErrTooLarge, "deflate"},
 			{"payload-at-limit", encode.String007(payloadOfSize(token.MaxPayloadSize)), nil, ""},
 			{"payload-over-limit", encode.String007(payloadOfSize(token.MaxPayloadSize + 1)), token.ErrTooLarge, "deflate"},
 			{"65535-services-no-records", encode.String007(payload007(0xFFFF)), token.ErrTruncated, "services"},
-			{"65535-services-in-40-bytes", encode.String007(payload007(0xFFFF, make([]byte, 40))), token.ErrTruncated, "services"},
+			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, make([]byte, 40))), token.ErrTruncated, "services"},
 			{"service-flood-max-fpa", encode.String007(flood), nil, ""},
 			{"privilege-count-65535-007", encode.String007(payload007(1, le16(token.ServiceRTC, 0xFFFF))), token.ErrTruncated, "services[0].privileges"},
 			{"privilege-count-65535-006", token006(cat(make([]byte, 8), le16(0xFFFF))), token.ErrTruncated, "message.privileges"},
@@ -267,9 +267,9 @@ func TestRefusedBeforeDecoding(t *testing.T) {
 	}
 }
 
-// TestZlibBombAllocationsBounded: a bomb that inflates to 90 MiB costs a
-// bounded number of allocations (the inflater is pooled; the output buffer
-// doubles up to MaxPayloadSize and stops).
+// TestZlibBombAllocationsBounded: a bomb filling MaxTokenLength (it would
+// inflate to 94 MiB) costs a bounded number of allocations (the inflater is
+// pooled; the output buffer doubles up to MaxPayloadSize and stops).
 func TestZlibBombAllocationsBounded(t *testing.T) {
 	bomb, mib := zlibBomb(-1)
 	allocs := testing.AllocsPerRun(10, func() {
