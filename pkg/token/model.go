@@ -42,7 +42,7 @@ const (
 	MaxTokenLength = 128 << 10
 	// MaxPayloadSize is the largest inflated 007 payload accepted, in bytes.
 	// Inflation stops as soon as it is exceeded, so a zlib bomb (a token of
-	// MaxTokenLength can inflate to about 90 MiB) costs at most about three
+	// MaxTokenLength can inflate to about 94 MiB) costs at most about three
 	// times this much memory.
 	MaxPayloadSize = 256 << 10
 )
