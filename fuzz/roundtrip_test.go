@@ -14,9 +14,15 @@ import (
 // strings, RTM2 permissions), so that a change to it cannot quietly weaken
 // the test.
 
+// iterations scales a model count: all of them in the plain run, a quarter
+// under the race detector (which these single-goroutine tests do not need),
+// a tenth with -short.
 func iterations(n int) int {
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		return n / 10
+	case raceEnabled:
+		return n / 4
 	}
 	return n
 }
