@@ -4,8 +4,12 @@
 // emit (standard padded base64, one complete zlib stream for 007, no trailing
 // bytes, 32-byte signatures, 32-hex app IDs, at least one service, no repeated
 // privilege key). It never panics and never allocates more than a small
-// multiple of the input, whatever the declared lengths and counts say. It does
-// not verify signatures or times: see package verify.
+// multiple of the input, whatever the declared lengths and counts say: for
+// 007 the input that counts is the inflated payload, which a short token can
+// make as large as token.MaxPayloadSize (see there for the measured bound).
+// Inputs over token.MaxTokenLength or inflating past token.MaxPayloadSize are
+// refused with token.ErrTooLarge. It does not verify signatures or times: see
+// package verify.
 //
 // Clean undoes the transport damage tokens suffer on their way to a support
 // engineer and reports every repair.
@@ -141,7 +145,9 @@ func readSignature(r *token.Reader) ([]byte, error) {
 	return sig, nil
 }
 
-// readPrivileges reads a map16<u32>, refusing a repeated key.
+// readPrivileges reads a map16<u32>, refusing a repeated key. The repeat
+// check is linear in the entry count (a bitset over the 16-bit keys beyond a
+// few entries), so a map of tens of thousands of keys costs microseconds.
 func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
 	const field = ".privileges"
 	start := r.Offset()
@@ -154,7 +160,6 @@ func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
 	}
 	out := make([]token.Privilege, n)
 	for i := range out {
-		off := r.Offset()
 		k, err := r.U16(".id")
 		if err != nil {
 			return nil, within(err, "%s[%d]", field, i)
@@ -163,13 +168,35 @@ func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
 		if err != nil {
 			return nil, within(err, "%s[%d]", field, i)
 		}
-		for j := 0; j < i; j++ {
-			if out[j].ID == k {
-				return nil, token.Errorf(r.Layer(), off, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
-					"privilege %d repeated in the map that starts at byte %d", k, start)
-			}
-		}
 		out[i] = token.Privilege{ID: k, Expire: v}
 	}
+	if i := firstRepeat(out); i >= 0 {
+		return nil, token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
+			"privilege %d repeated in the map that starts at byte %d", out[i].ID, start)
+	}
 	return out, nil
+}
+
+// firstRepeat returns the index of the first entry whose key an earlier
+// entry already has, or -1.
+func firstRepeat(p []token.Privilege) int {
+	if len(p) <= 16 {
+		for i := 1; i < len(p); i++ {
+			for j := 0; j < i; j++ {
+				if p[j].ID == p[i].ID {
+					return i
+				}
+			}
+		}
+		return -1
+	}
+	var seen [1 << 16 / 64]uint64 // 8 KiB, on the stack
+	for i, e := range p {
+		w, b := e.ID/64, uint64(1)<<(e.ID%64)
+		if seen[w]&b != 0 {
+			return i
+		}
+		seen[w] |= b
+	}
+	return -1
 }

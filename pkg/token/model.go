@@ -22,13 +22,28 @@ const (
 	SigLength         = 32 // bytes of an HMAC-SHA256 signature
 )
 
-// Hard limits that hold whatever a token declares.
+// Hard limits that hold whatever a token declares. The decoder refuses input
+// beyond them with an error wrapping ErrTooLarge; no declared length or count
+// can raise them, since every length and count is checked against the bytes
+// actually present before anything is allocated for it.
+//
+// Together they bound the cost of decoding one token: the heap allocated by
+// one decode is at most about 4 bytes per token byte plus 48 bytes per
+// inflated payload byte plus 64 KiB, so never more than about 13 MB (the
+// worst case measured, 10.5 MB, is a 455-byte 007 token whose payload of
+// MaxPayloadSize holds 65,515 empty 4-byte service records, each a 144-byte
+// token.Service in the model). Package fuzz asserts these bounds
+// (TestHostileInputs) and measures the time (BenchmarkHostile).
 const (
-	// MaxTokenLength is the longest token string accepted, in bytes. Real tokens
-	// are under 2 KiB; the limit leaves room for 65535-byte fields.
+	// MaxTokenLength is the longest token string accepted, in bytes. It is
+	// checked first, before any decoding, so an oversized token costs a
+	// constant few allocations. Real tokens are under 2 KiB; the limit
+	// leaves room for 65535-byte fields.
 	MaxTokenLength = 128 << 10
-	// MaxPayloadSize is the largest inflated 007 payload accepted. Inflation stops
-	// as soon as it is exceeded, so a zlib bomb costs at most this much memory.
+	// MaxPayloadSize is the largest inflated 007 payload accepted, in bytes.
+	// Inflation stops as soon as it is exceeded, so a zlib bomb (a token of
+	// MaxTokenLength can inflate to about 94 MiB) costs at most about three
+	// times this much memory.
 	MaxPayloadSize = 256 << 10
 )
 

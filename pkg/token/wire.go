@@ -44,6 +44,19 @@ func (r *Reader) U16(field string) (uint16, error) {
 	return v, nil
 }
 
+// u16 reads a little-endian uint16 if two bytes are left. Bytes16 and
+// Count16 use it so that the field names they derive (".length", ".count")
+// are built only on the error path: a token of 65,000 tiny records must not
+// cost 65,000 string allocations.
+func (r *Reader) u16() (uint16, bool) {
+	if r.Len() < 2 {
+		return 0, false
+	}
+	v := binary.LittleEndian.Uint16(r.buf[r.off:])
+	r.off += 2
+	return v, true
+}
+
 // I16 reads a little-endian two's complement int16.
 func (r *Reader) I16(field string) (int16, error) {
 	v, err := r.U16(field)
@@ -64,9 +77,9 @@ func (r *Reader) U32(field string) (uint32, error) {
 // Reader's buffer.
 func (r *Reader) Bytes16(field string) ([]byte, error) {
 	start := r.off
-	n, err := r.U16(field + ".length")
-	if err != nil {
-		return nil, err
+	n, ok := r.u16()
+	if !ok {
+		return nil, r.short(field+".length", 2)
 	}
 	if int(n) > r.Len() {
 		r.off = start
@@ -87,9 +100,9 @@ func (r *Reader) String16(field string) (string, error) {
 // minEntry bytes each fit in the bytes left, so that callers can allocate for it.
 func (r *Reader) Count16(field string, minEntry int) (int, error) {
 	start := r.off
-	n, err := r.U16(field + ".count")
-	if err != nil {
-		return 0, err
+	n, ok := r.u16()
+	if !ok {
+		return 0, r.short(field+".count", 2)
 	}
 	if int(n)*minEntry > r.Len() {
 		r.off = start

@@ -1,0 +1,71 @@
+package decode
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+)
+
+// privilegeMap encodes a map16<u32> with the given keys.
+func privilegeMap(keys []uint16) []byte {
+	b := binary.LittleEndian.AppendUint16(nil, uint16(len(keys)))
+	for _, k := range keys {
+		b = binary.LittleEndian.AppendUint16(b, k)
+		b = binary.LittleEndian.AppendUint32(b, 600)
+	}
+	return b
+}
+
+// TestReadPrivilegesRepeat covers both repeat checks (the short quadratic
+// one and the bitset beyond 16 entries): the first repeated entry is named
+// with its offset, and a full map of 65535 distinct keys is accepted. The
+// large cases were quadratic before (a 87 KB token took 0.3 s); see
+// BenchmarkHostile in package fuzz for the speed.
+func TestReadPrivilegesRepeat(t *testing.T) {
+	seq := func(n int) []uint16 {
+		k := make([]uint16, n)
+		for i := range k {
+			k[i] = uint16(i * 7)
+		}
+		return k
+	}
+	all := make([]uint16, 0xFFFF)
+	for i := range all {
+		all[i] = uint16(0xFFFF - i)
+	}
+	for _, tc := range []struct {
+		keys   []uint16
+		repeat int // index of the first repeat, -1 for none
+	}{
+		{seq(1), -1},
+		{seq(16), -1},
+		{append(seq(15), 7*14), 15},
+		{seq(17), -1},
+		{append(seq(17), 0), 17},
+		{append(seq(5000), 7*4999), 5000},
+		{append(append(seq(3), 7), seq(100)...), 3},
+		{all, -1},
+		{append(all[:0xFFFE:0xFFFE], 0xFFFF), 0xFFFE},
+	} {
+		t.Run(fmt.Sprintf("%d-keys-repeat-%d", len(tc.keys), tc.repeat), func(t *testing.T) {
+			r := token.NewReader(privilegeMap(tc.keys), "payload")
+			p, err := readPrivileges(r)
+			if tc.repeat < 0 {
+				if err != nil || len(p) != len(tc.keys) {
+					t.Fatalf("got %d entries, error %v", len(p), err)
+				}
+				return
+			}
+			var pe *token.ParseError
+			if p != nil || !errors.As(err, &pe) || !errors.Is(err, token.ErrMalformed) {
+				t.Fatalf("got %d entries, error %v; want malformed", len(p), err)
+			}
+			if want := 2 + 6*tc.repeat; pe.Offset != want || pe.Field != fmt.Sprintf(".privileges[%d].id", tc.repeat) {
+				t.Fatalf("error at %d (%s), want %d (.privileges[%d].id)", pe.Offset, pe.Field, want, tc.repeat)
+			}
+		})
+	}
+}

@@ -1,0 +1,42 @@
+package token
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestReaderHappyPathDoesNotAllocate: reading counts and byte strings must
+// not allocate; the derived field names (".count", ".length") were built on
+// every call, one allocation per record of a 65,000-record token.
+func TestReaderHappyPathDoesNotAllocate(t *testing.T) {
+	buf := []byte{2, 0, 'h', 'i', 1, 0, 7, 0}
+	allocs := testing.AllocsPerRun(100, func() {
+		r := NewReader(buf, "payload")
+		if b, err := r.Bytes16(".channel"); err != nil || string(b) != "hi" {
+			t.Fatalf("Bytes16: %q %v", b, err)
+		}
+		if n, err := r.Count16(".privileges", 2); err != nil || n != 1 {
+			t.Fatalf("Count16: %d %v", n, err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%.0f allocations per read, want 0", allocs)
+	}
+}
+
+// TestReaderShortNames: the error path still names the length or count.
+func TestReaderShortNames(t *testing.T) {
+	for _, tc := range []struct {
+		read  func(r *Reader) error
+		field string
+	}{
+		{func(r *Reader) error { _, err := r.Bytes16("x"); return err }, "x.length"},
+		{func(r *Reader) error { _, err := r.Count16("y", 2); return err }, "y.count"},
+	} {
+		err := tc.read(NewReader([]byte{1}, "payload"))
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Field != tc.field || pe.Offset != 0 || !errors.Is(err, ErrTruncated) {
+			t.Fatalf("error %v, want truncated at byte 0 of %s", err, tc.field)
+		}
+	}
+}
