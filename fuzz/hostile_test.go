@@ -163,10 +163,11 @@ func hostile() []hostileCase {
 			{"payload-over-limit", encode.String007(payloadOfSize(token.MaxPayloadSize + 1)), token.ErrTooLarge, "deflate"},
 			{"65535-services-no-records", encode.String007(payload007(0xFFFF)), token.ErrTruncated, "services"},
 			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, make([]byte, 40))), token.ErrTruncated, "services"},
-			{"service-flood-max-fpa", encode.String007(flood), nil, ""},
+			{"service-flood-max-fpa", encode.String007(flood), token.ErrTooLarge, "services"},
 			{"privilege-count-65535-007", encode.String007(payload007(1, le16(token.ServiceRTC, 0xFFFF))), token.ErrTruncated, "services[0].privileges"},
 			{"privilege-count-65535-006", token006(cat(make([]byte, 8), le16(0xFFFF))), token.ErrTruncated, "message.privileges"},
-			{"privilege-map-43000-keys", bigPrivilegeMap(43000), nil, ""},
+			{"privilege-map-43000-keys", bigPrivilegeMap(43000), token.ErrTooLarge, "deflate"},
+			{"privilege-map-at-entry-limit", bigPrivilegeMap(token.MaxEntries - 1), nil, ""},
 			{"privilege-map-65535-keys-too-large", bigPrivilegeMap(0xFFFF), token.ErrTooLarge, ""},
 			{"string-length-65535", encode.String007(payload007(1, le16(token.ServiceRTC, 0, 0xFFFF), []byte("abc"))), token.ErrTruncated, "services[0].channel"},
 			{"rtm2-resource-types-65535", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 0xFFFF))), token.ErrTruncated, "services[0].permissions"},
@@ -180,7 +181,7 @@ func hostile() []hostileCase {
 					p = append(p, emptyRTM2...)
 				}
 				return p
-			}()), nil, ""},
+			}()), token.ErrTooLarge, "services"},
 			{"unknown-service-first", encode.String007(payload007(2, le16(0xFFFF), make([]byte, 100))), nil, ""},
 			{"empty", "", token.ErrTruncated, ""},
 			{"prefix-only-007", "007", token.ErrTruncated, "body"},

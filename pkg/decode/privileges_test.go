@@ -32,6 +32,7 @@ func TestReadPrivilegesRepeat(t *testing.T) {
 		}
 		return k
 	}
+	// The largest map the entry limit admits, keys descending.
 	all := make([]uint16, 0xFFFF)
 	for i := range all {
 		all[i] = uint16(0xFFFF - i)
@@ -45,10 +46,9 @@ func TestReadPrivilegesRepeat(t *testing.T) {
 		{append(seq(15), 7*14), 15},
 		{seq(17), -1},
 		{append(seq(17), 0), 17},
-		{append(seq(5000), 7*4999), 5000},
+		{append(seq(4000), 7*3999), 4000},
 		{append(append(seq(3), 7), seq(100)...), 3},
-		{all, -1},
-		{append(all[:0xFFFE:0xFFFE], 0xFFFF), 0xFFFE},
+		{all[:token.MaxEntries], -1},
 	} {
 		t.Run(fmt.Sprintf("%d-keys-repeat-%d", len(tc.keys), tc.repeat), func(t *testing.T) {
 			r := token.NewReader(privilegeMap(tc.keys), "payload")
@@ -67,5 +67,18 @@ func TestReadPrivilegesRepeat(t *testing.T) {
 				t.Fatalf("error at %d (%s), want %d (.privileges[%d].id)", pe.Offset, pe.Field, want, tc.repeat)
 			}
 		})
+	}
+}
+
+// TestReadPrivilegesOverLimit: a map declaring more entries than MaxEntries is
+// refused as too large before its keys are read.
+func TestReadPrivilegesOverLimit(t *testing.T) {
+	keys := make([]uint16, token.MaxEntries+1)
+	for i := range keys {
+		keys[i] = uint16(i)
+	}
+	r := token.NewReader(privilegeMap(keys), "payload")
+	if p, err := readPrivileges(r); p != nil || !errors.Is(err, token.ErrTooLarge) {
+		t.Fatalf("got %d entries, error %v; want too large", len(p), err)
 	}
 }

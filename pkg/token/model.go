@@ -29,11 +29,10 @@ const (
 //
 // Together they bound the cost of decoding one token: the heap allocated by
 // one decode is at most about 4 bytes per token byte plus 48 bytes per
-// inflated payload byte plus 64 KiB, so never more than about 13 MB (the
-// worst case measured, 10.5 MB, is a 455-byte 007 token whose payload of
-// MaxPayloadSize holds 65,515 empty 4-byte service records, each a 144-byte
-// token.Service in the model). Package fuzz asserts these bounds
-// (TestHostileInputs) and measures the time (BenchmarkHostile).
+// inflated payload byte plus 64 KiB (asserted by package fuzz,
+// TestHostileInputs); measured, no input costs more than about 0.7 MB and
+// 0.8 ms (BenchmarkHostile): a zlib bomb stops at MaxPayloadSize, and a small
+// token that inflates to a flood of empty records stops at MaxEntries.
 const (
 	// MaxTokenLength is the longest token string accepted, in bytes. It is
 	// checked first, before any decoding, so an oversized token costs a
@@ -43,8 +42,15 @@ const (
 	// MaxPayloadSize is the largest inflated 007 payload accepted, in bytes.
 	// Inflation stops as soon as it is exceeded, so a zlib bomb (a token of
 	// MaxTokenLength can inflate to about 94 MiB) costs at most about three
-	// times this much memory.
-	MaxPayloadSize = 256 << 10
+	// times this much memory. Real payloads are a few hundred bytes; the
+	// limit leaves room for one 65535-byte field.
+	MaxPayloadSize = 128 << 10
+	// MaxEntries bounds the list entries one token may declare in all
+	// (services, privileges, RTM2 resource types, permissions and resources;
+	// checked by Reader.Count16). Real tokens declare a few dozen; the limit
+	// keeps the decoding of a small token that inflates to a flood of empty
+	// records well under a millisecond.
+	MaxEntries = 4096
 )
 
 // 007 service types.

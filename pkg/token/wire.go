@@ -13,6 +13,9 @@ type Reader struct {
 	buf   []byte
 	off   int
 	layer string
+	// entries counts the list entries declared so far (Count16), against
+	// MaxEntries.
+	entries int
 }
 
 // NewReader returns a Reader over b; layer names the byte layer in errors.
@@ -107,6 +110,11 @@ func (r *Reader) Count16(field string, minEntry int) (int, error) {
 	if int(n)*minEntry > r.Len() {
 		r.off = start
 		return 0, Errorf(r.layer, start, field, ErrTruncated, "count %d needs at least %d bytes, %d left", n, int(n)*minEntry, r.Len()-2)
+	}
+	r.entries += int(n)
+	if r.entries > MaxEntries {
+		r.off = start
+		return 0, Errorf(r.layer, start, field, ErrTooLarge, "count %d brings the entries declared to %d, more than the %d any real token holds", n, r.entries, MaxEntries)
 	}
 	return int(n), nil
 }
