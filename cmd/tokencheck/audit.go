@@ -142,8 +142,12 @@ func runAudit(e *env, args []string) int {
 	}
 	log.Info("audit finished", zap.Int("lines", sum.Lines), zap.Int("ok", sum.OK), zap.Int("bad", sum.Bad),
 		zap.Duration("elapsed", elapsed), zap.Float64("tokens_per_second", rate))
-	if sum.Bad > 0 {
+	switch {
+	case sum.Bad > 0:
 		return exitBad
+	case sum.Unchecked > 0:
+		// Nothing bad was found, but some signatures could not be checked.
+		return exitUsage
 	}
 	return exitOK
 }
@@ -277,7 +281,7 @@ func startProgress(e *env, done *atomic.Int64) (stop func()) {
 // printSummary renders the summary for people: totals, then counts by
 // verdict and by finding with the first examples of each.
 func printSummary(w io.Writer, s *audit.Summary) error {
-	fmt.Fprintf(w, "lines: %d   ok: %d   bad: %d   signatures: %s\n", s.Lines, s.OK, s.Bad, signatureCounts(s.Signatures))
+	fmt.Fprintf(w, "lines: %d   ok: %d   bad: %d   unchecked: %d   signatures: %s\n", s.Lines, s.OK, s.Bad, s.Unchecked, signatureCounts(s.Signatures))
 	if s.Lines == 0 {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -82,12 +83,19 @@ func (c *certFlags) add(fs *pflag.FlagSet) {
 func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) {
 	var certs []verify.Certificate
 	add := func(v, source string) error {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(strings.TrimPrefix(v, "\ufeff"))
 		if v == "" {
 			return fmt.Errorf("%s is empty", source)
 		}
+		if !decode.IsHex32(v) {
+			// Never echo the value: it is a secret, even when mistyped.
+			return fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %d characters", source, len([]rune(v)))
+		}
 		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
 		return nil
+	}
+	if c.cert != "" && c.certFile != "" {
+		return nil, nil, fmt.Errorf("give the certificate once: --cert or --cert-file, not both")
 	}
 	switch {
 	case c.cert != "":

@@ -34,7 +34,7 @@ func (x *expectFlags) add(fs interface {
 }) {
 	fs.StringVar(&x.appID, "app-id", "", "expected app ID")
 	fs.StringVar(&x.channel, "channel", "", "channel name the client joins (006: needed to check the signature)")
-	fs.StringVar(&x.uid, "uid", "", "numeric uid the client joins with (0 = any)")
+	fs.StringVar(&x.uid, "uid", "", "numeric uid the client joins with (0 is uid 0, written as empty text: the wildcard)")
 	fs.StringVar(&x.account, "account", "", "user account the client joins or logs in with")
 	fs.StringVar(&x.forSvc, "for", "", "what the token is needed for: rtc, rtm or chat")
 	fs.StringVar(&x.now, "now", "", "judge times against this instant (unix seconds or RFC 3339)")
@@ -50,6 +50,9 @@ func (x *expectFlags) expectations(e *env, changed func(string) bool) (*verify.E
 	now, err := parseNow(e, x.now)
 	if err != nil {
 		return nil, err
+	}
+	if x.leeway < 0 || x.leeway > 24*time.Hour {
+		return nil, fmt.Errorf("--leeway %s: want a duration from 0 to 24h (e.g. 30s)", x.leeway)
 	}
 	exp := &verify.Expectations{Certificates: certs, Keyring: kr, AppID: x.appID, Now: now, Leeway: x.leeway, Strict: x.strict}
 	switch x.forSvc {
@@ -121,11 +124,11 @@ func runVerify(e *env, args []string) int {
 // exitCode maps a report to the CLI contract: 1 for any error-level verdict,
 // 2 when the signature could not be checked, 0 otherwise.
 func exitCode(r *verify.Report) int {
-	if r.Verdict != "ok" {
-		return exitBad
-	}
-	if r.Signature != verify.SigValid {
+	switch {
+	case r.Verdict == verify.CodeSignatureUnchecked || r.Verdict == "ok" && r.Signature != verify.SigValid:
 		return exitUsage
+	case r.Verdict != "ok":
+		return exitBad
 	}
 	return exitOK
 }

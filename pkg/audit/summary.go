@@ -65,9 +65,12 @@ type Count struct {
 type Summary struct {
 	// Lines is the number of results (non-blank input lines).
 	Lines int `json:"lines"`
-	// OK and Bad split them by verdict ("ok" or not).
-	OK  int `json:"ok"`
-	Bad int `json:"bad"`
+	// OK, Bad and Unchecked split them by verdict: "ok", an error verdict, or
+	// signature_unchecked (no error, but no certificate or identity to check
+	// the signature with).
+	OK        int `json:"ok"`
+	Bad       int `json:"bad"`
+	Unchecked int `json:"unchecked"`
 	// Signatures counts the signature states (valid, invalid, unchecked).
 	Signatures map[string]int `json:"signatures"`
 	// Verdicts and Findings are sorted by count, most frequent first; a
@@ -88,7 +91,9 @@ func (s *Summary) Add(r *Result) {
 	}
 	s.Lines++
 	rep := r.Report
-	if rep.Verdict == "ok" {
+	if rep.Verdict == verify.CodeSignatureUnchecked {
+		s.Unchecked++
+	} else if rep.Verdict == "ok" {
 		s.OK++
 	} else {
 		s.Bad++

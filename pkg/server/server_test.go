@@ -178,7 +178,7 @@ func TestInspect(t *testing.T) {
 	}{
 		{"valid with certificate", map[string]any{"token": tok, "cert": cert, "now": exampleNow}, "ok", "valid", nil},
 		{"clock from the server", map[string]any{"token": tok, "cert": cert}, "ok", "valid", nil},
-		{"no certificate", map[string]any{"token": tok, "now": exampleNow}, "ok", "unchecked", []string{"signature_unchecked"}},
+		{"no certificate", map[string]any{"token": tok, "now": exampleNow}, "signature_unchecked", "unchecked", []string{"signature_unchecked"}},
 		{"expired", map[string]any{"token": tok, "cert": cert, "now": exampleLater}, "expired", "valid", []string{"expired"}},
 		{"tampered", map[string]any{"token": tampered(t, tok), "cert": cert, "now": exampleNow}, "bad_signature", "invalid", []string{"bad_signature"}},
 		{"wrong certificate", map[string]any{"token": tok, "cert": strings.Repeat("0", 32), "now": exampleNow}, "bad_signature", "invalid", nil},

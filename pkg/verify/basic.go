@@ -23,18 +23,32 @@ func AppID(t *token.Token) string {
 	return ""
 }
 
-func checkIdentity(r *Report, exp *Expectations) {
-	tok := r.Token
-	if exp.AppID != "" {
-		if got := AppID(tok); got != exp.AppID {
-			msg := fmt.Sprintf("the token is for app ID %s, not %s", got, exp.AppID)
-			if strings.EqualFold(got, exp.AppID) {
-				msg += " (they differ only in letter case, which the signature covers)"
-			}
-			r.Add(Finding{Code: CodeAppIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
-				Message: msg, Hint: "initialise the SDK with the app ID the token was built for, or build the token with this app's ID"})
+// checkAppID compares the token's app ID with the expected one. An expected
+// app ID that is in fact one of the certificates given is not echoed.
+func checkAppID(r *Report, exp *Expectations) {
+	if exp.AppID == "" {
+		return
+	}
+	got := AppID(r.Token)
+	if got == exp.AppID {
+		return
+	}
+	msg := fmt.Sprintf("the token is for app ID %s, not %s", got, exp.AppID)
+	if strings.EqualFold(got, exp.AppID) {
+		msg += " (they differ only in letter case, which the signature covers)"
+	}
+	for _, c := range certificatesFor(exp, got) {
+		if strings.EqualFold(c.Value, exp.AppID) {
+			msg = fmt.Sprintf("the token is for app ID %s; the expected app ID given is the App Certificate (%s), not an app ID", got, c.Label)
 		}
 	}
+	r.Add(Finding{Code: CodeAppIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
+		Message: msg, Hint: "initialise the SDK with the app ID the token was built for, or build the token with this app's ID"})
+}
+
+func checkIdentity(r *Report, exp *Expectations) {
+	tok := r.Token
+	checkAppID(r, exp)
 	if tok.T007 == nil {
 		return
 	}

@@ -156,6 +156,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 		checkSignature006(r, exp)
 	}
 	if tok.Legacy != nil {
+		checkAppID(r, exp)
 		checkLegacy(r, exp)
 	} else {
 		checkIdentity(r, exp)

@@ -115,7 +115,9 @@ var structuralVerdict = map[string]string{
 // error; otherwise the first structural finding (in the order met), else the
 // most serious error by the precedence bad_signature > crc_mismatch >
 // app_id_mismatch > channel_mismatch > uid_mismatch > expired >
-// not_yet_valid > any other error code (first listed).
+// not_yet_valid > any other error code (first listed). With no error but a
+// signature that could not be checked, the verdict is signature_unchecked:
+// "ok" always means the signature was verified.
 func Verdict(fs []Finding) string {
 	best, bestRank := "", 1<<30
 	for _, f := range fs {
@@ -133,8 +135,13 @@ func Verdict(fs []Finding) string {
 			best, bestRank = f.Code, r
 		}
 	}
-	if best == "" {
-		return "ok"
+	if best != "" {
+		return best
 	}
-	return best
+	for _, f := range fs {
+		if f.Code == CodeSignatureUnchecked {
+			return CodeSignatureUnchecked
+		}
+	}
+	return "ok"
 }

@@ -90,6 +90,9 @@ func truncation(s string) (Finding, bool) {
 			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), prefix006+60-len(s))
 			return f, true
 		}
+		if !isHex32(s[3:prefix006]) {
+			return f, false // the app ID is damaged: the content offsets mean nothing
+		}
 		b, ok := base64Prefix(s[prefix006:])
 		if !ok {
 			return f, false
@@ -106,8 +109,11 @@ func truncation(s string) (Finding, bool) {
 			return f, false
 		}
 		full := prefix006 + base64.StdEncoding.EncodedLen(want)
-		f.Message = fmt.Sprintf("the token ends early: its content declares %d bytes but only %d arrived, so %d of its %d characters are missing",
-			want, len(b), full-len(s), full)
+		if full <= len(s) {
+			return f, false // not short: something else is wrong
+		}
+		f.Message = fmt.Sprintf("the token ends early: its content declares %d bytes but only %d arrived, so %s of its %d are missing",
+			want, len(b), plural(full-len(s), "character"), full)
 		return f, true
 	case strings.HasPrefix(s, "007"):
 		raw, ok := base64Prefix(s[3:])
@@ -128,7 +134,10 @@ func truncation(s string) (Finding, bool) {
 				return f, false
 			}
 			full := 3 + base64.StdEncoding.EncodedLen(len(raw)+4-rest)
-			f.Message = fmt.Sprintf("the token ends early: the compressed payload is complete but %d of the 4 checksum bytes are missing, about %d characters of %d", 4-rest, full-len(s), full)
+			if full <= len(s) {
+				return f, false // not short: something else is wrong
+			}
+			f.Message = fmt.Sprintf("the token ends early: the compressed payload is complete but %d of the 4 checksum bytes are missing, about %s of %d", 4-rest, plural(full-len(s), "character"), full)
 			return f, true
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			least := 3 + base64.StdEncoding.EncodedLen(len(raw)+5) - len(s)
@@ -141,3 +150,11 @@ func truncation(s string) (Finding, bool) {
 }
 
 const prefix006 = 35
+
+// plural renders a count with its noun: "1 character", "3 characters".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -3,6 +3,7 @@ package verify_test
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,4 +97,22 @@ func TestStrictJudgesBytesNotInputs(t *testing.T) {
 		return
 	}
 	t.Fatal("vector not found")
+}
+
+// TestNoTruncationForInsertedCharacter: a character inserted into a token
+// makes it malformed, never "truncated by -1 characters".
+func TestNoTruncationForInsertedCharacter(t *testing.T) {
+	for _, path := range []string{"../../testdata/examples/rtc-rtm-chat-apaas-007.token", "../../testdata/examples/rtc-006.token"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := strings.TrimSpace(string(b))
+		for _, bad := range []string{tok[:3] + "\n" + tok[3:], tok[:40] + "\r\n" + tok[40:]} {
+			r := verify.Inspect(bad, &verify.Expectations{})
+			if r.Verdict != verify.CodeMalformed || r.Has(verify.CodeTruncated) {
+				t.Errorf("%s with a line break inside: verdict %s, findings %+v", path, r.Verdict, r.Findings)
+			}
+		}
+	}
 }

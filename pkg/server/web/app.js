@@ -117,7 +117,7 @@
     var now = typeof v.now === "number" ? v.now : Math.floor(Date.now() / 1000);
     var verdict = $("verdict");
     verdict.textContent = v.verdict;
-    verdict.className = v.verdict === "ok" ? "ok" : "bad";
+    verdict.className = v.verdict === "ok" ? "ok" : (v.verdict === "signature_unchecked" ? "unchecked" : "bad");
     verdict.setAttribute("data-verdict", v.verdict);
     var sig = { valid: "valid", invalid: "invalid", unchecked: "not checked (no certificate given)" }[v.signature] || v.signature;
     if (v.matched_certificate) { sig += " (" + v.matched_certificate + " certificate)"; }
