@@ -75,8 +75,10 @@ func parseLegacy(s string) (*token.Token, error) {
 		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
 		// The prefix is right; the key itself is damaged.
 		return nil, token.Errorf("token", max(rec.Offset, 0), "", token.ErrMalformed, "%s", rec.Reason)
+	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
+		msg = rec.Reason
 	case rec.Reason != "":
-		msg = rec.Reason + "; " + msg
+		msg = fmt.Sprintf("prefix %q: %s", printable(s[:3]), rec.Reason)
 	}
 	return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "%s", msg)
 }
