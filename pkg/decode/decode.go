@@ -200,3 +200,14 @@ func firstRepeat(p []token.Privilege) int {
 	}
 	return -1
 }
+
+// ParseInto is Parse writing into t (stub: to be made zero-allocation).
+func ParseInto(s string, t *token.Token) error {
+	tok, err := ParsePartial(s)
+	if tok != nil {
+		*t = *tok
+	} else {
+		*t = token.Token{}
+	}
+	return err
+}

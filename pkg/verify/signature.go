@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"hash/crc32"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
 // Signature007 computes the AccessToken2 signature: K1 = HMAC(u32(issueTs),
@@ -44,3 +46,21 @@ func Signature006(cert, appID, channel, uid string, message []byte) [32]byte {
 
 // CRC32 is the CRC-32 (IEEE) 006 stores for the channel name and uid text.
 func CRC32(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }
+
+// CertKey is a certificate prepared for repeated checks (stub).
+type CertKey struct{ cert string }
+
+// NewCertKey prepares cert.
+func NewCertKey(cert string) *CertKey { return &CertKey{cert} }
+
+// Verify007 checks a decoded 007 token's signature.
+func (k *CertKey) Verify007(t *token.Token007) bool {
+	s := Signature007(k.cert, t.IssueTs, t.Salt, t.SigningInfo)
+	return hmac.Equal(s[:], t.Signature)
+}
+
+// Verify006 checks a decoded 006 token's signature.
+func (k *CertKey) Verify006(t *token.Token006, channel, uid string) bool {
+	s := Signature006(k.cert, t.AppID, channel, uid, t.Message)
+	return hmac.Equal(s[:], t.Signature)
+}
