@@ -36,8 +36,16 @@ fuzz-short:
 fuzz:
 	./fuzz/run.sh $(FUZZTIME)
 
+# bench runs the main module's benchmarks and the peer module's (bench/peer,
+# go-tokenbuilder v1.0.0 for 006), keeps the raw output in bin/ for benchstat,
+# and prints each of ours as a ratio to the floor and to the peer.
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 500ms
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p bin
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./... | tee bin/bench-main.txt
+	cd bench/peer && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) . | tee ../../bin/bench-peer.txt
+	@./bench/ratios.sh bin/bench-main.txt bin/bench-peer.txt
 
 # conform = tokencheck conform against the live npm packages agora-token and
 # agora-access-token and the Go module go-tokenbuilder (needs node, npm and the
