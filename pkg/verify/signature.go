@@ -249,20 +249,41 @@ func putState(s *hstate) { hstates.Put(s) }
 const maxCachedKeys = 64
 
 var (
-	certKeys  sync.Map // string → *CertKey
-	certCount atomic.Int32
+	// certKeys is replaced, never modified, so that readers need no lock.
+	certKeys   atomic.Pointer[map[string]*CertKey]
+	certKeysMu sync.Mutex
 )
 
 func certKey006(cert string) *CertKey {
-	if k, ok := certKeys.Load(cert); ok {
-		return k.(*CertKey)
-	}
-	k := NewCertKey(cert)
-	if certCount.Load() < maxCachedKeys && certCount.Add(1) <= maxCachedKeys {
-		if prev, loaded := certKeys.LoadOrStore(cert, k); loaded {
-			certCount.Add(-1)
-			return prev.(*CertKey)
+	if m := certKeys.Load(); m != nil {
+		if k := (*m)[cert]; k != nil {
+			return k
 		}
 	}
+	k := NewCertKey(cert)
+	certKeysMu.Lock()
+	defer certKeysMu.Unlock()
+	old := certKeys.Load()
+	if old != nil {
+		if prev := (*old)[cert]; prev != nil {
+			return prev
+		}
+		if len(*old) >= maxCachedKeys {
+			return k
+		}
+	}
+	m := make(map[string]*CertKey, 1+len(mapOrNil(old)))
+	for c, v := range mapOrNil(old) {
+		m[c] = v
+	}
+	m[cert] = k
+	certKeys.Store(&m)
 	return k
+}
+
+func mapOrNil(m *map[string]*CertKey) map[string]*CertKey {
+	if m == nil {
+		return nil
+	}
+	return *m
 }
