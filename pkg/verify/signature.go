@@ -244,8 +244,8 @@ func putState(s *hstate) { hstates.Put(s) }
 
 // The package-level Signature006 keeps the prepared keys of a few
 // certificates: callers pass the same one or two certificates over and over.
-// The cache is bounded; past maxCachedKeys new certificates are prepared per
-// call and not kept.
+// The cache is bounded: when it holds maxCachedKeys certificates, the next
+// new one replaces them all.
 const maxCachedKeys = 64
 
 var (
@@ -263,17 +263,15 @@ func certKey006(cert string) *CertKey {
 	k := NewCertKey(cert)
 	certKeysMu.Lock()
 	defer certKeysMu.Unlock()
-	old := certKeys.Load()
-	if old != nil {
-		if prev := (*old)[cert]; prev != nil {
-			return prev
-		}
-		if len(*old) >= maxCachedKeys {
-			return k
-		}
+	old := mapOrNil(certKeys.Load())
+	if prev := old[cert]; prev != nil {
+		return prev
 	}
-	m := make(map[string]*CertKey, 1+len(mapOrNil(old)))
-	for c, v := range mapOrNil(old) {
+	if len(old) >= maxCachedKeys {
+		old = nil // full: start again with the certificates in use now
+	}
+	m := make(map[string]*CertKey, 1+len(old))
+	for c, v := range old {
 		m[c] = v
 	}
 	m[cert] = k
