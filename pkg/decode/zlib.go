@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"hash/adler32"
 	"io"
@@ -12,8 +13,9 @@ import (
 )
 
 type inflater struct {
-	src bytes.Reader
-	r   io.ReadCloser
+	src    bytes.Reader
+	r      io.ReadCloser
+	tables inflateTables
 }
 
 var inflaters = sync.Pool{New: func() any {
@@ -66,6 +68,18 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	}
 	f := inflaters.Get().(*inflater)
 	defer inflaters.Put(f)
+	// The fast decoder's output is taken only for a stream that ends exactly
+	// before a matching checksum; everything else, errors included, is
+	// decoded (and located) by compress/flate below.
+	if out, n, ok := fastInflate(&f.tables, dst, data[2:], token.MaxPayloadSize); ok && len(data)-2-n == 4 {
+		rest := data[2+n:]
+		if binary.BigEndian.Uint32(rest) == adler32.Checksum(out) {
+			if out == nil {
+				out = []byte{} // as the compress/flate path returns it
+			}
+			return out, hdr, nil
+		}
+	}
 	f.src.Reset(data[2:])
 	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
 		return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrMalformed, "%v", err)
