@@ -16,6 +16,8 @@ cat "$@" | awk '
 		if ($(i+1) == "ns/op") ns = $i
 		if ($(i+1) == "B/op") bytes = $i
 		if ($(i+1) == "allocs/op") allocs = $i
+		if ($(i+1) == "tokens/s") tps[name] = $i
+		if ($(i+1) == "peak-heap-MiB") heap[name] = $i
 	}
 	n = ++cnt[name]; v[name, n] = ns; b[name] = bytes; a[name] = allocs
 	if (!(name in seen)) { seen[name] = 1; order[++names] = name }
@@ -51,6 +53,7 @@ END {
 		if (short ~ /^(Floor|Peer)/) { floor = 0; peer = 0 }
 		printf "%-58s %11.1f %8s %7s %9s %9s %9s\n", short, med[name], b[name], a[name], ratio(med[name], floor), ratio(med[name], peer), ratio(med[name], ref)
 	}
+	for (k in tps) printf "\n%s: %.0f tokens/s (target >= 300000 on 2 cores), peak live heap %s MiB (target < 64)\n", substr(k, 10), tps[k], heap[k]
 	print ""
 	print "/floor: ours over the bare HMAC work (Floor007 for the same vector, Floor006)."
 	print "/peer: ours over go-tokenbuilder v1.0.0 (006 only); Ours*006 and Peer*006 ran in the same process."
