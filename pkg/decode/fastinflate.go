@@ -216,8 +216,9 @@ type inflateTables struct {
 }
 
 // fastInflate decodes the raw deflate stream at the start of data, appending
-// to dst[:0] at most limit bytes. It returns the output and the number of
-// bytes of data the stream occupies (up to the byte holding its last bit).
+// to dst[:0] at most limit bytes (limit ≤ cap(dst): it never allocates). It
+// returns the output and the number of bytes of data the stream occupies (up
+// to the byte holding its last bit).
 func fastInflate(t *inflateTables, dst, data []byte, limit int) ([]byte, int, bool) {
 	br := bitReader{data: data}
 	out := dst[:0]

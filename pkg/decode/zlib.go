@@ -71,7 +71,13 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	// The fast decoder's output is taken only for a stream that ends exactly
 	// before a matching checksum; everything else, errors included, is
 	// decoded (and located) by compress/flate below.
-	if out, n, ok := fastInflate(&f.tables, dst, data[2:], token.MaxPayloadSize); ok && len(data)-2-n == 4 {
+	// The fast decoder writes only within dst's capacity (at least 2 KiB, more
+	// than a real token inflates to) and gives up past it, so a zlib bomb
+	// costs it no allocation; compress/flate then grows the buffer as needed.
+	if cap(dst) < 2048 {
+		dst = make([]byte, 0, 2048)
+	}
+	if out, n, ok := fastInflate(&f.tables, dst, data[2:], min(cap(dst), token.MaxPayloadSize)); ok && len(data)-2-n == 4 {
 		rest := data[2+n:]
 		if binary.BigEndian.Uint32(rest) == adler32.Checksum(out) {
 			if out == nil {
