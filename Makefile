@@ -36,8 +36,25 @@ fuzz-short:
 fuzz:
 	./fuzz/run.sh $(FUZZTIME)
 
+# bench runs the main module's benchmarks and the peer module's (bench/peer,
+# go-tokenbuilder v1.0.0 for 006), keeps the raw output in bin/ for benchstat,
+# and prints each of ours as a ratio to the floor and to the peer. The runs
+# are interleaved (BENCHCOUNT rounds of one run of every benchmark), so that
+# a burst of load on a shared machine does not fall on one benchmark only.
+# The audit of 1,000,000 tokens (about a minute) runs once.
+BENCHCOUNT ?= 6
+BENCHTIME  ?= 300ms
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@mkdir -p bin
+	@rm -f bin/bench-main.txt bin/bench-peer.txt
+	@for i in $$(seq $(BENCHCOUNT)); do \
+		$(GO) test -run '^$$' -bench . -skip 'Audit1M' -benchmem -count 1 -benchtime $(BENCHTIME) ./... >> bin/bench-main.txt || exit 1; \
+		(cd bench/peer && $(GO) test -run '^$$' -bench . -benchmem -count 1 -benchtime $(BENCHTIME) .) >> bin/bench-peer.txt || exit 1; \
+		echo "bench: round $$i of $(BENCHCOUNT) done"; \
+	done
+	$(GO) test -run '^$$' -bench 'Audit1M' -benchmem -benchtime 1x ./pkg/audit | tee -a bin/bench-main.txt
+	@./bench/ratios.sh bin/bench-main.txt bin/bench-peer.txt
+	@if command -v benchstat >/dev/null; then benchstat bin/bench-main.txt bin/bench-peer.txt; fi
 
 # conform = tokencheck conform against the live npm packages agora-token and
 # agora-access-token and the Go module go-tokenbuilder (needs node, npm and the

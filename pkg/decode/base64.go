@@ -13,6 +13,70 @@ var b64Alphabet = func() (t [256]bool) {
 	return t
 }()
 
+// b64Values maps a standard base64 character to its 6-bit value and every
+// other byte (padding included) to 0xFF.
+var b64Values = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xFF
+	}
+	for i, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") {
+		t[c] = byte(i)
+	}
+	return t
+}()
+
+// decodeBase64Into is decodeBase64 appending to dst[:0]. Well-formed input
+// is validated and decoded in one pass without allocating when dst is large
+// enough; anything else is handed to decodeBase64, which locates the error
+// (or, for input the one-pass decoder does not take, decodes it).
+func decodeBase64Into(dst []byte, s string, base int, field string) ([]byte, bool, error) {
+	n := len(s)
+	if n == 0 || n%4 != 0 {
+		return decodeBase64(s, base, field)
+	}
+	need := n / 4 * 3
+	if cap(dst) < need {
+		dst = make([]byte, 0, need)
+	}
+	out := dst[:need]
+	// Every group but the last has no padding.
+	o := 0
+	for i := 0; i < n-4; i += 4 {
+		a, b, c, d := b64Values[s[i]], b64Values[s[i+1]], b64Values[s[i+2]], b64Values[s[i+3]]
+		if (a|b|c|d)&0x80 != 0 {
+			return decodeBase64(s, base, field)
+		}
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		out[o], out[o+1], out[o+2] = byte(v>>16), byte(v>>8), byte(v)
+		o += 3
+	}
+	l := s[n-4:]
+	a, b, c, d := b64Values[l[0]], b64Values[l[1]], b64Values[l[2]], b64Values[l[3]]
+	if (a|b)&0x80 != 0 {
+		return decodeBase64(s, base, field)
+	}
+	nonCanon := false
+	switch {
+	case (c|d)&0x80 == 0:
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		out[o], out[o+1], out[o+2] = byte(v>>16), byte(v>>8), byte(v)
+		o += 3
+	case c&0x80 == 0 && l[3] == '=':
+		v := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6
+		out[o], out[o+1] = byte(v>>16), byte(v>>8)
+		o += 2
+		nonCanon = c&0x03 != 0
+	case l[2] == '=' && l[3] == '=':
+		v := uint32(a)<<18 | uint32(b)<<12
+		out[o] = byte(v >> 16)
+		o++
+		nonCanon = b&0x0F != 0
+	default:
+		return decodeBase64(s, base, field)
+	}
+	return out[:o], nonCanon, nil
+}
+
 // decodeBase64 decodes canonical standard base64 with padding. base is the
 // offset of s in the token string, for error locations. The second result is
 // true when the unused bits of the last character are not zero (a

@@ -151,6 +151,12 @@ func readSignature(r *token.Reader) ([]byte, error) {
 // check is linear in the entry count (a bitset over the 16-bit keys beyond a
 // few entries), so a map of tens of thousands of keys costs microseconds.
 func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
+	return readPrivilegesInto(r, nil, false)
+}
+
+// readPrivilegesInto is readPrivileges; with reuse the entries go into old
+// when it is large enough.
+func readPrivilegesInto(r *token.Reader, old []token.Privilege, reuse bool) ([]token.Privilege, error) {
 	const field = ".privileges"
 	start := r.Offset()
 	n, err := r.Count16(field, 6)
@@ -160,7 +166,12 @@ func readPrivileges(r *token.Reader) ([]token.Privilege, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	out := make([]token.Privilege, n)
+	var out []token.Privilege
+	if reuse && cap(old) >= n {
+		out = old[:n]
+	} else {
+		out = make([]token.Privilege, n)
+	}
 	for i := range out {
 		k, err := r.U16(".id")
 		if err != nil {
@@ -201,4 +212,65 @@ func firstRepeat(p []token.Privilege) int {
 		seen[w] |= b
 	}
 	return -1
+}
+
+// ParseInto is Parse that decodes into t and reuses the buffers t holds from
+// an earlier ParseInto (payload, content, services, privileges), so that
+// decoding a stream of tokens into one Token allocates nothing in the steady
+// state. It accepts and refuses exactly what Parse does; on error t holds
+// what ParsePartial would return (the zero Token when that is nil, which
+// drops the buffers) and the error is the same.
+//
+// The result aliases those reused buffers: every string and slice in t
+// (service channels and accounts, Payload, SigningInfo, Signature, Content,
+// Message, Privileges, Services) stays valid only until the next ParseInto
+// with the same t, which overwrites them. Copy what must outlive that
+// (strings.Clone, slices.Clone, or decode with Parse instead). Do not modify
+// Payload or Content: the strings alias them. Pass a zero Token or one only
+// ParseInto has filled: the buffers of a token from Parse or Payload007 are
+// not ParseInto's to overwrite. A Token must not be used by two goroutines at
+// once; ParseInto itself is safe for concurrent use on different Tokens.
+func ParseInto(s string, t *token.Token) error {
+	if t == nil {
+		return token.Errorf("token", 0, "", token.ErrMalformed, "nil destination token")
+	}
+	fail := func(err error) error {
+		*t = token.Token{}
+		return err
+	}
+	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 {
+		_, err := ParsePartial(s)
+		return fail(err)
+	}
+	switch s[:3] {
+	case "007":
+		if t.T007 == nil {
+			t.T007 = new(token.Token007)
+		}
+		t.T006 = nil
+		if ok, err := parse007Into(s, t, true); !ok {
+			// On an error in the outer layers only the version is known,
+			// as ParsePartial says.
+			*t = token.Token{Version: token.V007}
+			return err
+		} else if err != nil {
+			return err
+		}
+		return nil
+	case "006":
+		if len(s) < prefix006Len {
+			return fail(truncated006(s))
+		}
+		if t.T006 == nil {
+			t.T006 = new(token.Token006)
+		}
+		t.T007 = nil
+		return parse006Into(s, t, true)
+	}
+	tok, err := ParsePartial(s)
+	if tok != nil {
+		*t = *tok
+		return err
+	}
+	return fail(err)
 }

@@ -7,56 +7,80 @@ import (
 // 006 layout: "006" ‖ app ID (32 characters) ‖ B64(content).
 const prefix006Len = 3 + 32
 
+// tok006 holds a Token and its Token006 in one allocation.
+type tok006 struct {
+	tok token.Token
+	t6  token.Token006
+}
+
 func parse006(s string) (*token.Token, error) {
 	if len(s) < prefix006Len {
-		return nil, token.Errorf("token", len(s), "app_id", token.ErrTruncated,
-			"token ends after %d characters, inside the 32-character app ID (ends %d characters early at least)", len(s), prefix006Len+4-len(s))
+		return nil, truncated006(s)
 	}
-	t := &token.Token006{AppID: s[3:prefix006Len]}
-	tok := &token.Token{Version: token.V006, T006: t}
+	x := new(tok006)
+	x.tok.T006 = &x.t6
+	return &x.tok, parse006Into(s, &x.tok, false)
+}
+
+func truncated006(s string) error {
+	return token.Errorf("token", len(s), "app_id", token.ErrTruncated,
+		"token ends after %d characters, inside the 32-character app ID (ends %d characters early at least)", len(s), prefix006Len+4-len(s))
+}
+
+// parse006Into decodes s (at least prefix006Len long) into tok, whose T006 is
+// set. With reuse, the content and privilege buffers T006 holds are reused.
+func parse006Into(s string, tok *token.Token, reuse bool) error {
+	t := tok.T006
+	var oldContent []byte
+	var oldPriv []token.Privilege
+	if reuse {
+		oldContent, oldPriv = t.Content[:0], t.Privileges
+	}
+	*t = token.Token006{AppID: s[3:prefix006Len]}
+	*tok = token.Token{Version: token.V006, T006: t}
 	if err := checkAppID(t.AppID, "token", 3, "app_id"); err != nil {
-		return tok, err
+		return err
 	}
-	content, nonCanon, err := decodeBase64(s[prefix006Len:], prefix006Len, "content")
+	content, nonCanon, err := decodeBase64Into(oldContent, s[prefix006Len:], prefix006Len, "content")
 	if err != nil {
-		return tok, err
+		return err
 	}
 	tok.Encoding.Base64NonCanonical = nonCanon
 	t.Content = content
 	r := token.NewReader(content, "content")
 	if t.Signature, err = readSignature(r); err != nil {
-		return tok, err
+		return err
 	}
 	if t.CRCChannel, err = r.U32("crc_channel"); err != nil {
-		return tok, err
+		return err
 	}
 	if t.CRCUID, err = r.U32("crc_uid"); err != nil {
-		return tok, err
+		return err
 	}
 	msgOff := r.Offset() + 2
 	msg, err := r.Bytes16("message")
 	if err != nil {
-		return tok, err
+		return err
 	}
 	if r.Len() > 0 {
-		return tok, token.Errorf("content", r.Offset(), "", token.ErrTrailingData, "%d bytes after the message", r.Len())
+		return token.Errorf("content", r.Offset(), "", token.ErrTrailingData, "%d bytes after the message", r.Len())
 	}
 	t.Message = msg
 	m := token.NewReader(msg, "content")
 	// Offsets inside the message are reported relative to the content (shift).
 	if t.Salt, err = m.U32(".salt"); err != nil {
-		return tok, within(shift(err, msgOff), "message")
+		return within(shift(err, msgOff), "message")
 	}
 	if t.Ts, err = m.U32(".ts"); err != nil {
-		return tok, within(shift(err, msgOff), "message")
+		return within(shift(err, msgOff), "message")
 	}
-	if t.Privileges, err = readPrivileges(m); err != nil {
-		return tok, within(shift(err, msgOff), "message")
+	if t.Privileges, err = readPrivilegesInto(m, oldPriv, reuse); err != nil {
+		return within(shift(err, msgOff), "message")
 	}
 	if m.Len() > 0 {
-		return tok, token.Errorf("content", msgOff+m.Offset(), "message", token.ErrTrailingData, "%d bytes after the privilege map inside the signed message", m.Len())
+		return token.Errorf("content", msgOff+m.Offset(), "message", token.ErrTrailingData, "%d bytes after the privilege map inside the signed message", m.Len())
 	}
-	return tok, nil
+	return nil
 }
 
 // shift moves a ParseError's offset by base (used for nested readers).

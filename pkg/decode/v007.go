@@ -2,130 +2,266 @@ package decode
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
+// tok007 holds a Token and its Token007 in one allocation.
+type tok007 struct {
+	tok token.Token
+	t7  token.Token007
+}
+
 func parse007(s string) (*token.Token, error) {
-	// On an error in the outer layers only the version is known.
-	outer := &token.Token{Version: token.V007}
-	raw, nonCanon, err := decodeBase64(s[3:], 3, "body")
+	x := new(tok007)
+	x.tok.T007 = &x.t7
+	ok, err := parse007Into(s, &x.tok, false)
+	if !ok {
+		// On an error in the outer layers only the version is known.
+		return &token.Token{Version: token.V007}, err
+	}
+	return &x.tok, err
+}
+
+// parse007Into decodes s into tok, whose T007 is set. With reuse, the
+// payload, service and privilege buffers tok already holds are reused and the
+// strings alias the payload (see ParseInto); without, everything is fresh and
+// the strings share one immutable copy of the payload. The result is false
+// when nothing was decoded (the caller returns a nil token).
+func parse007Into(s string, tok *token.Token, reuse bool) (bool, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	raw, nonCanon, err := decodeBase64Into(sc.b64[:0], s[3:], 3, "body")
 	if err != nil {
-		return outer, err
+		return false, err
 	}
-	payload, hdr, err := inflate(raw)
-	if err != nil {
-		return outer, err
+	sc.b64 = keepSmall(raw, sc.b64)
+	t := tok.T007
+	var payload, strs []byte
+	var hdr [2]byte
+	if reuse {
+		payload, hdr, err = inflateTo(t.Payload[:0], raw)
+		if err != nil {
+			return false, err
+		}
+		strs = payload
+	} else {
+		var out []byte
+		out, hdr, err = inflateTo(sc.out[:0], raw)
+		if err != nil {
+			return false, err
+		}
+		sc.out = keepSmall(out, sc.out)
+		// One allocation: the payload, then an immutable copy the strings
+		// share (the payload is the caller's to modify; the strings never are).
+		buf := make([]byte, 2*len(out))
+		payload = buf[:len(out):len(out)]
+		strs = buf[len(out):]
+		copy(payload, out)
+		copy(strs, out)
 	}
-	tok, err := Payload007(payload)
-	if tok != nil {
-		tok.Encoding.Base64NonCanonical = nonCanon
-		tok.Encoding.ZlibHeader = hdr
-		tok.Encoding.Compressor = compressorFamily(raw)
+	*tok = token.Token{Version: token.V007, T007: t}
+	tok.Encoding.Base64NonCanonical = nonCanon
+	tok.Encoding.ZlibHeader = hdr
+	tok.Encoding.Compressor = compressorFamily(raw)
+	return true, payload007(payload, t, bytesString(strs), reuse)
+}
+
+// bytesString views b as a string without copying. The caller guarantees b is
+// not modified while the string is in use (see ParseInto for the one place
+// where it is, by contract).
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	return tok, err
+	return unsafe.String(&b[0], len(b))
 }
 
 // Payload007 decodes an inflated 007 payload (signature field ‖ signing info).
 // A service type without a known layout ends decoding successfully: the
 // result records the type, its offset and the bytes left undecoded. On error
-// the partial token is returned with the error.
+// the partial token is returned with the error. The token's Payload,
+// Signature and SigningInfo alias payload; its strings are copies.
 func Payload007(payload []byte) (*token.Token, error) {
-	t := &token.Token007{Payload: payload}
-	tok := &token.Token{Version: token.V007, T007: t}
-	r := token.NewReader(payload, "payload")
+	x := new(tok007)
+	x.tok = token.Token{Version: token.V007, T007: &x.t7}
+	return &x.tok, payload007(payload, &x.t7, string(payload), false)
+}
+
+// p007 reads one payload: strs is the payload as a string (the strings of the
+// model are substrings of it), arena the privilege entries handed out.
+type p007 struct {
+	r     token.Reader
+	strs  string
+	reuse bool
+	arena []token.Privilege
+}
+
+// payload007 fills t from payload. With reuse, the Services and privilege
+// slices t already holds are reused when large enough.
+func payload007(payload []byte, t *token.Token007, strs string, reuse bool) error {
+	var old []token.Service
+	if reuse {
+		old = t.Services[:cap(t.Services)]
+	}
+	*t = token.Token007{Payload: payload}
+	p := p007{r: *token.NewReader(payload, "payload"), strs: strs, reuse: reuse}
+	r := &p.r
 	var err error
 	if t.Signature, err = readSignature(r); err != nil {
-		return tok, err
+		return err
 	}
 	t.SigningInfo = r.Rest()
 	appOff := r.Offset() + 2
-	if t.AppID, err = r.String16("app_id"); err != nil {
-		return tok, err
+	if t.AppID, err = p.str("app_id"); err != nil {
+		return err
 	}
 	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
-		return tok, err
+		return err
 	}
 	if t.IssueTs, err = r.U32("issue_ts"); err != nil {
-		return tok, err
+		return err
 	}
 	if t.Expire, err = r.U32("expire"); err != nil {
-		return tok, err
+		return err
 	}
 	if t.Salt, err = r.U32("salt"); err != nil {
-		return tok, err
+		return err
 	}
 	countOff := r.Offset()
 	n, err := r.Count16("services", 4)
 	if err != nil {
-		return tok, err
+		return err
 	}
 	t.ServiceCount = uint16(n)
 	if n == 0 {
-		return tok, token.Errorf("payload", countOff, "services", token.ErrMalformed, "no services: a token must carry at least one")
+		return token.Errorf("payload", countOff, "services", token.ErrMalformed, "no services: a token must carry at least one")
 	}
-	t.Services = make([]token.Service, 0, n)
+	if cap(old) >= n {
+		t.Services = old[:0]
+	} else {
+		t.Services = make([]token.Service, 0, n)
+	}
 	for i := 0; i < n; i++ {
 		off := r.Offset()
 		typ, err := r.U16(".type")
 		if err != nil {
-			return tok, within(err, "services[%d]", i)
+			return within(err, "services[%d]", i)
 		}
 		if !token.KnownService(typ) {
 			t.UnknownService = typ
 			t.UnknownOffset = off
 			t.Undecoded = len(payload) - off
-			return tok, nil
+			return nil
 		}
-		svc, err := readService(r, typ)
+		var oldPriv []token.Privilege
+		if i < len(old) {
+			oldPriv = old[i].Privileges
+		}
+		svc, err := p.service(typ, oldPriv)
 		if err != nil {
-			return tok, within(err, "services[%d]", i)
+			return within(err, "services[%d]", i)
 		}
 		t.Services = append(t.Services, svc)
 	}
 	if r.Len() > 0 {
-		return tok, token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%d bytes after the last service", r.Len())
+		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%d bytes after the last service", r.Len())
 	}
-	return tok, nil
+	return nil
 }
 
-func readService(r *token.Reader, typ uint16) (token.Service, error) {
+// str reads a bytes16 field as a substring of p.strs.
+func (p *p007) str(field string) (string, error) {
+	b, err := p.r.Bytes16(field)
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	end := p.r.Offset()
+	return p.strs[end-len(b) : end], nil
+}
+
+// privileges reads a privilege map into old when it is large enough (reuse),
+// else into the parser's arena, so that a token's maps share allocations.
+func (p *p007) privileges(old []token.Privilege) ([]token.Privilege, error) {
+	const field = ".privileges"
+	r := &p.r
+	start := r.Offset()
+	n, err := r.Count16(field, 6)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	var out []token.Privilege
+	switch {
+	case p.reuse && cap(old) >= n:
+		out = old[:n]
+	default:
+		if cap(p.arena)-len(p.arena) < n {
+			p.arena = make([]token.Privilege, 0, max(n, 16))
+		}
+		l := len(p.arena)
+		out = p.arena[l : l+n : l+n]
+		p.arena = p.arena[:l+n]
+	}
+	for i := range out {
+		k, err := r.U16(".id")
+		if err != nil {
+			return nil, within(err, "%s[%d]", field, i)
+		}
+		v, err := r.U32(".expire")
+		if err != nil {
+			return nil, within(err, "%s[%d]", field, i)
+		}
+		out[i] = token.Privilege{ID: k, Expire: v}
+	}
+	if i := firstRepeat(out); i >= 0 {
+		return nil, token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
+			"privilege %d repeated in the map that starts at byte %d", out[i].ID, start)
+	}
+	return out, nil
+}
+
+func (p *p007) service(typ uint16, oldPriv []token.Privilege) (token.Service, error) {
 	svc := token.Service{Type: typ}
 	var err error
-	if svc.Privileges, err = readPrivileges(r); err != nil {
+	if svc.Privileges, err = p.privileges(oldPriv); err != nil {
 		return svc, err
 	}
 	switch typ {
 	case token.ServiceRTC:
-		if svc.Channel, err = r.String16(".channel"); err != nil {
+		if svc.Channel, err = p.str(".channel"); err != nil {
 			return svc, err
 		}
-		svc.Account, err = r.String16(".uid")
+		svc.Account, err = p.str(".uid")
 	case token.ServiceStreaming, token.ServiceFCDN:
-		if svc.Channel, err = r.String16(".channel"); err != nil {
+		if svc.Channel, err = p.str(".channel"); err != nil {
 			return svc, err
 		}
-		svc.Account, err = r.String16(".account")
+		svc.Account, err = p.str(".account")
 	case token.ServiceRTM, token.ServiceChat:
-		svc.UserID, err = r.String16(".user_id")
+		svc.UserID, err = p.str(".user_id")
 	case token.ServiceAPaaS:
-		if svc.RoomUUID, err = r.String16(".room_uuid"); err != nil {
+		if svc.RoomUUID, err = p.str(".room_uuid"); err != nil {
 			return svc, err
 		}
-		if svc.UserUUID, err = r.String16(".user_uuid"); err != nil {
+		if svc.UserUUID, err = p.str(".user_uuid"); err != nil {
 			return svc, err
 		}
-		svc.Role, err = r.I16(".role")
+		svc.Role, err = p.r.I16(".role")
 	case token.ServiceRTM2:
-		if svc.UserID, err = r.String16(".user_id"); err != nil {
+		if svc.UserID, err = p.str(".user_id"); err != nil {
 			return svc, err
 		}
-		svc.Permissions, err = readRTM2(r)
+		svc.Permissions, err = p.rtm2()
 	}
 	return svc, err
 }
 
-func readRTM2(r *token.Reader) ([]token.RTM2Resource, error) {
+func (p *p007) rtm2() ([]token.RTM2Resource, error) {
+	r := &p.r
 	n, err := r.Count16(".permissions", 4)
 	if err != nil || n == 0 {
 		return nil, err
@@ -154,7 +290,7 @@ func readRTM2(r *token.Reader) ([]token.RTM2Resource, error) {
 			}
 			res := make([]string, k)
 			for x := range res {
-				if res[x], err = r.String16(""); err != nil {
+				if res[x], err = p.str(""); err != nil {
 					return nil, within(err, ".permissions[%d].permissions[%d].resources[%d]", i, j, x)
 				}
 			}

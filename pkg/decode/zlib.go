@@ -3,6 +3,7 @@ package decode
 import (
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"hash/adler32"
 	"io"
@@ -12,9 +13,9 @@ import (
 )
 
 type inflater struct {
-	src bytes.Reader
-	r   io.ReadCloser
-	buf []byte
+	src    bytes.Reader
+	r      io.ReadCloser
+	tables inflateTables
 }
 
 var inflaters = sync.Pool{New: func() any {
@@ -23,10 +24,33 @@ var inflaters = sync.Pool{New: func() any {
 	return f
 }}
 
-// inflate decodes exactly one complete zlib stream (RFC 1950) occupying all of
-// data, refusing a preset dictionary, a wrong Adler-32, bytes after the stream,
-// and an output larger than token.MaxPayloadSize. The result is a fresh slice.
-func inflate(data []byte) ([]byte, [2]byte, error) {
+// scratch holds the per-call buffers of a decode that do not outlive it: the
+// base64-decoded body and the inflated payload before it is copied out.
+type scratch struct {
+	b64, out []byte
+}
+
+var scratches = sync.Pool{New: func() any { return &scratch{} }}
+
+func getScratch() *scratch  { return scratches.Get().(*scratch) }
+func putScratch(s *scratch) { scratches.Put(s) }
+
+// keepSmall returns b emptied for reuse when its capacity is small enough to
+// keep pooled (real tokens are far under this), else old: one huge token does
+// not pin its buffers in the pool.
+func keepSmall(b, old []byte) []byte {
+	if cap(b) <= 4096 {
+		return b[:0]
+	}
+	return old
+}
+
+// inflateTo decodes exactly one complete zlib stream (RFC 1950) occupying all
+// of data, refusing a preset dictionary, a wrong Adler-32, bytes after the
+// stream, and an output larger than token.MaxPayloadSize. The output is
+// appended to dst[:0], which grows only when too small; the decompressor is
+// pooled and reset, never allocated per call.
+func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	var hdr [2]byte
 	if len(data) < 2 {
 		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrTruncated, "%d bytes, a zlib stream needs at least 6", len(data))
@@ -44,11 +68,29 @@ func inflate(data []byte) ([]byte, [2]byte, error) {
 	}
 	f := inflaters.Get().(*inflater)
 	defer inflaters.Put(f)
+	// The fast decoder's output is taken only for a stream that ends exactly
+	// before a matching checksum; everything else, errors included, is
+	// decoded (and located) by compress/flate below.
+	// The fast decoder writes only within dst's capacity (at least 2 KiB, more
+	// than a real token inflates to) and gives up past it, so a zlib bomb
+	// costs it no allocation; compress/flate then grows the buffer as needed.
+	if cap(dst) < 2048 {
+		dst = make([]byte, 0, 2048)
+	}
+	if out, n, ok := fastInflate(&f.tables, dst, data[2:], min(cap(dst), token.MaxPayloadSize)); ok && len(data)-2-n == 4 {
+		rest := data[2+n:]
+		if binary.BigEndian.Uint32(rest) == adler32.Checksum(out) {
+			if out == nil {
+				out = []byte{} // as the compress/flate path returns it
+			}
+			return out, hdr, nil
+		}
+	}
 	f.src.Reset(data[2:])
 	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
 		return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrMalformed, "%v", err)
 	}
-	out := f.buf[:0]
+	out := dst[:0]
 	for {
 		if len(out) == cap(out) {
 			if len(out) >= token.MaxPayloadSize {
@@ -78,9 +120,6 @@ func inflate(data []byte) ([]byte, [2]byte, error) {
 			return nil, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
 		}
 	}
-	if cap(out) <= 4096 {
-		f.buf = out[:0]
-	}
 	end := len(data) - f.src.Len()
 	rest := data[end:]
 	if len(rest) < 4 {
@@ -93,9 +132,7 @@ func inflate(data []byte) ([]byte, [2]byte, error) {
 	if len(rest) > 4 {
 		return nil, hdr, token.Errorf("zlib", end+4, "", token.ErrTrailingData, "%d bytes after the end of the zlib stream", len(rest)-4)
 	}
-	payload := make([]byte, len(out))
-	copy(payload, out)
-	return payload, hdr, nil
+	return out, hdr, nil
 }
 
 // compressorFamily tells, from the framing alone, which kind of compressor

@@ -6,11 +6,15 @@
 package encode
 
 import (
-	"bytes"
-	"compress/zlib"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"hash/adler32"
+	"strconv"
 	"sync"
+	"unsafe"
+
+	"github.com/tokencheck/tokencheck/pkg/encode/internal/zflate"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -21,6 +25,14 @@ import (
 // type, whose layout is unknown, and any string or list over 65535.
 func SigningInfo007(t *token.Token007) ([]byte, error) {
 	w := &token.Writer{Buf: make([]byte, 0, 128)}
+	if err := writeSigningInfo007(w, t); err != nil {
+		return nil, err
+	}
+	return w.Buf, nil
+}
+
+// writeSigningInfo007 appends the signing info of t to w.
+func writeSigningInfo007(w *token.Writer, t *token.Token007) error {
 	w.String16("app_id", t.AppID)
 	w.U32(t.IssueTs)
 	w.U32(t.Expire)
@@ -28,13 +40,10 @@ func SigningInfo007(t *token.Token007) ([]byte, error) {
 	w.Len16("services", len(t.Services))
 	for i := range t.Services {
 		if err := writeService(w, &t.Services[i]); err != nil {
-			return nil, fmt.Errorf("services[%d]: %w", i, err)
+			return fmt.Errorf("services[%d]: %w", i, err)
 		}
 	}
-	if err := w.Err(); err != nil {
-		return nil, err
-	}
-	return w.Buf, nil
+	return w.Err()
 }
 
 func writePrivileges(w *token.Writer, p []token.Privilege) {
@@ -85,13 +94,19 @@ func writeService(w *token.Writer, s *token.Service) error {
 // Payload007 signs the model with cert and returns the payload (signature
 // field ‖ signing info). It also stores the signature in t.Signature.
 func Payload007(t *token.Token007, cert string) ([]byte, error) {
-	info, err := SigningInfo007(t)
-	if err != nil {
+	// The payload is written in place: the signature field first (its value
+	// patched in once computed), then the signing info, which is signed where
+	// it lies.
+	const head = 2 + token.SigLength
+	w := &token.Writer{Buf: make([]byte, head, head+128+64*len(t.Services))}
+	w.Buf[0] = token.SigLength
+	if err := writeSigningInfo007(w, t); err != nil {
 		return nil, err
 	}
-	sig := verify.Signature007(cert, t.IssueTs, t.Salt, info)
+	sig := verify.Signature007(cert, t.IssueTs, t.Salt, w.Buf[head:])
+	copy(w.Buf[2:head], sig[:])
 	t.Signature = sig[:]
-	return assemble007(sig[:], info), nil
+	return w.Buf, nil
 }
 
 // Marshal007 serialises the model with the signature it carries (no signing):
@@ -111,24 +126,50 @@ func assemble007(sig, info []byte) []byte {
 	return w.Buf
 }
 
-var zwriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+// z007 is a pooled zlib writer: the compress/flate compressor (zflate, whose
+// Reset after a token-sized input costs a few hundred bytes of clearing
+// instead of 640 KiB) with the zlib framing written here, and its output
+// buffer.
+type z007 struct {
+	fw  *zflate.Writer
+	out sliceWriter
+}
+
+// sliceWriter appends to a byte slice; it never fails.
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+var zwriters = sync.Pool{New: func() any {
+	z := &z007{}
+	// Level 6 (the default) is in range: NewWriter cannot fail.
+	z.fw, _ = zflate.NewWriter(&z.out, 6)
+	return z
+}}
 
 // String007 compresses a payload with Go's compress/zlib at the default level
 // (the compressor of the Go reference builder, whose token strings this
 // reproduces exactly) and returns "007" ‖ base64.
 func String007(payload []byte) string {
-	var buf bytes.Buffer
-	buf.Grow(len(payload) + 16)
-	zw := zwriters.Get().(*zlib.Writer)
-	zw.Reset(&buf)
-	// Writes to a bytes.Buffer cannot fail.
-	_, _ = zw.Write(payload)
-	_ = zw.Close()
-	zwriters.Put(zw)
-	out := make([]byte, 3+base64.StdEncoding.EncodedLen(buf.Len()))
+	z := zwriters.Get().(*z007)
+	// zlib header of compress/zlib at the default level: 78 9C.
+	z.out.b = append(z.out.b[:0], 0x78, 0x9c)
+	z.fw.Reset(&z.out)
+	// Writes to a sliceWriter cannot fail.
+	_, _ = z.fw.Write(payload)
+	_ = z.fw.Close()
+	z.out.b = binary.BigEndian.AppendUint32(z.out.b, adler32.Checksum(payload))
+	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z.out.b)))
 	copy(out, "007")
-	base64.StdEncoding.Encode(out[3:], buf.Bytes())
-	return string(out)
+	base64.StdEncoding.Encode(out[3:], z.out.b)
+	if cap(z.out.b) <= 64<<10 {
+		zwriters.Put(z)
+	}
+	// out is never written again: the string can own it.
+	return unsafe.String(&out[0], len(out))
 }
 
 // Token007 signs the model with cert and returns the token string.
@@ -169,25 +210,39 @@ func String006(appID string, content []byte) string {
 	copy(out, "006")
 	copy(out[3:], appID)
 	base64.StdEncoding.Encode(out[3+len(appID):], content)
-	return string(out)
+	// out is never written again: the string can own it.
+	return unsafe.String(&out[0], len(out))
 }
 
 // Token006 signs the model for channel and uid text (uid 0 is "") with cert,
 // sets the CRCs and signature in t, and returns the token string.
 func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
-	msg, err := Message006(t)
-	if err != nil {
+	// One buffer holds the content; the message is written in place after
+	// its length prefix and signed where it lies. Signature, Message and
+	// Content of t are views of it, as decoding gives them.
+	const head = 2 + token.SigLength + 4 + 4 + 2
+	w := &token.Writer{Buf: make([]byte, head, head+10+6*len(t.Privileges))}
+	w.U32(t.Salt)
+	w.U32(t.Ts)
+	writePrivileges(w, t.Privileges)
+	if err := w.Err(); err != nil {
 		return "", err
 	}
+	c := w.Buf
+	msg := c[head:]
 	sig := verify.Signature006(cert, t.AppID, channel, uid, msg)
-	t.Signature = sig[:]
+	binary.LittleEndian.PutUint16(c[0:], token.SigLength)
+	copy(c[2:], sig[:])
 	t.CRCChannel = verify.CRC32(channel)
 	t.CRCUID = verify.CRC32(uid)
+	t.Signature = c[2 : 2+token.SigLength : 2+token.SigLength]
 	t.Message = msg
-	c, err := Content006(t)
-	if err != nil {
-		return "", err
+	if len(msg) > 0xFFFF {
+		return "", &token.InputError{Field: "message", Rule: "at most 65535 bytes or entries (uint16 length prefix)", Detail: "has " + strconv.Itoa(len(msg))}
 	}
+	binary.LittleEndian.PutUint32(c[34:], t.CRCChannel)
+	binary.LittleEndian.PutUint32(c[38:], t.CRCUID)
+	binary.LittleEndian.PutUint16(c[42:], uint16(len(msg)))
 	t.Content = c
 	return String006(t.AppID, c), nil
 }
