@@ -10,8 +10,8 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/encode"
 )
 
-// TestString007MatchesCompressZlib checks that String007 (the pooled zflate
-// writer, reset selectively between payloads) writes exactly what a fresh
+// TestString007MatchesCompressZlib checks that String007 (a pooled
+// compress/flate writer with its own zlib framing) writes exactly what a fresh
 // compress/zlib writer at the default level writes, over a sequence of
 // payloads that mixes token-sized inputs (random, repetitive, token-like)
 // with inputs large enough to slide the window, so that stale hash entries
