@@ -172,22 +172,31 @@ func readPrivilegesInto(r *token.Reader, old []token.Privilege, reuse bool) ([]t
 	} else {
 		out = make([]token.Privilege, n)
 	}
+	if err := fillPrivileges(r, out, start, field); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// fillPrivileges reads len(out) map entries into out, refusing a repeated
+// key; start is the offset of the map's count, for error locations.
+func fillPrivileges(r *token.Reader, out []token.Privilege, start int, field string) error {
 	for i := range out {
 		k, err := r.U16(".id")
 		if err != nil {
-			return nil, within(err, "%s[%d]", field, i)
+			return within(err, "%s[%d]", field, i)
 		}
 		v, err := r.U32(".expire")
 		if err != nil {
-			return nil, within(err, "%s[%d]", field, i)
+			return within(err, "%s[%d]", field, i)
 		}
 		out[i] = token.Privilege{ID: k, Expire: v}
 	}
 	if i := firstRepeat(out); i >= 0 {
-		return nil, token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
+		return token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
 			"privilege %d repeated in the map that starts at byte %d", out[i].ID, start)
 	}
-	return out, nil
+	return nil
 }
 
 // firstRepeat returns the index of the first entry whose key an earlier

@@ -206,20 +206,8 @@ func (p *p007) privileges(old []token.Privilege) ([]token.Privilege, error) {
 		out = p.arena[l : l+n : l+n]
 		p.arena = p.arena[:l+n]
 	}
-	for i := range out {
-		k, err := r.U16(".id")
-		if err != nil {
-			return nil, within(err, "%s[%d]", field, i)
-		}
-		v, err := r.U32(".expire")
-		if err != nil {
-			return nil, within(err, "%s[%d]", field, i)
-		}
-		out[i] = token.Privilege{ID: k, Expire: v}
-	}
-	if i := firstRepeat(out); i >= 0 {
-		return nil, token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
-			"privilege %d repeated in the map that starts at byte %d", out[i].ID, start)
+	if err := fillPrivileges(r, out, start, field); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
