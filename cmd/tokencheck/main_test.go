@@ -85,6 +85,8 @@ func TestCLI(t *testing.T) {
 			stdout: []string{`"code": "app_id_mismatch"`, "is the App Certificate"}, noStdout: []string{"5CFd2fd1755d40ecb72977518be15d3b"}},
 		{name: "unchecked signature is not ok", args: []string{"verify", "--json", "--cert-file", sampleCert, "--now", "1000000"}, stdin: tok6, code: 2,
 			stdout: []string{`"verdict": "signature_unchecked"`}},
+		{name: "non-numeric uid is checked as an account", args: []string{"verify", "--json", "--cert-file", sampleCert, "--channel", "7d72365eb983485397e3e3f9d460bdda", "--uid", "alice", "--now", "1000000"}, stdin: tok6, code: 1,
+			stdout: []string{`"verdict": "bad_signature"`, `\"alice\"`}, stderr: []string{"checked as the user account"}},
 		{name: "verify without certificate", args: []string{"verify"}, stdin: tok7, code: 2, stderr: []string{"tokencheck: error: no App Certificate"}},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{"unknown command"}},
 		{name: "bad flag", args: []string{"decode", "--bogus"}, code: 2, stderr: []string{"unknown flag"}},

@@ -70,9 +70,14 @@ func (x *expectFlags) expectations(e *env, changed func(string) bool) (*verify.E
 	if changed("uid") {
 		t, err := parseUID(x.uid)
 		if err != nil {
-			return nil, err
+			// Not a uint32: what the client passes is then a user account
+			// (or a signed conversion, which the account text shows).
+			fmt.Fprintf(e.stderr, "tokencheck: warning: --uid %q is not a number 0..4294967295: checked as the user account %q (use --account to say so)\n", x.uid, x.uid)
+			acct := x.uid
+			exp.Account = &acct
+		} else {
+			exp.UID, exp.UIDNumeric = &t, true
 		}
-		exp.UID, exp.UIDNumeric = &t, true
 	}
 	if changed("account") {
 		exp.Account = &x.account
