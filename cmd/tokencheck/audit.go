@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -37,8 +38,8 @@ func runAudit(e *env, args []string) int {
 	const use = "audit [--format table|json|jsonl] [--cert C|--cert-file F|--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--for rtc|rtm|chat] [--now T] [--leeway D] [--strict] [--workers N] [--output FILE] [--log-level L] [FILE…|-]"
 	fs := newFlags(e, "audit", use)
 	format := fs.String("format", "table", "output: table (summary for people), json (the summary as one JSON object) or jsonl (one verify object per input line, in input order)")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "goroutines checking tokens")
-	output := fs.String("output", "", "write the output to this file, atomically (a temporary file renamed when complete)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), fmt.Sprintf("goroutines checking tokens (1..%d)", audit.MaxWorkers))
+	output := fs.String("output", "", "write the output to this file: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
 	logLevel := fs.String("log-level", "warn", "structured logs on stderr at this level: debug, info, warn, error")
 	var x expectFlags
 	x.certs.add(fs)
@@ -52,8 +53,8 @@ func runAudit(e *env, args []string) int {
 		errorf(e, "--format %q: want table, json or jsonl", *format)
 		return exitUsage
 	}
-	if *workers < 1 {
-		errorf(e, "--workers %d: want at least 1", *workers)
+	if *workers < 1 || *workers > audit.MaxWorkers {
+		errorf(e, "--workers %d: want 1..%d (the default, %d, is one per CPU)", *workers, audit.MaxWorkers, runtime.GOMAXPROCS(0))
 		return exitUsage
 	}
 	lvl, err := zapcore.ParseLevel(*logLevel)
@@ -152,14 +153,21 @@ func runAudit(e *env, args []string) int {
 	return exitOK
 }
 
-// newLogger builds a zap logger writing JSON records to w at lvl. Records
-// never carry certificates or tokens: only file names, line numbers,
-// verdicts, counts and input errors (which never quote the line).
+// sourceName is the name of an input in logs, results and examples: the
+// file name, or audit.StdinName ("-") for stdin.
 func sourceName(name string) string {
 	if name == "" {
-		return "stdin"
+		return audit.StdinName
 	}
 	return name
+}
+
+// plural renders a count with its noun, "1 line" or "2 lines".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // openSources opens the input files ("-" or none: stdin) before anything is
@@ -197,21 +205,53 @@ func openSources(e *env, args []string) ([]audit.Source, func(), error) {
 	return srcs, closeAll, nil
 }
 
-// openOutput returns the writer for the output and how to finish it: with
-// a path, a temporary file in the same directory that commit syncs and
-// renames over the path, and abort removes.
+// openOutput returns the writer for the output and how to finish it. It
+// opens everything before any line is checked, so that a bad path fails at
+// once. A symbolic link stands for its target. A regular file, or a path
+// that does not exist yet, is written atomically: to a temporary file in the
+// same directory that commit syncs and renames over it, and abort removes. A
+// device, FIFO or socket is written directly (renaming over it would replace
+// it with a regular file: --output /dev/null must not destroy /dev/null).
+// Errors name the path as the user gave it.
 func openOutput(e *env, path string) (w io.Writer, commit func() error, abort func(), err error) {
 	if path == "" {
 		bw := bufio.NewWriterSize(e.stdout, 64<<10)
 		return bw, bw.Flush, func() { _ = bw.Flush() }, nil
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	target, fi, err := resolveOutput(path)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--output: %w", err)
+		return nil, nil, nil, fmt.Errorf("--output %s: %w", path, pathErr(err))
+	}
+	if fi != nil && fi.IsDir() {
+		return nil, nil, nil, fmt.Errorf("--output %s: is a directory", path)
+	}
+	if fi != nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("--output %s: %w", path, pathErr(err))
+		}
+		bw := bufio.NewWriterSize(f, 64<<10)
+		var once sync.Once
+		finish := func() error {
+			var err error
+			once.Do(func() {
+				err = bw.Flush()
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			})
+			return err
+		}
+		return bw, finish, func() { _ = finish() }, nil
+	}
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("--output %s: cannot create a file in %s: %w", path, dir, pathErr(err))
+	}
+	if fi != nil {
+		// Keep the permissions of the file being replaced.
+		_ = tmp.Chmod(fi.Mode().Perm())
 	}
 	bw := bufio.NewWriterSize(tmp, 256<<10)
 	var once sync.Once
@@ -230,14 +270,64 @@ func openOutput(e *env, path string) (w io.Writer, commit func() error, abort fu
 			err = cerr
 		}
 		if err == nil {
-			err = os.Rename(tmp.Name(), path)
+			err = os.Rename(tmp.Name(), target)
 		}
 		if err != nil {
 			os.Remove(tmp.Name())
+			return fmt.Errorf("%s: %w", path, pathErr(err))
 		}
-		return err
+		return nil
 	}
 	return bw, commit, abort, nil
+}
+
+// resolveOutput follows path through symbolic links to the file to write,
+// with its FileInfo, or nil when it does not exist yet (a new file, or the
+// missing target of a dangling link).
+func resolveOutput(path string) (string, os.FileInfo, error) {
+	p := path
+	for hops := 0; ; hops++ {
+		fi, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return p, nil, nil
+		case err != nil:
+			return "", nil, err
+		case fi.Mode()&os.ModeSymlink == 0:
+			return p, fi, nil
+		case hops == 0:
+			// An existing target: let the system resolve every link of the path.
+			if t, err := filepath.EvalSymlinks(p); err == nil {
+				fi, err := os.Stat(t)
+				return t, fi, err
+			}
+		case hops >= 40:
+			return "", nil, errors.New("too many levels of symbolic links")
+		}
+		// A dangling link: follow it by hand to the path it names.
+		t, err := os.Readlink(p)
+		if err != nil {
+			return "", nil, err
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(p), t)
+		}
+		p = t
+	}
+}
+
+// pathErr drops the path from a *fs.PathError (a temporary file's name, or
+// the resolved target): callers name the path the user gave.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }
 
 // startProgress shows the number of lines checked on stderr, once a second,
@@ -267,7 +357,7 @@ func startProgress(e *env, done *atomic.Int64) (stop func()) {
 					continue
 				}
 				n := done.Load()
-				fmt.Fprintf(e.stderr, "\rtokencheck: %d lines checked (%.0f/s)\033[K", n, float64(n)/now.Sub(start).Seconds())
+				fmt.Fprintf(e.stderr, "\rtokencheck: %s checked (%.0f/s)\033[K", plural(int(n), "line"), float64(n)/now.Sub(start).Seconds())
 				shown = true
 			}
 		}

@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/tokencheck/tokencheck/internal/auditgen"
@@ -172,15 +175,20 @@ func TestAuditAtomicFailure(t *testing.T) {
 }
 
 func TestAuditUsage(t *testing.T) {
-	cases := [][]string{
-		{"audit", "--format", "xml"},
-		{"audit", "--workers", "0"},
-		{"audit", "--log-level", "loud"},
-		{"audit", "--for", "voice"},
+	cases := []struct {
+		args []string
+		msg  string // substring of the error
+	}{
+		{[]string{"audit", "--format", "xml"}, `--format "xml"`},
+		{[]string{"audit", "--workers", "0"}, "--workers 0: want 1..1024"},
+		{[]string{"audit", "--workers", "1025"}, "--workers 1025: want 1..1024"},
+		{[]string{"audit", "--workers", "100000000"}, "--workers 100000000: want 1..1024"},
+		{[]string{"audit", "--log-level", "loud"}, `--log-level "loud"`},
+		{[]string{"audit", "--for", "voice"}, `--for "voice"`},
 	}
-	for _, args := range cases {
-		if code, _, errs := runCLI(t, "", nil, args...); code != exitUsage || !strings.Contains(errs, "tokencheck: error:") {
-			t.Errorf("%v: exit %d, stderr %s", args, code, errs)
+	for _, c := range cases {
+		if code, _, errs := runCLI(t, "", nil, c.args...); code != exitUsage || !strings.Contains(errs, "tokencheck: error: "+c.msg) {
+			t.Errorf("%v: exit %d, stderr %s", c.args, code, errs)
 		}
 	}
 	// All fine: exit 0.
@@ -188,5 +196,204 @@ func TestAuditUsage(t *testing.T) {
 	code, out, errs := runCLI(t, tok7+"\n", map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}, "audit", "--now", "1661270100", "-")
 	if code != exitOK || !strings.Contains(out, "lines: 1   ok: 1   bad: 0") {
 		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestAuditOutputTargets: --output writes a regular or new file atomically,
+// follows symbolic links to their targets, writes a FIFO (or device) directly
+// without replacing it, and refuses a bad path before checking anything,
+// naming the path as given.
+func TestAuditOutputTargets(t *testing.T) {
+	tok7 := strings.TrimSpace(readFile(t, example007))
+	certEnv := map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}
+	const want = `"verdict":"ok"`
+	cases := []struct {
+		name string
+		// setup prepares dir and returns the --output path and the file that
+		// must end up holding the output ("" when the run must fail).
+		setup func(t *testing.T, dir string) (out, holder string)
+		fifo  string // a FIFO (relative to dir) to read the output from
+		code  int
+		errs  []string // substrings of stderr
+		check func(t *testing.T, dir string)
+	}{
+		{name: "new file",
+			setup: func(t *testing.T, dir string) (string, string) { p := filepath.Join(dir, "out.jsonl"); return p, p }},
+		{name: "regular file replaced, its mode kept",
+			setup: func(t *testing.T, dir string) (string, string) {
+				p := filepath.Join(dir, "out.jsonl")
+				if err := os.WriteFile(p, []byte("previous\n"), 0o640); err != nil {
+					t.Fatal(err)
+				}
+				return p, p
+			},
+			check: func(t *testing.T, dir string) {
+				if fi, err := os.Stat(filepath.Join(dir, "out.jsonl")); err != nil || fi.Mode().Perm() != 0o640 {
+					t.Errorf("mode %v (%v), want 0640", fi.Mode(), err)
+				}
+			}},
+		{name: "symlink to a regular file: the target is replaced, the link kept",
+			setup: func(t *testing.T, dir string) (string, string) {
+				target := filepath.Join(dir, "real.jsonl")
+				if err := os.WriteFile(target, []byte("previous\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				link := filepath.Join(dir, "link.jsonl")
+				if err := os.Symlink("real.jsonl", link); err != nil {
+					t.Fatal(err)
+				}
+				return link, target
+			},
+			check: func(t *testing.T, dir string) { mustBeSymlink(t, filepath.Join(dir, "link.jsonl")) }},
+		{name: "dangling symlink: the target is created",
+			setup: func(t *testing.T, dir string) (string, string) {
+				link := filepath.Join(dir, "link.jsonl")
+				if err := os.Symlink("new.jsonl", link); err != nil {
+					t.Fatal(err)
+				}
+				return link, filepath.Join(dir, "new.jsonl")
+			},
+			check: func(t *testing.T, dir string) { mustBeSymlink(t, filepath.Join(dir, "link.jsonl")) }},
+		{name: "FIFO written directly", fifo: "pipe",
+			setup: func(t *testing.T, dir string) (string, string) { return filepath.Join(dir, "pipe"), "" }},
+		{name: "symlink to a FIFO", fifo: "pipe",
+			setup: func(t *testing.T, dir string) (string, string) {
+				link := filepath.Join(dir, "link")
+				if err := os.Symlink("pipe", link); err != nil {
+					t.Fatal(err)
+				}
+				return link, ""
+			},
+			check: func(t *testing.T, dir string) { mustBeSymlink(t, filepath.Join(dir, "link")) }},
+		{name: "missing directory", code: exitUsage,
+			setup: func(t *testing.T, dir string) (string, string) { return filepath.Join(dir, "nodir", "out.jsonl"), "" },
+			errs:  []string{"--output " + "DIR/nodir/out.jsonl: cannot create a file in DIR/nodir: no such file or directory"}},
+		{name: "parent is a file", code: exitUsage,
+			setup: func(t *testing.T, dir string) (string, string) {
+				p := filepath.Join(dir, "file")
+				if err := os.WriteFile(p, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return filepath.Join(p, "out.jsonl"), ""
+			},
+			errs: []string{"--output DIR/file/out.jsonl: not a directory"}},
+		{name: "a directory", code: exitUsage,
+			setup: func(t *testing.T, dir string) (string, string) { return dir, "" },
+			errs:  []string{"--output DIR: is a directory"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var got chan string
+			if c.fifo != "" {
+				p := filepath.Join(dir, c.fifo)
+				if err := syscall.Mkfifo(p, 0o600); err != nil {
+					t.Skipf("no FIFOs here: %v", err)
+				}
+				got = make(chan string, 1)
+				go func() {
+					b, _ := os.ReadFile(p) // blocks until the CLI opens the FIFO
+					got <- string(b)
+				}()
+			}
+			out, holder := c.setup(t, dir)
+			code, stdout, errs := runCLI(t, tok7+"\n", certEnv, "audit", "--format", "jsonl", "--now", "1661270100", "--output", out, "-")
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, c.code, errs)
+			}
+			errs = strings.ReplaceAll(errs, dir, "DIR")
+			for _, s := range c.errs {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+			if strings.Contains(errs, ".tmp-") {
+				t.Errorf("stderr names the temporary file: %s", errs)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q", stdout)
+			}
+			switch {
+			case got != nil:
+				if s := <-got; !strings.Contains(s, want) {
+					t.Errorf("FIFO got %q", s)
+				}
+				if fi, err := os.Lstat(filepath.Join(dir, c.fifo)); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+					t.Errorf("the FIFO was replaced: %v %v", fi.Mode(), err)
+				}
+			case holder != "":
+				if s := readFile(t, holder); !strings.Contains(s, want) || strings.Contains(s, "previous") {
+					t.Errorf("%s holds %q", holder, s)
+				}
+			}
+			if c.check != nil {
+				c.check(t, dir)
+			}
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.Contains(d.Name(), ".tmp-") {
+					t.Errorf("temporary file %s left behind", p)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+func mustBeSymlink(t *testing.T, p string) {
+	t.Helper()
+	if fi, err := os.Lstat(p); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link (%v, %v)", p, fi.Mode(), err)
+	}
+}
+
+// TestAuditStdinName: with several inputs every JSON line names its input,
+// stdin as "-", as the logs and the summary examples do; an id that is not a
+// string or a number makes the line bad_input and is not echoed.
+func TestAuditStdinName(t *testing.T) {
+	tok7 := strings.TrimSpace(readFile(t, example007))
+	file := writeTemp(t, "in.txt", tok7+"\n")
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  []string // per JSON line: file, id and verdict
+		logs  []string // substrings of stderr
+	}{
+		{name: "stdin first", stdin: `{"id":{"x":1},"token":"` + tok7 + `"}` + "\n", args: []string{"-", file},
+			want: []string{`- <nil> bad_input`, file + ` <nil> ok`},
+			logs: []string{`"file":"-"`, `id: got a JSON object, want a string or a number`}},
+		{name: "stdin last", stdin: `{"id":[1],"token":"x"}` + "\n" + `{"id":7,"token":"` + tok7 + `"}` + "\n", args: []string{file, "-"},
+			want: []string{file + ` <nil> ok`, `- <nil> bad_input`, `- 7 ok`},
+			logs: []string{`"file":"-","line":1`, `id: got a JSON array`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"audit", "--format", "jsonl", "--now", "1661270100"}, c.args...)
+			_, out, errs := runCLI(t, c.stdin, map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}, args...)
+			var got []string
+			sc := bufio.NewScanner(strings.NewReader(out))
+			for sc.Scan() {
+				var l struct {
+					File    *string `json:"file"`
+					ID      any     `json:"id"`
+					Verdict string  `json:"verdict"`
+				}
+				if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+					t.Fatal(err)
+				}
+				if l.File == nil {
+					t.Fatalf("line without file: %s", sc.Text())
+				}
+				got = append(got, fmt.Sprintf("%s %v %s", *l.File, l.ID, l.Verdict))
+			}
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+			for _, s := range c.logs {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %s:\n%s", s, errs)
+				}
+			}
+		})
 	}
 }

@@ -13,7 +13,20 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
-// Source is one input stream; Name is reported in results ("" for stdin).
+// StdinName is the name results, examples and logs give standard input: the
+// "-" that stands for it on a command line (no file can be named that there).
+const StdinName = "-"
+
+// MaxWorkers bounds Options.Workers and MaxWindow bounds Options.Window: Run
+// uses at most these many goroutines and lines in flight whatever it is
+// asked for, so that a mistyped count cannot exhaust memory.
+const (
+	MaxWorkers = 1024
+	MaxWindow  = 4096
+)
+
+// Source is one input stream; Name is reported in results ("" is stdin,
+// reported as StdinName).
 type Source struct {
 	Name string
 	R    io.Reader
@@ -21,10 +34,12 @@ type Source struct {
 
 // Options configure a run.
 type Options struct {
-	// Workers is the number of goroutines inspecting lines (0 = GOMAXPROCS).
+	// Workers is the number of goroutines inspecting lines (0 = GOMAXPROCS,
+	// at most MaxWorkers).
 	Workers int
 	// Window bounds the lines read but not yet handed to the caller
-	// (0 = 64 per worker). Memory use is proportional to it, not to the input.
+	// (0 = 64 per worker; at least Workers, at most MaxWindow). Memory use is
+	// proportional to it, not to the input.
 	Window int
 	// Base is what the caller knows about every line; a JSON line overrides
 	// the app ID, channel, uid/account and service, and puts its certificate
@@ -41,7 +56,8 @@ type Options struct {
 type Result struct {
 	// Seq numbers results from 0 across all sources, in input order.
 	Seq int
-	// File is the source name; Line the 1-based line number in it.
+	// File is the source name (StdinName for stdin); Line the 1-based line
+	// number in it.
 	File string
 	Line int
 	// Input is the parsed line (zero for a bad line).
@@ -73,13 +89,12 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, MaxWorkers)
 	window := opt.Window
 	if window <= 0 {
 		window = 64 * workers
 	}
-	if window < workers {
-		window = workers
-	}
+	window = min(max(window, workers), MaxWindow)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -156,6 +171,10 @@ func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<
 	seq := 0
 	for _, src := range srcs {
 		br := bufio.NewReaderSize(src.R, 64<<10)
+		file := src.Name
+		if file == "" {
+			file = StdinName
+		}
 		for n := 1; ; n++ {
 			text, long, err := readLine(br)
 			if err != nil && err != io.EOF {
@@ -168,10 +187,10 @@ func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<
 			if len(text) == 0 && long == 0 && err == io.EOF {
 				break
 			}
-			j := job{seq: seq, file: src.Name, line: n, text: text}
+			j := job{seq: seq, file: file, line: n, text: text}
 			if long > 0 {
 				j.text = nil
-				j.err = &LineError{Detail: fmt.Sprintf("line is %d bytes, over the %d-byte limit", long, MaxLineLength)}
+				j.err = tooLong(long)
 			} else if isBlank(text) {
 				if err == io.EOF {
 					break
@@ -273,6 +292,19 @@ func (j job) input() (Input, error) {
 		return Input{}, j.err
 	}
 	return ParseLine(j.text)
+}
+
+// tooLong is the error of a line of n bytes, over MaxLineLength.
+func tooLong(n int) *LineError {
+	return &LineError{Detail: fmt.Sprintf("line is %s, over the %d-byte limit", plural(n, "byte"), MaxLineLength)}
+}
+
+// plural renders a count with its noun, "1 byte" or "2 bytes".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // badInput is the report of a line that could not be read.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,13 @@ func TestParseLine(t *testing.T) {
 		{name: "bad for", line: `{"token":"t","for":"voice"}`, err: audit.ErrBadLine, errText: "want rtc, rtm or chat"},
 		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "bad JSON line"},
 		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
+		{name: "id string", line: `{"token":"t","id":"x"}`, want: audit.Input{Token: "t", ID: json.RawMessage(`"x"`)}},
+		{name: "id negative fraction kept as written", line: `{"token":"t","id":-1.50}`, want: audit.Input{Token: "t", ID: json.RawMessage(`-1.50`)}},
+		{name: "id null is no id", line: `{"token":"t","id":null}`, want: audit.Input{Token: "t"}},
+		{name: "id object", line: `{"token":"t","id":{"a":1}}`, err: audit.ErrBadLine, errText: "id: got a JSON object, want a string or a number"},
+		{name: "id array", line: `{"token":"t","id":[1]}`, err: audit.ErrBadLine, errText: "id: got a JSON array, want a string or a number"},
+		{name: "id boolean", line: `{"token":"t","id":true}`, err: audit.ErrBadLine, errText: "id: got a JSON boolean, want a string or a number"},
+		{name: "over the limit", line: strings.Repeat("x", audit.MaxLineLength+1), err: audit.ErrBadLine, errText: "line is " + itoa(audit.MaxLineLength+1) + " bytes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -51,6 +59,9 @@ func TestParseLine(t *testing.T) {
 			if c.err != nil {
 				if !errors.Is(err, c.err) {
 					t.Fatalf("error %v, want %v", err, c.err)
+				}
+				if got.ID != nil && got.ID[0] != '"' && (got.ID[0] < '0' || got.ID[0] > '9') && got.ID[0] != '-' {
+					t.Errorf("a bad line keeps the id %s, which is neither a string nor a number", got.ID)
 				}
 				if !strings.Contains(err.Error(), c.errText) {
 					t.Errorf("error %q lacks %q", err, c.errText)
@@ -197,6 +208,103 @@ func TestReadError(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "disk on fire") || n != 2 {
 		t.Errorf("err %v after %d results", err, n)
+	}
+}
+
+// TestSourceNames: stdin is named "-" in results, JSON lines and summary
+// examples, like on the command line; files by their names.
+func TestSourceNames(t *testing.T) {
+	cases := []struct {
+		name     string
+		srcs     []audit.Source
+		withFile bool
+		files    []string // File of each result
+		jsonFile []string // "file" of each JSON line ("" = absent)
+	}{
+		{name: "stdin alone", srcs: []audit.Source{{R: strings.NewReader("008a\n")}},
+			files: []string{"-"}, jsonFile: []string{""}},
+		{name: "stdin and a file", srcs: []audit.Source{{R: strings.NewReader("008a\n")}, {Name: "f.txt", R: strings.NewReader("008b\n")}},
+			withFile: true, files: []string{"-", "f.txt"}, jsonFile: []string{"-", "f.txt"}},
+		{name: "a file and stdin", srcs: []audit.Source{{Name: "f.txt", R: strings.NewReader("008b\n")}, {R: strings.NewReader("{\"token\":5}\n")}},
+			withFile: true, files: []string{"f.txt", "-"}, jsonFile: []string{"f.txt", "-"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var files, jsonFiles []string
+			var sum audit.Summary
+			err := audit.Run(context.Background(), c.srcs, audit.Options{Workers: 2}, func(r *audit.Result) error {
+				files = append(files, r.File)
+				b, err := audit.EncodeLine(r, c.withFile)
+				if err != nil {
+					return err
+				}
+				var v map[string]any
+				if err := json.Unmarshal(b, &v); err != nil {
+					return err
+				}
+				f, _ := v["file"].(string)
+				if v["file"] != nil && f == "" {
+					t.Errorf("JSON line has \"file\": %v", v["file"])
+				}
+				jsonFiles = append(jsonFiles, f)
+				sum.Add(r)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum.Finish()
+			if strings.Join(files, " ") != strings.Join(c.files, " ") || strings.Join(jsonFiles, " ") != strings.Join(c.jsonFile, " ") {
+				t.Errorf("files %q, JSON files %q; want %q, %q", files, jsonFiles, c.files, c.jsonFile)
+			}
+			for _, v := range sum.Verdicts {
+				for _, ex := range v.Examples {
+					if ex.File == "" {
+						t.Errorf("example of %s has no file", v.Code)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRunBoundsWorkers: absurd worker and window counts are capped at
+// MaxWorkers and MaxWindow, so the run neither hangs nor allocates for them.
+func TestRunBoundsWorkers(t *testing.T) {
+	cases := []struct {
+		name            string
+		workers, window int
+	}{
+		{"huge workers", 100000000, 0},
+		{"huge window", 2, 1 << 40},
+		{"both huge", 1 << 40, 1 << 40},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := runtime.NumGoroutine()
+			peak := 0
+			var in strings.Builder
+			for i := 0; i < 3000; i++ {
+				in.WriteString("008abc\n")
+			}
+			n := 0
+			start := time.Now()
+			err := audit.Run(context.Background(), []audit.Source{{R: strings.NewReader(in.String())}},
+				audit.Options{Workers: c.workers, Window: c.window}, func(*audit.Result) error {
+					n++
+					peak = max(peak, runtime.NumGoroutine())
+					return nil
+				})
+			if err != nil || n != 3000 {
+				t.Fatalf("err %v after %d results", err, n)
+			}
+			if limit := before + audit.MaxWorkers + 8; peak > limit {
+				t.Errorf("%d goroutines, over %d", peak, limit)
+			}
+			if d := time.Since(start); d > 30*time.Second {
+				t.Errorf("took %v", d)
+			}
+		})
 	}
 }
 

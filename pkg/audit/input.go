@@ -49,7 +49,8 @@ func (e *LineError) Unwrap() error { return ErrBadLine }
 
 // Input is one input line: the token and what the caller knows about it.
 type Input struct {
-	// ID is the line's "id" exactly as written (any JSON value), nil when absent.
+	// ID is the line's "id" exactly as written, a JSON string or number; nil
+	// when absent or null. Any other JSON value makes the line a bad line.
 	ID json.RawMessage
 	// Token is the token string as given (transport damage is repaired and
 	// reported by the verifier).
@@ -96,7 +97,7 @@ func ParseLine(line []byte) (Input, error) {
 		return Input{}, ErrBlank
 	}
 	if len(line) > MaxLineLength {
-		return Input{}, &LineError{Detail: fmt.Sprintf("line is %d bytes, over the %d-byte limit", len(line), MaxLineLength)}
+		return Input{}, tooLong(len(line))
 	}
 	if trimmed[0] != '{' {
 		return Input{Token: string(line)}, nil
@@ -104,13 +105,19 @@ func ParseLine(line []byte) (Input, error) {
 	var j jsonLine
 	err := json.Unmarshal(trimmed, &j)
 	in := Input{}
+	idKind := ""
 	if len(j.ID) > 0 && string(j.ID) != "null" {
-		// Kept on error too (a type error leaves the other keys decoded), so
-		// that the result of a bad line still carries its id.
-		in.ID = j.ID
+		if idKind = jsonKind(j.ID); idKind == "" {
+			// Kept on error too (a type error leaves the other keys decoded),
+			// so that the result of a bad line still carries its id.
+			in.ID = j.ID
+		}
 	}
 	if err != nil {
 		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err)}
+	}
+	if idKind != "" {
+		return in, &LineError{Field: "id", Detail: "got a JSON " + idKind + ", want a string or a number"}
 	}
 	if j.Token == nil {
 		return in, &LineError{Field: "token", Detail: "missing: every JSON line needs a token"}
@@ -152,6 +159,23 @@ func ParseLine(line []byte) (Input, error) {
 		}
 	}
 	return in, nil
+}
+
+// jsonKind returns "" for a JSON string or number (an id as the contract
+// allows it) and otherwise the kind of the value: "object", "array",
+// "boolean".
+func jsonKind(raw json.RawMessage) string {
+	switch c := raw[0]; {
+	case c == '"' || c == '-' || c >= '0' && c <= '9':
+		return ""
+	case c == '{':
+		return "object"
+	case c == '[':
+		return "array"
+	case c == 't' || c == 'f':
+		return "boolean"
+	}
+	return "value"
 }
 
 // jsonErrorText renders a JSON error without quoting the input.
