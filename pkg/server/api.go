@@ -78,7 +78,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return &requestError{status: http.StatusRequestEntityTooLarge,
-				msg: fmt.Sprintf("the request body is larger than %d bytes", limit)}
+				msg: fmt.Sprintf("the request body is larger than %s", plural(limit, "byte"))}
 		}
 		return badRequest("the request body could not be read")
 	}
@@ -122,6 +122,14 @@ func jsonError(err error, body []byte) error {
 		return badRequest("%s", fe.Error())
 	}
 	return badRequest("the request body is not a valid request object")
+}
+
+// plural renders a count with its noun, "1 byte" or "2 bytes".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(n, 10) + " " + noun + "s"
 }
 
 func jsonKind(k string) string {
@@ -183,12 +191,43 @@ func (u *UID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// RequestID is the "id" of an inspect request, a JSON string or number kept
+// as written (so a large number is echoed exactly). Any other JSON value is
+// refused.
+type RequestID json.RawMessage
+
+// UnmarshalJSON accepts a string or a number; null is no id.
+func (id *RequestID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch c := b[0]; {
+	case string(b) == "null":
+		*id = nil
+		return nil
+	case c == '"' || c == '-' || c >= '0' && c <= '9':
+		*id = RequestID(bytes.Clone(b))
+		return nil
+	case c == '{':
+		return &fieldError{"id", "got a JSON object, want a string or a number"}
+	case c == '[':
+		return &fieldError{"id", "got a JSON array, want a string or a number"}
+	}
+	return &fieldError{"id", "want a string or a number"}
+}
+
+// MarshalJSON writes the id as it was given (null when there is none).
+func (id RequestID) MarshalJSON() ([]byte, error) {
+	if len(id) == 0 {
+		return []byte("null"), nil
+	}
+	return id, nil
+}
+
 // InspectRequest is the body of POST /api/inspect: the audit input object of
 // the JSON contract plus an optional "now". Empty strings count as not given,
 // as an empty form field does.
 type InspectRequest struct {
-	// ID is echoed in the answer.
-	ID any `json:"id,omitempty"`
+	// ID is echoed in the answer: a JSON string or number.
+	ID RequestID `json:"id,omitempty"`
 	// Token is the token string (required).
 	Token string `json:"token"`
 	// Cert is the App Certificate; without it the signature is unchecked.
@@ -261,6 +300,9 @@ func (s *srv) inspect(w http.ResponseWriter, r *http.Request) {
 	}
 	v := report.Verify(verify.Inspect(q.Token, exp))
 	now := exp.Now.Unix()
-	v.Now, v.ID = &now, q.ID
+	v.Now = &now
+	if len(q.ID) > 0 {
+		v.ID = json.RawMessage(q.ID)
+	}
 	writeJSON(w, http.StatusOK, v)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,22 +115,27 @@ type BuildResponse struct {
 	Verify   *report.VerifyView `json:"verify"`
 }
 
-// check rejects a request missing what every kind needs.
+// BuildKinds are the values of BuildRequest.Kind, in the order messages list them.
+var BuildKinds = []string{"rtc", "rtm", "chat", "apaas", "education", "fpa"}
+
+// check rejects a request missing what every kind needs. The kind and the
+// version come first: the other fields mean nothing without them.
 func (q *BuildRequest) check() error {
 	switch {
 	case q.Kind == "":
 		return badRequest(`field "kind" is required: one of rtc, rtm, chat, apaas, education, fpa`)
+	case !slices.Contains(BuildKinds, q.Kind):
+		return badRequest("unknown kind %.40q: want rtc, rtm, chat, apaas, education or fpa", q.Kind)
+	case q.Version != "" && q.Version != "007" && q.Version != "006":
+		return badRequest(`field "version": want "007" or "006"`)
+	case q.Version == "006" && q.Kind != "rtc" && q.Kind != "rtm":
+		return badRequest(`field "version": %s tokens are built as 007 only (006 is for rtc and rtm)`, q.Kind)
 	case strings.TrimSpace(q.AppID) == "":
 		return badRequest(`field "app_id" is required`)
 	case strings.TrimSpace(q.Cert) == "":
 		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
 	case q.UID.Set && q.Account != "":
 		return badRequest(`give "uid" or "account", not both`)
-	}
-	switch q.Version {
-	case "", "007", "006":
-	default:
-		return badRequest(`field "version": want "007" or "006"`)
 	}
 	return nil
 }

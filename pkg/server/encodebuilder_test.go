@@ -92,7 +92,7 @@ func TestEncodeBuilder(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{"unknown kind", base("kind", "voice"), 400, `unknown token kind "voice"`},
+		{"unknown kind", base("kind", "voice"), 400, `unknown kind "voice": want rtc, rtm, chat, apaas, education or fpa`},
 		{"chat as 006", base("kind", "chat", "version", "006"), 400, `chat tokens are built as 007 only`},
 		{"certificate not hex", base("kind", "rtc", "channel", "x", "cert", "zz"), 400, `certificate`},
 		{"channel with a slash", base("kind", "rtc", "channel", "a/b"), 400, `channel`},

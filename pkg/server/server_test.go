@@ -104,12 +104,21 @@ func TestRequestErrors(t *testing.T) {
 		{"uid and account", "POST", "/api/inspect", js, `{"token":"a","uid":1,"account":"bob"}`, 400, `give "uid" or "account", not both`},
 		{"bad for", "POST", "/api/inspect", js, `{"token":"a","for":"voice"}`, 400, `field "for": want "rtc", "rtm" or "chat"`},
 		{"negative now", "POST", "/api/inspect", js, `{"token":"a","now":-5}`, 400, `field "now": want unix seconds`},
+		{"id an object", "POST", "/api/inspect", js, `{"token":"a","id":{"x":1}}`, 400, `^field "id": got a JSON object, want a string or a number$`},
+		{"id an array", "POST", "/api/inspect", js, `{"token":"a","id":[1]}`, 400, `^field "id": got a JSON array, want a string or a number$`},
+		{"id a boolean", "POST", "/api/inspect", js, `{"token":"a","id":true}`, 400, `^field "id": want a string or a number$`},
 		{"oversized body", "POST", "/api/inspect", js, big, 413, `larger than 4096 bytes`},
 		{"oversized build body", "POST", "/api/build", js, big, 501, `not available`},
+		{"one-byte limit is singular", "POST", "/api/inspect", js, `{}`, 413, `^the request body is larger than 1 byte$`},
 		{"build without builder", "POST", "/api/build", js, `{"kind":"rtc"}`, 501, `building tokens is not available`},
 	}
+	tiny := New(Config{Now: fixedNow, MaxBodyBytes: 1})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			h := h
+			if strings.HasPrefix(c.name, "one-byte limit") {
+				h = tiny
+			}
 			rec := do(h, c.method, c.path, c.ctype, c.body)
 			if rec.Code != c.status {
 				t.Fatalf("status %d, want %d; body %s", rec.Code, c.status, rec.Body.String())
@@ -230,6 +239,43 @@ func TestInspectIsVerifyObject(t *testing.T) {
 	}
 	if strings.Contains(body, cert) {
 		t.Error("the answer repeats the certificate")
+	}
+}
+
+// TestInspectID checks that a string or number id is echoed as written and
+// that no id means no "id" in the answer.
+func TestInspectID(t *testing.T) {
+	tok, _ := sample(t)
+	h := New(Config{Now: fixedNow})
+	cases := []struct {
+		name, id string // id: the JSON text sent ("" = none)
+		want     string // the "id" member of the answer ("" = absent)
+	}{
+		{"string", `"case-7"`, `"id":"case-7"`},
+		{"number beyond float64 precision", `12345678901234567890`, `"id":12345678901234567890`},
+		{"negative fraction", `-1.5e3`, `"id":-1.5e3`},
+		{"null", `null`, ``},
+		{"absent", ``, ``},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			body := `{"token":"` + tok + `"}`
+			if c.id != "" {
+				body = `{"id":` + c.id + `,"token":"` + tok + `"}`
+			}
+			rec := do(h, "POST", "/api/inspect", "application/json", body)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+			var top map[string]json.RawMessage
+			if err := json.Unmarshal(rec.Body.Bytes(), &top); err != nil {
+				t.Fatal(err)
+			}
+			got, has := top["id"]
+			if c.want == "" && has || c.want != "" && `"id":`+string(got) != c.want {
+				t.Errorf("answer id %s (present %v), want %q", got, has, c.want)
+			}
+		})
 	}
 }
 
@@ -398,6 +444,10 @@ func TestBuild(t *testing.T) {
 		{"internal error hidden", fakeBuilder{err: errors.New("zlib: secret internal state")}, good, 500, "internal error"},
 		{"output that does not verify", fakeBuilder{token: "007garbage"}, good, 500, "internal error"},
 		{"missing kind", fakeBuilder{}, map[string]any{"app_id": exampleAppID, "cert": cert}, 400, `field "kind" is required`},
+		{"unknown kind named before missing fields", fakeBuilder{}, map[string]any{"kind": "xyz"}, 400,
+			`unknown kind "xyz": want rtc, rtm, chat, apaas, education or fpa`},
+		{"bad version named before missing fields", fakeBuilder{}, map[string]any{"kind": "rtc", "version": "008"}, 400, `field "version": want "007" or "006"`},
+		{"006 of a 007-only kind", fakeBuilder{}, map[string]any{"kind": "chat", "version": "006"}, 400, `field "version": chat tokens are built as 007 only`},
 		{"missing app id", fakeBuilder{}, map[string]any{"kind": "rtc", "cert": cert}, 400, `field "app_id" is required`},
 		{"missing cert", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID}, 400, `field "cert" is required`},
 		{"bad version", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "version": "008"}, 400, `field "version"`},
