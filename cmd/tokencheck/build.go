@@ -4,15 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
 const buildUsage = "build rtc|rtm|chat|education|apaas|fpa|convoai|stt|dk1|dk2|dk3|dk4|dk5|signaling [--version 006|007] [flags]"
@@ -26,8 +29,12 @@ func init() {
 type builderInfo struct {
 	summary  string
 	versions []string // the first is the default
-	flags    func(b *buildFlags, fs *pflag.FlagSet)
-	build    func(e *env, b *buildFlags, c encode.Common) (*encode.Result, error)
+	// legacy marks the pre-006 keys: their flags function registers all their
+	// flags but the credentials and --json (no --compressor, their own
+	// generation time --unix-ts); the other builders share tokenFlags.
+	legacy bool
+	flags  func(b *buildFlags, fs *pflag.FlagSet)
+	build  func(e *env, b *buildFlags, c encode.Common) (*encode.Result, error)
 }
 
 var builders = map[string]*builderInfo{
@@ -50,17 +57,17 @@ var builders = map[string]*builderInfo{
 	"stt": {summary: "SttTokenBuilder: RTC + RTM + STT for a speech-to-text agent", versions: []string{"007"},
 		flags: flagsAgent, build: buildAgent(encode.BuildSTT)},
 	// Legacy keys (build_legacy.go): self-verified, with a legacy_format warning.
-	"dk1": {summary: "legacy DynamicKey (DK1): channel key, no uid, no expiry", versions: []string{string(token.VDK1)},
+	"dk1": {summary: "legacy DynamicKey (DK1): channel key, no uid, no expiry", versions: []string{string(token.VDK1)}, legacy: true,
 		flags: legacyFlags(token.VDK1), build: legacyBuilder(token.VDK1)},
-	"dk2": {summary: "legacy DynamicKey2 (DK2): channel key with uid and --expired-ts", versions: []string{string(token.VDK2)},
+	"dk2": {summary: "legacy DynamicKey2 (DK2): channel key with uid and --expired-ts", versions: []string{string(token.VDK2)}, legacy: true,
 		flags: legacyFlags(token.VDK2), build: legacyBuilder(token.VDK2)},
-	"dk3": {summary: "legacy DynamicKey3: channel key with uid and --expired-ts", versions: []string{string(token.V003)},
+	"dk3": {summary: "legacy DynamicKey3: channel key with uid and --expired-ts", versions: []string{string(token.V003)}, legacy: true,
 		flags: legacyFlags(token.V003), build: legacyBuilder(token.V003)},
-	"dk4": {summary: "legacy DynamicKey4: --kind media|recording|public-sharing", versions: []string{string(token.V004)},
+	"dk4": {summary: "legacy DynamicKey4: --kind media|recording|public-sharing", versions: []string{string(token.V004)}, legacy: true,
 		flags: legacyFlags(token.V004), build: legacyBuilder(token.V004)},
-	"dk5": {summary: "legacy DynamicKey5: --kind media|recording|public-sharing|in-channel (--permission 0|3)", versions: []string{string(token.V005)},
+	"dk5": {summary: "legacy DynamicKey5: --kind media|recording|public-sharing|in-channel (--permission 0|3)", versions: []string{string(token.V005)}, legacy: true,
 		flags: legacyFlags(token.V005), build: legacyBuilder(token.V005)},
-	"signaling": {summary: "legacy SignalingToken: --account, --expired-ts", versions: []string{string(token.VSignal)},
+	"signaling": {summary: "legacy SignalingToken: --account, --expired-ts", versions: []string{string(token.VSignal)}, legacy: true,
 		flags: legacyFlags(token.VSignal), build: legacyBuilder(token.VSignal)},
 }
 
@@ -140,10 +147,9 @@ func runBuild(e *env, args []string) int {
 		fs.StringVar(&b.version, "version", info.versions[0], "token version: "+strings.Join(info.versions, " or "))
 	}
 	info.flags(b, fs)
-	fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (default: random in 1..99999999)")
-	fs.Uint32Var(&b.issueTs, "issue-ts", 0, "fix the issue time, unix seconds (default: now)")
-	fs.StringVar(&b.compressor, "compressor", "go", "007 zlib stream: go (Go builder's strings) or zlib (C zlib: the C++, Python, Java, PHP, Ruby builders' strings)")
-	fs.BoolVar(&b.allow, "allow-nonstandard", false, "build from inputs the SDK refuses (reproducing an existing token) and print warnings")
+	if !info.legacy {
+		tokenFlags(b, fs, info)
+	}
 	fs.BoolVar(&b.asJSON, "json", false, "print the token with its decoded form as JSON")
 	if code, ok := parseFlags(e, fs, args[1:]); !ok {
 		return code
@@ -160,10 +166,15 @@ func runBuild(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
+	if err := surroundingSpace("app_id", "32 hexadecimal characters, without surrounding whitespace", b.appID); err != nil {
+		errorf(e, "input refused: %v", err)
+		return exitBad
+	}
 	res, err := info.build(e, b, c)
 	if err != nil {
 		return buildFailed(e, info, b, c, err)
 	}
+	res.Warnings = append(res.Warnings, expiredWarnings(res.Token, e.now())...)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "tokencheck: warning: [%s] %s\n", w.Code, w)
 	}
@@ -180,6 +191,74 @@ func runBuild(e *env, args []string) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// tokenFlags registers the flags of the 006/007 builders that every one of
+// them reads; --compressor only where a 007 token can be built.
+func tokenFlags(b *buildFlags, fs *pflag.FlagSet, info *builderInfo) {
+	fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (default: random in 1..99999999)")
+	fs.Uint32Var(&b.issueTs, "issue-ts", 0, "fix the issue time, unix seconds (default: now)")
+	if slices.Contains(info.versions, "007") {
+		usage := "007 zlib stream: go (Go builder's strings) or zlib (C zlib: the C++, Python, Java, PHP, Ruby builders' strings)"
+		if len(info.versions) > 1 {
+			usage = "007 only: the zlib stream: go (Go builder's strings) or zlib (C zlib: the C++, Python, Java, PHP, Ruby builders' strings)"
+		}
+		fs.StringVar(&b.compressor, "compressor", "go", usage)
+	}
+	fs.BoolVar(&b.allow, "allow-nonstandard", false, "build from inputs the SDK refuses (reproducing an existing token) and print warnings")
+}
+
+// surroundingSpace refuses a value with whitespace before or after it,
+// naming the whitespace: a length error alone ("is 33 bytes") hides a
+// trailing space pasted with the value.
+func surroundingSpace(field, rule, v string) error {
+	t := strings.TrimSpace(v)
+	if t == v {
+		return nil
+	}
+	lead := v[:strings.Index(v, t)]
+	if t == "" {
+		lead = v
+	}
+	trail := v[len(lead)+len(t):]
+	var parts []string
+	if lead != "" {
+		parts = append(parts, whitespaceName(lead, "leading"))
+	}
+	if trail != "" {
+		parts = append(parts, whitespaceName(trail, "trailing"))
+	}
+	return &token.InputError{Field: field, Rule: rule,
+		Detail: fmt.Sprintf("is %s: %s", plural(len(v), "byte"), strings.Join(parts, " and "))}
+}
+
+// whitespaceName names a run of whitespace: "a trailing space", "2 leading
+// tabs", "a trailing line break", "3 bytes of leading whitespace".
+func whitespaceName(run, where string) string {
+	one := map[string]string{" ": "space", "\t": "tab", "\n": "line break", "\r": "carriage return", "\r\n": "line break"}
+	if name, ok := one[run]; ok {
+		return "a " + where + " " + name
+	}
+	for _, c := range []string{" ", "\t"} {
+		if strings.Trim(run, c) == "" {
+			return strconv.Itoa(len(run)) + " " + where + " " + one[c] + "s"
+		}
+	}
+	return plural(len(run), "byte") + " of " + where + " whitespace"
+}
+
+// expiredWarnings warns when the built token is already expired by the
+// clock (a fixed --issue-ts, --ts or --expired-ts in the past): the build
+// succeeds, as the SDK's does, but such a token is useless for joining.
+func expiredWarnings(tok string, now time.Time) []encode.Warning {
+	rep := verify.Inspect(tok, &verify.Expectations{Now: now})
+	var ws []encode.Warning
+	for _, f := range rep.Findings {
+		if f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired {
+			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "already expired when built, by the clock", Detail: f.Message})
+		}
+	}
+	return ws
 }
 
 // buildView is the JSON printed by build --json.
@@ -252,14 +331,19 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 	if b.changed("issue-ts") {
 		c.IssueTs = new(b.issueTs)
 	}
-	switch b.compressor {
-	case "go", "zlib":
-		c.Compressor = encode.Compressor(b.compressor)
-	default:
-		return c, usagef("--compressor %q: want go or zlib", b.compressor)
-	}
 	if b.changed("version") && b.version != "006" && b.version != "007" {
 		return c, usagef("--version %q: want 006 or 007", b.version)
+	}
+	if b.fs.Lookup("compressor") != nil {
+		if err := b.onlyFor("007", "compressor"); err != nil {
+			return c, usagef("%v: a 006 token is not compressed", err)
+		}
+		switch b.compressor {
+		case "go", "zlib":
+			c.Compressor = encode.Compressor(b.compressor)
+		default:
+			return c, usagef("--compressor %q: want go or zlib", b.compressor)
+		}
 	}
 	return c, nil
 }

@@ -70,16 +70,36 @@ func legacyBuilder(format token.Version) func(*env, *buildFlags, encode.Common) 
 	}
 }
 
-// legacyFlags returns the flags function of the legacy builder of format.
+// legacyFlags returns the flags function of the legacy builder of format:
+// every flag it reads but the credentials and --json. The flags of the
+// 006/007 builders that a legacy key has no use for are registered hidden,
+// so that giving one is refused with a reason (or, for --issue-ts, read as
+// --unix-ts) rather than an unknown flag, without listing them in its help.
+// --compressor is not registered: no legacy key is compressed.
 func legacyFlags(format token.Version) func(*buildFlags, *pflag.FlagSet) {
 	return func(b *buildFlags, fs *pflag.FlagSet) {
+		hidden := func(names ...string) {
+			for _, n := range names {
+				_ = fs.MarkHidden(n)
+			}
+		}
+		defer func() {
+			fs.BoolVar(&b.allow, "allow-nonstandard", false, "refused: the legacy builders apply no SDK input rules")
+			hidden("allow-nonstandard")
+		}()
 		if format == token.VSignal {
 			fs.StringVar(&b.account, "account", "", "signaling account (required; --account \"\" is the empty account)")
 			fs.Uint32("expired-ts", 0, "absolute unix time the token expires (0 = never)")
+			fs.Uint32Var(&b.salt, "salt", 0, "refused: a signaling token has no salt")
+			fs.Uint32Var(&b.issueTs, "issue-ts", 0, "refused: a signaling token has no generation time")
+			hidden("salt", "issue-ts")
 			return
 		}
 		fs.StringVar(&b.channel, "channel", "", "channel name (required; --channel \"\" is the empty name)")
 		fs.Uint32("unix-ts", 0, "generation time, unix seconds (default: now)")
+		fs.Uint32Var(&b.issueTs, "issue-ts", 0, "the same as --unix-ts (the name the 006/007 builders use)")
+		hidden("issue-ts")
+		fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (randomInt; default: random in 1..99999999)")
 		if format == token.VDK1 {
 			return
 		}
