@@ -89,7 +89,7 @@ func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) 
 		}
 		if !decode.IsHex32(v) {
 			// Never echo the value: it is a secret, even when mistyped.
-			return fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %d characters", source, len([]rune(v)))
+			return fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %s", source, token.Plural(len([]rune(v)), "character"))
 		}
 		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
 		return nil

@@ -44,6 +44,12 @@ func ParsePartial(s string) (*token.Token, error) {
 		return nil, token.Errorf("token", token.MaxTokenLength, "", token.ErrTooLarge,
 			"token is %d bytes, the limit is %d", len(s), token.MaxTokenLength)
 	}
+	if fixedHexKey(s) {
+		// FORMATS §2: the all-hex fixed-length keys come first, since DK1
+		// and DK2 begin with a random hex signature that may read "006"
+		// or "007".
+		return parseLegacy(s)
+	}
 	switch {
 	case strings.HasPrefix(s, "007"):
 		return parse007(s)
@@ -65,7 +71,7 @@ func parseLegacy(s string) (*token.Token, error) {
 		return &token.Token{Version: l.Format, Legacy: l}, nil
 	}
 	if len(s) < 3 {
-		return nil, token.Errorf("token", len(s), "version", token.ErrMalformed, "%d characters is too short for a token", len(s))
+		return nil, token.Errorf("token", len(s), "version", token.ErrMalformed, "%s is too short for a token", token.Plural(len(s), "character"))
 	}
 	msg := fmt.Sprintf("prefix %q is not a known token version (007, 006, 005, 004, 003, signaling \"1:\", or the 90/110-character hex keys)", printable(s[:3]))
 	switch {
@@ -105,6 +111,22 @@ func printable(s string) string {
 	return strings.ToValidUTF8(s, "?")
 }
 
+// fixedHexKey reports whether s has the shape of a hex-text legacy key:
+// 90 (DK1), 110 (DK2), 113 (DK3) or 103 (DK4) hexadecimal characters.
+func fixedHexKey(s string) bool {
+	switch len(s) {
+	case 90, 110, 113, 103:
+	default:
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // IsHex32 reports whether s is exactly 32 hexadecimal characters.
 func IsHex32(s string) bool {
 	if len(s) != 32 {
@@ -125,7 +147,7 @@ func isHex(c byte) bool {
 // checkAppID returns a located error when id is not 32 hex characters.
 func checkAppID(id string, layer string, base int, field string) error {
 	if len(id) != 32 {
-		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %d bytes, want 32 hexadecimal characters", len(id))
+		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %s, want 32 hexadecimal characters", token.Plural(len(id), "byte"))
 	}
 	for i := 0; i < len(id); i++ {
 		if !isHex(id[i]) {

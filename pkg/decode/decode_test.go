@@ -116,3 +116,20 @@ func TestErrorLocation(t *testing.T) {
 		})
 	}
 }
+
+// TestHexKeysBeforePrefixes: a DK1/DK2 key's random hex signature may begin
+// with "007" or "006"; the fixed-length all-hex shapes are recognised first.
+func TestHexKeysBeforePrefixes(t *testing.T) {
+	const dk2 = "007198de4a6382125f128993c02e2fbeb2e4d837970ca35de60c44645bbae8a215061b3317000000000000084900000000001900000001"
+	tok, err := decode.Parse(dk2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Version != token.VDK2 || tok.Legacy == nil || tok.Legacy.ExpiredTs != 1900000001 {
+		t.Fatalf("decoded as %s: %+v", tok.Version, tok.Legacy)
+	}
+	dk1 := "006" + dk2[3:90]
+	if tok, err := decode.Parse(dk1); err != nil || tok.Version != token.VDK1 {
+		t.Fatalf("a 90-hex key starting with 006: %v %v", tok, err)
+	}
+}

@@ -82,7 +82,7 @@ func (k *checker) credentials(c *Common) {
 
 func (k *checker) hex32(field, s string, secret bool) {
 	if len(s) != 32 {
-		k.hard(field, ruleHex32, fmt.Sprintf("is %d bytes", len(s)))
+		k.hard(field, ruleHex32, "is "+token.Plural(len(s), "byte"))
 		return
 	}
 	for i := 0; i < len(s); i++ {
