@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,12 +17,16 @@ func init() {
 		summary: "drive an external token builder and compare it with tokencheck", run: runConform})
 }
 
+// maxConformCount bounds --count: the generated cases and their results
+// are held in memory (a few kilobytes a case).
+const maxConformCount = 100_000
+
 func runConform(e *env, args []string) int {
 	const use = "conform --exec COMMAND [--cases FILE… | --count N --seed S [--format 006|007|all]] [--no-parse] [--allow CAUSE,…] [--timeout D] [--json] [--junit FILE]"
 	fs := newFlags(e, "conform", use)
 	command := fs.String("exec", "", "the external builder, run with sh -c; speaks the JSON-lines protocol on stdin/stdout (see README)")
 	cases := fs.StringSlice("cases", nil, "vector files whose cases are sent (instead of generated ones)")
-	count := fs.Int("count", 100, "generated cases per format")
+	count := fs.Int("count", 100, "generated cases per format (at most 100000)")
 	seed := fs.Uint64("seed", 1, "seed of the generated cases")
 	format := fs.String("format", "all", "generated formats: 006, 007 or all")
 	noParse := fs.Bool("no-parse", false, "do not send tokencheck's tokens to the builder's parser")
@@ -42,9 +47,10 @@ func runConform(e *env, args []string) int {
 		errorf(e, "unexpected arguments: %s (quote the --exec command)", strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
-	allowed := map[string]bool{}
-	for _, a := range *allow {
-		allowed[strings.TrimSpace(a)] = true
+	allowed, err := allowedCauses(*allow)
+	if err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
 	}
 	reg := conform.DefaultRegistry()
 	type named struct {
@@ -62,6 +68,11 @@ func runConform(e *env, args []string) int {
 			sets = append(sets, named{p, f})
 		}
 	} else {
+		// Generated cases and their results are held in memory.
+		if *count < 0 || *count > maxConformCount {
+			errorf(e, "--count %d: want 0..%d cases per format", *count, maxConformCount)
+			return exitUsage
+		}
 		var formats []string
 		switch *format {
 		case "all":
@@ -97,4 +108,25 @@ func runConform(e *env, args []string) int {
 		files = append(files, fileInfo{Path: s.name, Format: s.file.Format, Cases: len(s.file.Cases)})
 	}
 	return reportResults(e, o, "tokencheck conform", files, results)
+}
+
+// allowedCauses checks the --allow names against the divergence causes
+// conform knows (a misspelt name would otherwise allow nothing, silently).
+func allowedCauses(names []string) (map[string]bool, error) {
+	allowed := map[string]bool{}
+	for _, a := range names {
+		a = strings.TrimSpace(a)
+		if a == "" {
+			continue
+		}
+		if !conform.IsCause(a) {
+			msg := fmt.Sprintf("--allow %q: unknown divergence cause; want one of %s", a, strings.Join(conform.Causes, ", "))
+			if c, ok := conform.CauseCodes[strings.ToUpper(a)]; ok {
+				msg += fmt.Sprintf(" (the cause code %s is the divergence %s)", strings.ToUpper(a), c)
+			}
+			return nil, errors.New(msg)
+		}
+		allowed[a] = true
+	}
+	return allowed, nil
 }

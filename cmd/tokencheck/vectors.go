@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -216,16 +217,16 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 					s = addResult(s, r)
 				}
 			}
-			fmt.Fprintf(e.stdout, "%s (%s): %d cases, %d passed, %d failed, %d divergent, %d skipped\n",
-				f.Path, f.Format, s.Total, s.Passed, s.Failed, s.Divergent, s.Skipped)
+			fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
+				f.Path, f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
 		}
-		fmt.Fprintf(e.stdout, "total: %d cases, %d passed, %d failed, %d divergent, %d skipped (%d checks)\n",
-			sum.Total, sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, sum.Checks)
+		fmt.Fprintf(e.stdout, "total: %s, %d passed, %d failed, %d divergent, %d skipped (%s)\n",
+			countOf(sum.Total, "case"), sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, countOf(sum.Checks, "check"))
 	}
 	if sum.Failed > 0 {
 		for _, r := range rs {
 			if r.Status == conform.StatusFail {
-				errorf(e, "%d of %d cases failed; first: %s %s: %s", sum.Failed, sum.Total, r.File, r.ID, r.First())
+				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"), r.File, r.ID, r.First())
 				break
 			}
 		}
@@ -247,7 +248,7 @@ func runVectorsGen(e *env, args []string) int {
 	fs := newFlags(e, "vectors gen", use)
 	format := fs.String("format", "", "token format: 006 or 007")
 	count := fs.Int("count", 100, "number of cases (the spec's edge cases come first)")
-	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file")
+	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file (without it, 1, noted on stderr)")
 	output := fs.String("output", "", "write the file here instead of stdout")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
@@ -256,26 +257,55 @@ func runVectorsGen(e *env, args []string) int {
 		errorf(e, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
-	f, err := conform.Generate(*format, *count, *seed, conform.DefaultRegistry())
-	if err != nil {
+	reg := conform.DefaultRegistry()
+	// Flags first: nothing is written for a usage error.
+	if err := conform.WriteGenerated(io.Discard, *format, 0, *seed, reg); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	var buf bytes.Buffer
-	if err := writeJSON(&buf, f); err != nil {
-		errorf(e, "%v", err)
+	if *count < 0 {
+		errorf(e, "--count %d: want a non-negative number", *count)
 		return exitUsage
+	}
+	if !fs.Changed("seed") {
+		fmt.Fprintf(e.stderr, "tokencheck: note: no --seed given: using seed %d (pass --seed %d to reproduce this file)\n", *seed, *seed)
 	}
 	if *output == "" {
-		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		if err := conform.WriteGenerated(e.stdout, *format, *count, *seed, reg); err != nil {
 			errorf(e, "writing output: %v", err)
 			return exitUsage
 		}
 		return exitOK
 	}
-	if err := os.WriteFile(*output, buf.Bytes(), 0o644); err != nil {
+	// The file is streamed to a temporary file next to FILE and renamed
+	// when complete, so that FILE is never left half-written.
+	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
+	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
+	err = conform.WriteGenerated(tmp, *format, *count, *seed, reg)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), *output)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		errorf(e, "writing %s: %v", *output, err)
+		return exitUsage
+	}
 	return exitOK
+}
+
+// countOf renders a count with its noun: "1 case", "3 cases".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -54,6 +54,18 @@ func TestVectorsCheckCLI(t *testing.T) {
 	flip006, id006 := flipped(t, "006.json", 5, 2, 60, "")
 	flip007, id007 := flipped(t, "007.json", 5, 1, 50, "")
 	flipGo, idGo := flipped(t, "007.json", 5, 3, 70, "go")
+	bad := func(name, body string) string {
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	format009 := bad("009.json", `{"format": "009", "cases": [{"id": "a", "builder": "rtc_uid", "inputs": {"app_id": "x"}}]}`)
+	empty := bad("empty.json", "")
+	array := bad("array.json", `[{"format": "006", "cases": []}]`)
+	syntax := bad("syntax.json", "{\n  \"format\": \"006\",\n  \"cases\": [\n    {\"id\": \"a\" \"builder\": \"rtc_uid\"}\n  ]\n}\n")
+	one, oneID := flipped(t, "006.json", 1, 0, 60, "")
 	cases := []struct {
 		name   string
 		args   []string
@@ -76,6 +88,17 @@ func TestVectorsCheckCLI(t *testing.T) {
 		{"no arguments", []string{"vectors", "check"}, 2, nil, []string{"no vector file"}},
 		{"missing file", []string{"vectors", "check", "nonexistent.json"}, 2, nil, []string{"nonexistent.json"}},
 		{"unknown subcommand", []string{"vectors", "frob"}, 2, nil, []string{"unknown vectors subcommand"}},
+		{"unknown format", []string{"vectors", "check", format009}, 2, nil,
+			[]string{`unknown format "009" in ` + format009 + `: want 003, 004, 005, 006, 007, signaling or tampered`}},
+		{"empty file", []string{"vectors", "check", empty}, 2, nil,
+			[]string{empty + `: empty file, want a vector file object {"format", "cases"}`}},
+		{"JSON array", []string{"vectors", "check", array}, 2, nil,
+			[]string{array + `: a vector file is a JSON object with "format" and "cases", found an array`}},
+		{"syntax error", []string{"vectors", "check", syntax}, 2, nil,
+			[]string{syntax + `: invalid JSON at line 4, column 16: invalid character '"' after object key:value pair`}},
+		{"one case", []string{"vectors", "check", one}, 1,
+			[]string{"(006): 1 case, 0 passed, 1 failed", "total: 1 case, 0 passed, 1 failed, 0 divergent, 0 skipped (5 checks)"},
+			[]string{"1 of 1 case failed; first: ", oneID}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,7 +108,7 @@ func TestVectorsCheckCLI(t *testing.T) {
 			}
 			for _, s := range c.stdout {
 				if !strings.Contains(out, s) {
-					t.Errorf("stdout lacks %q", s)
+					t.Errorf("stdout lacks %q: %.2000s", s, out)
 				}
 			}
 			for _, s := range c.stderr {
@@ -175,10 +198,78 @@ func TestVectorsGen(t *testing.T) {
 	}
 }
 
+// TestVectorsGenFlags: the seed used is on stderr when --seed is not given
+// (so a run can be reproduced); usage errors write nothing.
+func TestVectorsGenFlags(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "gen.json")
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		stderr   string
+		noStderr string
+		stdout   string
+	}{
+		{"no seed", []string{"--format", "007", "--count", "3"}, 0,
+			"tokencheck: note: no --seed given: using seed 1 (pass --seed 1 to reproduce this file)", "", `"seed": 1`},
+		{"seed given", []string{"--format", "007", "--count", "3", "--seed", "9"}, 0, "", "note", `"seed": 9`},
+		{"seed 1 given", []string{"--format", "006", "--count", "3", "--seed", "1"}, 0, "", "note", `"seed": 1`},
+		{"count 0", []string{"--format", "006", "--count", "0", "--seed", "1"}, 0, "", "", `"cases": []`},
+		{"negative count", []string{"--format", "006", "--count", "-1", "--seed", "1"}, 2, "--count -1: want a non-negative number", "", ""},
+		{"bad format", []string{"--format", "009", "--count", "3"}, 2, `format "009": want 006 or 007`, "note", ""},
+		{"output directory missing", []string{"--format", "006", "--count", "3", "--seed", "1", "--output", filepath.Join(out, "x", "y.json")}, 2,
+			"y.json", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, errs := runCLI(t, "", nil, append([]string{"vectors", "gen"}, c.args...)...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, errs)
+			}
+			if !strings.Contains(errs, c.stderr) || c.noStderr != "" && strings.Contains(errs, c.noStderr) {
+				t.Errorf("stderr %q: want %q, not %q", errs, c.stderr, c.noStderr)
+			}
+			if !strings.Contains(stdout, c.stdout) || c.code != 0 && stdout != "" {
+				t.Errorf("stdout lacks %q: %.300s", c.stdout, stdout)
+			}
+		})
+	}
+	// --output: the same bytes as stdout, and no temporary file left.
+	_, stdout, _ := runCLI(t, "", nil, "vectors", "gen", "--format", "007", "--count", "25", "--seed", "4")
+	if code, _, errs := runCLI(t, "", nil, "vectors", "gen", "--format", "007", "--count", "25", "--seed", "4", "--output", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := readFile(t, out); got != stdout {
+		t.Errorf("--output and stdout differ")
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".*")); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
+	}
+}
+
 // TestCharset89 pins the generator's character set to the one the vectors
 // README lists.
 func TestCharset89(t *testing.T) {
 	if len(conform.Charset89) != 89 {
 		t.Fatalf("%d characters", len(conform.Charset89))
+	}
+}
+
+func TestCountOf(t *testing.T) {
+	cases := []struct {
+		n    int
+		noun string
+		want string
+	}{
+		{0, "case", "0 cases"},
+		{1, "case", "1 case"},
+		{2, "case", "2 cases"},
+		{1, "check", "1 check"},
+		{195, "check", "195 checks"},
+	}
+	for _, c := range cases {
+		if got := countOf(c.n, c.noun); got != c.want {
+			t.Errorf("countOf(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
+		}
 	}
 }

@@ -36,6 +36,22 @@ const (
 	DivAPaaSRoleZeroAsMinusOne = "apaas_role_0_as_minus_1"
 )
 
+// Causes lists every divergence cause Classify can return, sorted: the
+// names Options.Allow (conform --allow) accepts.
+var Causes = []string{
+	DivAPaaSRoleZeroAsMinusOne,
+	DivPrivilegeOrder,
+	DivRoleSet006,
+	DivRoomUserNoAPaaSPrivilege,
+	DivRoomUserNoChatPrivilege,
+	DivUIDZeroAsText,
+	DivUIDDropped,
+	DivUIDSignedInt,
+}
+
+// IsCause reports whether name is one of Causes.
+func IsCause(name string) bool { return slices.Contains(Causes, name) }
+
 // CauseCodes maps the cause codes of the cross-language vectors to the
 // divergence Classify recognises in the tokens.
 var CauseCodes = map[string]string{

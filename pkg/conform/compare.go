@@ -65,6 +65,14 @@ func FirstDiff(a, b []byte) int {
 	return -1
 }
 
+// nBytes renders a length: "1 byte", "0 bytes", "139 bytes".
+func nBytes(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 func byteAt(b []byte, i int) string {
 	if i >= len(b) {
 		return "end of data"
@@ -85,7 +93,7 @@ func CompareStrings(subject, got, want string) *Failure {
 		return nil
 	}
 	f := &Failure{Check: CheckString, Subject: subject, Layer: "token", Offset: at(i),
-		Message: fmt.Sprintf("token byte %d: %s, want %s (strings of %d and %d bytes)", i, byteAt([]byte(got), i), byteAt([]byte(want), i), len(got), len(want))}
+		Message: fmt.Sprintf("token byte %d: %s, want %s (strings of %s and %s)", i, byteAt([]byte(got), i), byteAt([]byte(want), i), nBytes(len(got)), nBytes(len(want)))}
 	if len(got) > 35 && len(want) > 35 && got[:3] == "006" && want[:3] == "006" && i >= 35 {
 		g, err1 := base64.StdEncoding.DecodeString(got[35:])
 		w, err2 := base64.StdEncoding.DecodeString(want[35:])
@@ -155,7 +163,7 @@ func ComparePayloads(subject string, got, want []byte) *Failure {
 	}
 	field := Field007(want, i)
 	return &Failure{Check: CheckPayload, Subject: subject, Layer: "payload", Offset: at(i), Field: field,
-		Message: fmt.Sprintf("payload byte %d (%s): %s, want %s (payloads of %d and %d bytes)", i, field, byteAt(got, i), byteAt(want, i), len(got), len(want))}
+		Message: fmt.Sprintf("payload byte %d (%s): %s, want %s (payloads of %s and %s)", i, field, byteAt(got, i), byteAt(want, i), nBytes(len(got)), nBytes(len(want)))}
 }
 
 // Expectations returns what verify needs to check a token of this build:

@@ -207,3 +207,39 @@ func itoa(v uint64) string {
 	}
 	return string(b)
 }
+
+// TestCauses: Causes is sorted, and holds every divergence CauseCodes maps
+// to, and nothing else.
+func TestCauses(t *testing.T) {
+	if !slices.IsSorted(conform.Causes) {
+		t.Errorf("Causes not sorted: %v", conform.Causes)
+	}
+	mapped := map[string]bool{}
+	for _, d := range conform.CauseCodes {
+		mapped[d] = true
+	}
+	for _, c := range conform.Causes {
+		if !mapped[c] {
+			t.Errorf("%s: no cause code maps to it", c)
+		}
+	}
+	for d := range mapped {
+		if !conform.IsCause(d) {
+			t.Errorf("%s: missing from Causes", d)
+		}
+	}
+	cases := []struct {
+		name string
+		want bool
+	}{
+		{conform.DivRoomUserNoAPaaSPrivilege, true},
+		{"bogus_cause", false},
+		{"", false},
+		{"NODE_ROOMUSER_NO_APAAS_PRIVILEGE", false},
+	}
+	for _, c := range cases {
+		if got := conform.IsCause(c.name); got != c.want {
+			t.Errorf("IsCause(%q) = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

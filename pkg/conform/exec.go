@@ -42,7 +42,8 @@ func (r *Response) Unsupported() bool {
 	return r.Error != nil && len(*r.Error) >= 11 && (*r.Error)[:11] == "unsupported"
 }
 
-// MaxLine is the longest response line accepted (a token is at most 128 KiB).
+// MaxLine is the length of the longest response line accepted, newline not
+// counted (a token is at most 128 KiB).
 const MaxLine = 4 << 20
 
 // ErrProcess is wrapped by every error about the external process itself:
@@ -59,7 +60,11 @@ type Process struct {
 	lines   chan []byte
 	done    chan struct{}
 	waitErr error
+	readErr error // why the output stopped before EOF; set before lines is closed
 	stderr  *tail
+	// answered counts the lines received, so that a process that never
+	// answered can be told from one that died later.
+	answered int
 }
 
 // tail keeps the last bytes written to it (the process's stderr), for error
@@ -110,7 +115,7 @@ func Start(command string, stderr io.Writer) (*Process, error) {
 	}
 	go func() {
 		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 64<<10), MaxLine)
+		sc.Buffer(make([]byte, 64<<10), MaxLine+1) // +1: the newline
 		for sc.Scan() {
 			line := append([]byte(nil), sc.Bytes()...)
 			if len(bytes.TrimSpace(line)) == 0 {
@@ -118,6 +123,7 @@ func Start(command string, stderr io.Writer) (*Process, error) {
 			}
 			p.lines <- line
 		}
+		p.readErr = sc.Err()
 		close(p.lines)
 		p.waitErr = p.cmd.Wait()
 		close(p.done)
@@ -141,8 +147,12 @@ func (p *Process) Call(ctx context.Context, req Request, timeout time.Duration) 
 	select {
 	case line, ok := <-p.lines:
 		if !ok {
+			if errors.Is(p.readErr, bufio.ErrTooLong) {
+				return nil, fmt.Errorf("%w: answer to request %s is longer than %d bytes", ErrProcess, req.ID, MaxLine)
+			}
 			return nil, p.died("reading the answer", io.EOF)
 		}
+		p.answered++
 		var r Response
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
@@ -176,6 +186,30 @@ func (p *Process) died(doing string, err error) error {
 	case <-time.After(2 * time.Second):
 		return fmt.Errorf("%w: %s: %v", ErrProcess, doing, err)
 	}
+}
+
+// exited reports whether the process has exited (and its output is closed).
+func (p *Process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// notStarted describes a process that exited before answering anything:
+// the command, its exit status and the end of its stderr.
+func (p *Process) notStarted() error {
+	status := "exit status 0"
+	if p.waitErr != nil {
+		status = p.waitErr.Error()
+	}
+	tail := ""
+	if s := p.stderr.String(); s != "" {
+		tail = "; stderr: " + short2(s)
+	}
+	return fmt.Errorf("%w: the command %q could not be started: it exited before answering the first request (%s)%s", ErrProcess, p.command, status, tail)
 }
 
 func short2(s string) string {

@@ -2,6 +2,7 @@ package conform_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -131,19 +132,69 @@ func TestRunFaults(t *testing.T) {
 	}
 }
 
+// TestRunCannotStart: a process that exits before answering the first
+// request is an error of Run (the command cannot be started), naming the
+// command, its exit status and the end of its stderr; no case is judged.
 func TestRunCannotStart(t *testing.T) {
 	reg := conform.DefaultRegistry()
 	f, err := conform.Generate("007", 2, 1, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: "exit 7", Timeout: time.Second})
+	cases := []struct {
+		name    string
+		command string
+		want    []string
+	}{
+		{"exit status", "exit 7", []string{`"exit 7" could not be started`, "exit status 7"}},
+		{"not found", "/nonexistent/binary", []string{`"/nonexistent/binary"`, "exit status 127", "not found"}},
+		{"not executable", os.DevNull, []string{"exit status 126", os.DevNull}},
+		{"exits quietly", "true", []string{"before answering the first request", "exit status 0"}},
+		{"fails at start-up", "echo 'adapter: cannot load module' >&2; exit 1", []string{"exit status 1", "stderr: adapter: cannot load module"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: c.command, Timeout: 5 * time.Second})
+			if err == nil {
+				t.Fatalf("no error; results %+v", rs)
+			}
+			if !errors.Is(err, conform.ErrProcess) {
+				t.Errorf("error does not wrap ErrProcess: %v", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q: %v", w, err)
+				}
+			}
+		})
+	}
+}
+
+// TestAnswerTooLong: an answer line over MaxLine fails the case with a
+// message saying so (not "EOF").
+func TestAnswerTooLong(t *testing.T) {
+	reg := conform.DefaultRegistry()
+	f, err := conform.Generate("007", 1, 1, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rs {
-		if r.Status != conform.StatusFail || !strings.Contains(r.First().Message, "exit status 7") {
-			t.Errorf("%s: %s %v", r.ID, r.Status, r.Failures)
-		}
+	cases := []struct {
+		name, command, want string
+	}{
+		{"over the limit", fmt.Sprintf(`read l; head -c %d /dev/zero | tr '\0' a; echo; sleep 5`, conform.MaxLine+1),
+			fmt.Sprintf("answer to request %s is longer than %d bytes", f.Cases[0].ID, conform.MaxLine)},
+		{"at the limit", fmt.Sprintf(`read l; head -c %d /dev/zero | tr '\0' a; echo`, conform.MaxLine),
+			"not a response object"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: c.command, Timeout: 10 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) != 1 || rs[0].Status != conform.StatusFail || !strings.Contains(rs[0].First().Message, c.want) {
+				t.Errorf("%+v, want a failure with %q", rs, c.want)
+			}
+		})
 	}
 }

@@ -1,9 +1,12 @@
 package conform
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 
@@ -60,8 +63,88 @@ func edgeCases() []params {
 // over 24 hours, every 007 service type), then random cases, spread over the
 // registry's builders of that format. issue_ts and salt are fixed in the
 // inputs and `token` holds tokencheck's build. The same format, count, seed
-// and registry give byte-identical output.
+// and registry give byte-identical output. The file is held in memory:
+// WriteGenerated writes the same file case by case.
 func Generate(format string, count int, seed uint64, reg Registry) (*vectors.File, error) {
+	g, err := newGenerator(format, count, seed, reg)
+	if err != nil {
+		return nil, err
+	}
+	f := &vectors.File{Format: format, Generator: g.header}
+	for i := 0; i < count; i++ {
+		c, err := g.next(i)
+		if err != nil {
+			return nil, err
+		}
+		f.Cases = append(f.Cases, c)
+	}
+	return f, nil
+}
+
+// WriteGenerated writes the vector file Generate returns to w as indented
+// JSON (two spaces, HTML characters unescaped, a final newline), one case at
+// a time, so that memory stays bounded whatever count is. With count 0,
+// "cases" is an empty array.
+func WriteGenerated(w io.Writer, format string, count int, seed uint64, reg Registry) error {
+	g, err := newGenerator(format, count, seed, reg)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// The header, indented like the rest of the file.
+	enc.SetIndent("  ", "  ")
+	for _, v := range []any{format, g.header} {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	head := bytes.SplitN(bytes.TrimSuffix(buf.Bytes(), []byte("\n")), []byte("\n"), 2)
+	if len(head) != 2 {
+		return fmt.Errorf("generator header: unexpected encoding")
+	}
+	fmt.Fprintf(bw, "{\n  \"format\": %s,\n  \"generator\": %s,\n  \"cases\": [", head[0], head[1])
+	enc.SetIndent("    ", "  ")
+	for i := 0; i < count; i++ {
+		c, err := g.next(i)
+		if err != nil {
+			return err
+		}
+		buf.Reset()
+		if err := enc.Encode(&c); err != nil {
+			return err
+		}
+		sep := ",\n    "
+		if i == 0 {
+			sep = "\n    "
+		}
+		bw.WriteString(sep)
+		if _, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+			return err
+		}
+	}
+	if count > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// generator draws the cases of Generate one by one; its state (the random
+// source and a counter per builder key and category) stays small.
+type generator struct {
+	format string
+	keys   []string
+	reg    Registry
+	rng    *rand.Rand
+	edges  []params
+	perCat map[string]int
+	header json.RawMessage // the file's "generator" object
+}
+
+func newGenerator(format string, count int, seed uint64, reg Registry) (*generator, error) {
 	if format != "006" && format != "007" {
 		return nil, fmt.Errorf("format %q: want 006 or 007", format)
 	}
@@ -72,52 +155,56 @@ func Generate(format string, count int, seed uint64, reg Registry) (*vectors.Fil
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("no builder registered for format %s", format)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x746f6b656e636865)) // "tokenche"
-	gen, _ := json.Marshal(map[string]any{"name": "tokencheck vectors gen", "seed": seed, "count": count, "builders": keys})
-	f := &vectors.File{Format: format, Generator: gen}
-	edges := edgeCases()
-	perCat := map[string]int{}
-	for i := 0; i < count; i++ {
-		p := params{category: "random"}
-		if i < len(edges) {
-			p = edges[i]
-		}
-		key := pickBuilder(format, keys, p, rng)
-		if key == "" {
-			// No registered builder can express this edge case: draw a random one.
-			p = params{category: "random"}
-			key = keys[rng.IntN(len(keys))]
-		}
-		in := makeInputs(format, key, p, rng)
-		raw, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
-		}
-		perCat[key+p.category]++
-		c := vectors.Case{
-			ID:       fmt.Sprintf("%s-%s-%s-%03d", format, key, p.category, perCat[key+p.category]),
-			Builder:  key,
-			Category: p.category,
-			Inputs:   raw,
-		}
-		b, err := reg[key].Build(raw)
-		if err != nil {
-			return nil, fmt.Errorf("case %s: tokencheck cannot build its own generated inputs: %w", c.ID, err)
-		}
-		c.Token = &b.Token
-		c.Agree = []string{"tokencheck"}
-		if t, err := decode.Parse(b.Token); err == nil {
-			var h string
-			if t.T007 != nil {
-				h = hex.EncodeToString(t.T007.Payload)
-			} else if t.T006 != nil {
-				h = hex.EncodeToString(t.T006.Content)
-			}
-			c.PayloadHex = &h
-		}
-		f.Cases = append(f.Cases, c)
+	header, err := json.Marshal(map[string]any{"name": "tokencheck vectors gen", "seed": seed, "count": count, "builders": keys})
+	if err != nil {
+		return nil, err
 	}
-	return f, nil
+	return &generator{format: format, keys: keys, reg: reg,
+		rng:   rand.New(rand.NewPCG(seed, 0x746f6b656e636865)), // "tokenche"
+		edges: edgeCases(), perCat: map[string]int{}, header: header}, nil
+}
+
+// next returns case i; cases must be drawn in order from 0.
+func (g *generator) next(i int) (vectors.Case, error) {
+	format, keys, rng := g.format, g.keys, g.rng
+	p := params{category: "random"}
+	if i < len(g.edges) {
+		p = g.edges[i]
+	}
+	key := pickBuilder(format, keys, p, rng)
+	if key == "" {
+		// No registered builder can express this edge case: draw a random one.
+		p = params{category: "random"}
+		key = keys[rng.IntN(len(keys))]
+	}
+	in := makeInputs(format, key, p, rng)
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return vectors.Case{}, err
+	}
+	g.perCat[key+p.category]++
+	c := vectors.Case{
+		ID:       fmt.Sprintf("%s-%s-%s-%03d", format, key, p.category, g.perCat[key+p.category]),
+		Builder:  key,
+		Category: p.category,
+		Inputs:   raw,
+	}
+	b, err := g.reg[key].Build(raw)
+	if err != nil {
+		return vectors.Case{}, fmt.Errorf("case %s: tokencheck cannot build its own generated inputs: %w", c.ID, err)
+	}
+	c.Token = &b.Token
+	c.Agree = []string{"tokencheck"}
+	if t, err := decode.Parse(b.Token); err == nil {
+		var h string
+		if t.T007 != nil {
+			h = hex.EncodeToString(t.T007.Payload)
+		} else if t.T006 != nil {
+			h = hex.EncodeToString(t.T006.Content)
+		}
+		c.PayloadHex = &h
+	}
+	return c, nil
 }
 
 // builderCaps says which edge cases a builder key can express.

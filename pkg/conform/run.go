@@ -40,7 +40,11 @@ type Options struct {
 // tokencheck's build of the same inputs (the 006 string exactly, the 007
 // payload), decoded strictly and verified; with Options.Parse tokencheck's
 // token is sent back to be parsed. The error is non-nil only when the
-// process cannot be started at all; a process that dies fails the case in
+// process cannot be started at all: sh cannot be run, or the first process
+// exits before answering its first request (a command that is not found or
+// not executable, sh's exit status 127 or 126, or an adapter that fails at
+// start-up); the error names the command, its exit status and the end of
+// its stderr. A process that answered and then dies fails the case in
 // progress and is started again for the next one.
 func Run(ctx context.Context, f *vectors.File, reg Registry, o Options) ([]Result, error) {
 	if o.Timeout <= 0 {
@@ -56,6 +60,7 @@ func Run(ctx context.Context, f *vectors.File, reg Registry, o Options) ([]Resul
 		}
 	}()
 	var out []Result
+	first := true // p is the first process of the run
 	for i := range f.Cases {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -64,8 +69,12 @@ func Run(ctx context.Context, f *vectors.File, reg Registry, o Options) ([]Resul
 			if p, err = Start(o.Command, o.Stderr); err != nil {
 				return out, err
 			}
+			first = false
 		}
 		r, perr := runCase(ctx, p, f.Format, &f.Cases[i], reg, o)
+		if perr != nil && first && p.answered == 0 && p.exited() {
+			return nil, p.notStarted()
+		}
 		if perr != nil {
 			// The exchange went wrong: start afresh for the next case.
 			_ = p.Close()

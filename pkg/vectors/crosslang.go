@@ -47,7 +47,9 @@ type Case struct {
 func IsError(out string) bool { return len(out) >= 6 && out[:6] == "ERROR:" }
 
 // LoadFile reads a cross-language vector file, refusing unknown keys at the
-// file and case level (inputs are checked by ParseInputs).
+// file and case level (inputs are checked by ParseInputs) and a "format"
+// other than Formats. Errors name the file; JSON errors give the line and
+// column.
 func LoadFile(path string) (*File, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -55,21 +57,26 @@ func LoadFile(path string) (*File, error) {
 	}
 	f, err := ReadFile(bytes.NewReader(b))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, withPath(path, err)
 	}
 	return f, nil
 }
 
 // ReadFile decodes a vector file from r with the closed schema of LoadFile.
 func ReadFile(r io.Reader) (*File, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
 	var f File
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := decodeObject(b, &f, "a vector file"); err != nil {
 		return nil, err
 	}
 	if f.Format == "" {
 		return nil, fmt.Errorf("no \"format\" field: not a vector file")
+	}
+	if err := checkFormat(f.Format); err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	for i, c := range f.Cases {

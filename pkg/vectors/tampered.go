@@ -1,7 +1,6 @@
 package vectors
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -34,17 +33,19 @@ type TamperedCase struct {
 	ReferenceBehaviour map[string]string `json:"reference_behaviour"`
 }
 
-// LoadTampered reads a tampered-token file, refusing unknown keys.
+// LoadTampered reads a tampered-token file, refusing unknown keys and a
+// "format" other than "tampered".
 func LoadTampered(path string) (*TamperedFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	var f TamperedFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := decodeObject(b, &f, "a tampered-token file"); err != nil {
+		return nil, withPath(path, err)
+	}
+	if f.Format != "tampered" {
+		return nil, fmt.Errorf("%s: a tampered-token file (with \"verdicts\") has format \"tampered\", found %q", path, f.Format)
 	}
 	return &f, nil
 }

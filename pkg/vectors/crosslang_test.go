@@ -1,0 +1,105 @@
+package vectors_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/vectors"
+)
+
+// TestLoadFileErrors: a file that is not a vector file is refused with a
+// message that says what was found instead, and where.
+func TestLoadFileErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       string
+	}{
+		{"empty", "", `FILE: empty file, want a vector file object {"format", "cases"}`},
+		{"blank", " \n\t\n", `FILE: empty file, want a vector file object {"format", "cases"}`},
+		{"array", `[{"format": "006"}]`, `FILE: a vector file is a JSON object with "format" and "cases", found an array`},
+		{"string", `"006"`, `FILE: a vector file is a JSON object with "format" and "cases", found a string`},
+		{"syntax", "{\n \"format\": \"006\",\n \"cases\": [\n  {\"id\": \"a\",}\n ]\n}\n",
+			"FILE: invalid JSON at line 4, column 14: invalid character '}'"},
+		{"truncated", "{\n \"format\": \"006\",\n \"cases\": [", "FILE: invalid JSON at line 3, column 11: unexpected end of JSON input"},
+		{"trailing data", `{"format": "006", "cases": []} x`, "FILE: invalid JSON at line 1, column 32: invalid character 'x' after top-level value"},
+		{"wrong type", "{\n \"format\": \"006\",\n \"cases\": [\n  {\"id\": 1}\n ]\n}\n",
+			"FILE: line 4, column 10: cases.id: found a JSON number, want a string"},
+		{"unknown key", `{"format": "006", "cases": [], "extra": 1}`, `FILE: unknown field "extra"`},
+		{"no format", `{"cases": []}`, `FILE: no "format" field`},
+		{"unknown format", `{"format": "009", "cases": [{"id": "a", "builder": "rtc_uid", "inputs": {}}]}`,
+			`unknown format "009" in FILE: want 003, 004, 005, 006, 007, signaling or tampered`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "v.json")
+			if err := os.WriteFile(p, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := vectors.LoadFile(p)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if got := strings.ReplaceAll(err.Error(), p, "FILE"); !strings.HasPrefix(got, c.want) {
+				t.Errorf("error\n%s\nwant it to start with\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestFormatError(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "v.json")
+	if err := os.WriteFile(p, []byte(`{"format": "009", "cases": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := vectors.LoadFile(p)
+	var fe *vectors.FormatError
+	if !errors.As(err, &fe) || fe.Format != "009" || fe.Path != p {
+		t.Fatalf("%#v", err)
+	}
+}
+
+// TestLoadFileFormats: every vector file in testdata/vectors loads, with
+// its format among vectors.Formats.
+func TestLoadFileFormats(t *testing.T) {
+	for _, name := range []string{"003", "004", "005", "006", "007", "signaling"} {
+		f, err := vectors.LoadFile(filepath.Join("../../testdata/vectors", name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Format != name {
+			t.Errorf("%s: format %q", name, f.Format)
+		}
+	}
+	if _, err := vectors.LoadTampered("../../testdata/vectors/tampered.json"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadTamperedErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       string
+	}{
+		{"empty", "", "FILE: empty file, want a tampered-token file object"},
+		{"wrong format", `{"format": "007", "verdicts": {}, "cases": []}`, `FILE: a tampered-token file (with "verdicts") has format "tampered", found "007"`},
+		{"syntax", "{\"format\": \"tampered\",\n\"verdicts\": {]}", "FILE: invalid JSON at line 2, column 14"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "t.json")
+			if err := os.WriteFile(p, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := vectors.LoadTampered(p)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if got := strings.ReplaceAll(err.Error(), p, "FILE"); !strings.HasPrefix(got, c.want) {
+				t.Errorf("error\n%s\nwant it to start with\n%s", got, c.want)
+			}
+		})
+	}
+}

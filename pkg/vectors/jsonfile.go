@@ -1,0 +1,147 @@
+package vectors
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Formats are the values of "format" a vector file may have: the token
+// formats of the cross-language vectors and "tampered" (TamperedFile).
+var Formats = []string{"003", "004", "005", "006", "007", "signaling", "tampered"}
+
+// FormatError reports a vector file whose "format" is not one of Formats.
+type FormatError struct {
+	Format string
+	Path   string // "" when the file was read from a reader
+}
+
+func (e *FormatError) Error() string {
+	in := ""
+	if e.Path != "" {
+		in = " in " + e.Path
+	}
+	return fmt.Sprintf("unknown format %q%s: want %s or %s", e.Format, in,
+		strings.Join(Formats[:len(Formats)-1], ", "), Formats[len(Formats)-1])
+}
+
+// checkFormat returns a *FormatError when format is not one of Formats.
+func checkFormat(format string) error {
+	for _, f := range Formats {
+		if format == f {
+			return nil
+		}
+	}
+	return &FormatError{Format: format}
+}
+
+// withPath prefixes an error with the file it is about; a *FormatError
+// names the file itself.
+func withPath(path string, err error) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		fe.Path = path
+		return fe
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// decodeObject decodes b, which must hold exactly one JSON object, into v
+// with unknown keys refused. what names the object in messages ("a vector
+// file"). Errors say what was found instead and where (line and column).
+func decodeObject(b []byte, v any, what string) error {
+	t := bytes.TrimSpace(b)
+	if len(t) == 0 {
+		return fmt.Errorf("empty file, want %s object {\"format\", \"cases\"}", what)
+	}
+	// A syntax pass first: it reports truncation and trailing data with
+	// their offset, which the decoder does not.
+	var raw json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return located(b, err)
+	}
+	if t[0] != '{' {
+		return fmt.Errorf("%s is a JSON object with \"format\" and \"cases\", found %s", what, jsonKind(t[0]))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return located(b, err)
+	}
+	return nil
+}
+
+// jsonKind names the JSON value starting with c, with its article.
+func jsonKind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
+// located adds the line and column of a JSON error to its message.
+func located(b []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		// Offset counts the bytes read, the offending one included.
+		line, col := lineCol(b, se.Offset-1)
+		return fmt.Errorf("invalid JSON at line %d, column %d: %s", line, col, se.Error())
+	case errors.As(err, &te):
+		line, col := lineCol(b, te.Offset-1)
+		field := te.Field
+		if field == "" {
+			field = "value"
+		}
+		return fmt.Errorf("line %d, column %d: %s: found a JSON %s, want %s", line, col, field, te.Value, goKind(te.Type))
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// goKind names the JSON value a Go type decodes from.
+func goKind(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return goKind(t.Elem())
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number in the range of " + t.Kind().String()
+	}
+	return "a value of Go type " + t.String()
+}
+
+// lineCol returns the 1-based line and column (in bytes) of offset off of b.
+func lineCol(b []byte, off int64) (int, int) {
+	if off < 0 {
+		off = 0
+	}
+	if off > int64(len(b)) {
+		off = int64(len(b))
+	}
+	before := b[:off]
+	line := bytes.Count(before, []byte{'\n'}) + 1
+	col := len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
