@@ -93,7 +93,7 @@ func runAudit(e *env, args []string) int {
 	stopProgress := startProgress(e, &done)
 	opt := audit.Options{Workers: *workers, Base: *exp, Progress: &done}
 	if *format == "jsonl" {
-		opt.Encode = func(r *audit.Result) ([]byte, error) { return audit.EncodeLine(r, withFile) }
+		opt.AppendEncode = func(dst []byte, r *audit.Result) ([]byte, error) { return audit.AppendLine(dst, r, withFile) }
 	}
 	var sum audit.Summary
 	badLogged := 0
@@ -108,7 +108,9 @@ func runAudit(e *env, args []string) int {
 			}
 			badLogged++
 		}
-		log.Debug("checked", zap.String("file", sourceName(r.File)), zap.Int("line", r.Line), zap.String("verdict", r.Report.Verdict))
+		if ce := log.Check(zapcore.DebugLevel, "checked"); ce != nil {
+			ce.Write(zap.String("file", sourceName(r.File)), zap.Int("line", r.Line), zap.String("verdict", r.Report.Verdict))
+		}
 		if r.Encoded != nil {
 			_, err := out.Write(r.Encoded)
 			return err

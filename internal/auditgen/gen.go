@@ -149,6 +149,9 @@ func kinds() ([]kind, error) {
 		}),
 		add("unknown-version", "unsupported_version", func(i int) (string, error) { return "008hello" + strconv.Itoa(i), nil }),
 		add("bad-json", "bad_input", func(i int) (string, error) { return `{"id": ` + strconv.Itoa(i) + `, "token": 5}`, nil }),
+		// Not in the default mix: one app's valid tokens under its primary
+		// certificate, as a gateway log of that app holds them.
+		add("valid-007-app", "ok", func(i int) (string, error) { return t007(i, AppB, AppBPrimary, Now-600, 3600) }),
 	}
 	for _, err := range steps {
 		if err != nil {
@@ -160,19 +163,45 @@ func kinds() ([]kind, error) {
 
 // weights sets how often each kind appears (in the order of kinds): mostly
 // valid and expired tokens, as in real logs.
-var weights = []int{30, 5, 5, 10, 20, 5, 5, 5, 5, 4, 3, 3}
+var weights = []int{30, 5, 5, 10, 20, 5, 5, 5, 5, 4, 3, 3, 0}
 
 // Generate writes n lines (each ending in "\n") drawn with a deterministic
 // random sequence from seed, and returns the counts an audit at Now with
 // Keyring must report.
 func Generate(w io.Writer, n int, seed uint64) (Expected, error) {
+	return GenerateKinds(w, n, seed)
+}
+
+// GenerateKinds is Generate restricted to the kinds named (all kinds when
+// none is), in their usual proportions. "valid-007-app", named alone, gives
+// a file of bare, valid 007 tokens of one app, signed with its primary
+// certificate (a kind left out of the default mix).
+func GenerateKinds(w io.Writer, n int, seed uint64, names ...string) (Expected, error) {
 	ks, err := kinds()
 	if err != nil {
 		return Expected{}, err
 	}
+	wts := append([]int(nil), weights...)
+	if len(names) > 0 {
+		for i := range wts {
+			keep := false
+			for _, name := range names {
+				keep = keep || ks[i].name == name
+			}
+			switch {
+			case !keep:
+				wts[i] = 0
+			case wts[i] == 0:
+				wts[i] = 1 // a kind outside the default mix, named
+			}
+		}
+	}
 	total := 0
-	for _, x := range weights {
+	for _, x := range wts {
 		total += x
+	}
+	if total == 0 {
+		return Expected{}, fmt.Errorf("auditgen: no kind named %q", names)
 	}
 	exp := Expected{Verdicts: map[string]int{}, Kinds: map[string]int{}}
 	bw := bufio.NewWriterSize(w, 256<<10)
@@ -180,8 +209,8 @@ func Generate(w io.Writer, n int, seed uint64) (Expected, error) {
 	for i := 0; i < n; i++ {
 		r := rng.IntN(total)
 		k := 0
-		for r >= weights[k] {
-			r -= weights[k]
+		for r >= wts[k] {
+			r -= wts[k]
 			k++
 		}
 		line := ks[k].lines[rng.IntN(poolSize)]

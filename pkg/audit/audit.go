@@ -48,6 +48,10 @@ type Options struct {
 	// Encode, when set, renders each result on the worker that inspected it
 	// (e.g. a JSON line); the bytes reach the caller as Result.Encoded.
 	Encode func(*Result) ([]byte, error)
+	// AppendEncode, when set (and Encode is not), renders each result by
+	// appending to a buffer that Run recycles: Result.Encoded is then valid
+	// only until emit returns.
+	AppendEncode func(dst []byte, r *Result) ([]byte, error)
 	// Progress, when set, counts the results handed to the caller.
 	Progress *atomic.Int64
 }
@@ -67,8 +71,28 @@ type Result struct {
 	// Report is the verifier's report; for a bad line it holds a single
 	// bad_input finding and the verdict bad_input.
 	Report *verify.Report
-	// Encoded is what Options.Encode returned.
+	// Encoded is what Options.Encode or Options.AppendEncode returned.
 	Encoded []byte
+
+	buf *[]byte // the recycled buffer behind Encoded, if any
+}
+
+// encodeBuffers recycles the buffers of Options.AppendEncode.
+var encodeBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+// release hands the buffer behind Encoded back for reuse, unless it grew
+// too large to keep.
+func (r *Result) release() {
+	if r.buf == nil {
+		return
+	}
+	if cap(*r.buf) <= 64<<10 {
+		encodeBuffers.Put(r.buf)
+	}
+	r.buf, r.Encoded = nil, nil
 }
 
 type job struct {
@@ -115,13 +139,21 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 			defer wg.Done()
 			for j := range jobs {
 				res := inspect(j, &opt.Base)
-				if opt.Encode != nil {
-					b, err := opt.Encode(res)
-					if err != nil {
-						encOnce.Do(func() { encErr = err; cancel() })
-					}
-					res.Encoded = b
+				var b []byte
+				var err error
+				switch {
+				case opt.Encode != nil:
+					b, err = opt.Encode(res)
+				case opt.AppendEncode != nil:
+					buf := encodeBuffers.Get().(*[]byte)
+					b, err = opt.AppendEncode((*buf)[:0], res)
+					*buf = b
+					res.buf = buf
 				}
+				if err != nil {
+					encOnce.Do(func() { encErr = err; cancel() })
+				}
+				res.Encoded = b
 				results <- res
 			}
 		}()
@@ -152,6 +184,7 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 					opt.Progress.Add(1)
 				}
 			}
+			r.release()
 		}
 	}
 	switch {

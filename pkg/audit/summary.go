@@ -32,7 +32,21 @@ func View(r *Result, withFile bool) *LineView {
 
 // EncodeLine renders a result as one JSON line (with its "\n").
 func EncodeLine(r *Result, withFile bool) ([]byte, error) {
-	b, err := json.Marshal(View(r, withFile))
+	return AppendLine(make([]byte, 0, 2048), r, withFile)
+}
+
+// AppendLine appends the JSON line of a result (with its "\n") to dst.
+func AppendLine(dst []byte, r *Result, withFile bool) ([]byte, error) {
+	var extra func([]byte) []byte
+	if withFile && r.File != "" {
+		extra = func(dst []byte) []byte { return report.AppendMember(dst, "file", r.File) }
+	}
+	var id any
+	if r.Input.ID != nil {
+		id = r.Input.ID
+	}
+	line := r.Line
+	b, err := report.AppendReport(dst, r.Report, &line, id, extra)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,8 @@ type PrivilegeView struct {
 	// ExpireAt is absolute (007: issue_ts + expire; nil when expire is 0,
 	// which means "no separate limit").
 	ExpireAt *uint64 `json:"expire_at,omitempty"`
+
+	expireAt uint64 // storage for ExpireAt
 }
 
 // PermissionView is one RTM2 resource/permission list.
@@ -85,6 +87,8 @@ type TokenView struct {
 	// Error is set when the token could not be decoded completely; the other
 	// fields then hold what was decoded before the error.
 	Error *ErrorView `json:"error,omitempty"`
+
+	expireAt uint64 // storage for ExpireAt
 }
 
 // LegacyView holds the fields of a pre-006 key that have no common name.
@@ -121,9 +125,11 @@ func Token(tok *token.Token, err error) *TokenView {
 		t := tok.T007
 		v.AppID = t.AppID
 		v.Signature = hex.EncodeToString(t.Signature)
-		v.Salt, v.IssueTs, v.Expire = p(t.Salt), p(t.IssueTs), p(t.Expire)
-		v.ExpireAt = p(t.ExpireAt())
-		v.ServiceCount = p(t.ServiceCount)
+		// The pointers alias the decoded model, which views only read.
+		v.Salt, v.IssueTs, v.Expire = &t.Salt, &t.IssueTs, &t.Expire
+		v.expireAt = t.ExpireAt()
+		v.ExpireAt = &v.expireAt
+		v.ServiceCount = &t.ServiceCount
 		v.Compressor = tok.Encoding.Compressor
 		v.Services = make([]ServiceView, 0, len(t.Services)+1)
 		for i := range t.Services {
@@ -138,10 +144,10 @@ func Token(tok *token.Token, err error) *TokenView {
 		v.AppID = t.AppID
 		if t.Signature != nil {
 			v.Signature = hex.EncodeToString(t.Signature)
-			v.CRCChannel, v.CRCUID = p(t.CRCChannel), p(t.CRCUID)
+			v.CRCChannel, v.CRCUID = &t.CRCChannel, &t.CRCUID
 		}
 		if t.Message != nil {
-			v.Salt, v.Ts = p(t.Salt), p(t.Ts)
+			v.Salt, v.Ts = &t.Salt, &t.Ts
 			v.Privileges = make([]PrivilegeView, 0, len(t.Privileges))
 			for _, pr := range t.Privileges {
 				v.Privileges = append(v.Privileges, PrivilegeView{ID: pr.ID, Name: token.Privilege006Name(pr.ID), Expire: pr.Expire})
@@ -192,23 +198,24 @@ func Kind006(t *token.Token006) string {
 func service(t *token.Token007, s *token.Service) ServiceView {
 	sv := ServiceView{Type: s.Type, Name: token.ServiceName(s.Type), Privileges: make([]PrivilegeView, 0, len(s.Privileges))}
 	for _, pr := range s.Privileges {
-		pv := PrivilegeView{ID: pr.ID, Name: token.PrivilegeName(s.Type, pr.ID), Expire: pr.Expire}
+		sv.Privileges = append(sv.Privileges, PrivilegeView{ID: pr.ID, Name: token.PrivilegeName(s.Type, pr.ID), Expire: pr.Expire})
 		if pr.Expire != 0 {
-			pv.ExpireAt = p(uint64(t.IssueTs) + uint64(pr.Expire))
+			pv := &sv.Privileges[len(sv.Privileges)-1]
+			pv.expireAt = uint64(t.IssueTs) + uint64(pr.Expire)
+			pv.ExpireAt = &pv.expireAt
 		}
-		sv.Privileges = append(sv.Privileges, pv)
 	}
 	switch s.Type {
 	case token.ServiceRTC:
-		sv.Channel, sv.UID = p(s.Channel), p(s.Account)
+		sv.Channel, sv.UID = &s.Channel, &s.Account
 	case token.ServiceStreaming, token.ServiceFCDN:
-		sv.Channel, sv.Account = p(s.Channel), p(s.Account)
+		sv.Channel, sv.Account = &s.Channel, &s.Account
 	case token.ServiceRTM, token.ServiceChat:
-		sv.UserID = p(s.UserID)
+		sv.UserID = &s.UserID
 	case token.ServiceAPaaS:
-		sv.RoomUUID, sv.UserUUID, sv.Role = p(s.RoomUUID), p(s.UserUUID), p(s.Role)
+		sv.RoomUUID, sv.UserUUID, sv.Role = &s.RoomUUID, &s.UserUUID, &s.Role
 	case token.ServiceRTM2:
-		sv.UserID = p(s.UserID)
+		sv.UserID = &s.UserID
 		sv.Permissions = []PermissionView{}
 		for _, r := range s.Permissions {
 			for _, pm := range r.Permissions {

@@ -77,10 +77,19 @@ type Report struct {
 	MatchedCertificate string
 	Verdict            string
 	Findings           []Finding
+
+	// first holds the first findings, so that a typical report needs no
+	// allocation for them.
+	first [4]Finding
 }
 
 // Add appends a finding.
-func (r *Report) Add(f Finding) { r.Findings = append(r.Findings, f) }
+func (r *Report) Add(f Finding) {
+	if r.Findings == nil {
+		r.Findings = r.first[:0]
+	}
+	r.Findings = append(r.Findings, f)
+}
 
 // Has reports whether a finding with the code is present.
 func (r *Report) Has(code string) bool {
@@ -238,11 +247,19 @@ func checkEncoding(r *Report, exp *Expectations) {
 	}
 }
 
-// certificatesFor lists the certificates to try for an app ID.
+// certificatesFor lists the certificates to try for an app ID. The result
+// may share the keyring's storage: callers only read it.
 func certificatesFor(exp *Expectations, appID string) []Certificate {
 	certs := exp.Certificates
 	if exp.Keyring != nil {
-		certs = append(append([]Certificate(nil), certs...), exp.Keyring.For(appID)...)
+		ring := exp.Keyring.For(appID)
+		switch {
+		case len(ring) == 0:
+		case len(certs) == 0:
+			certs = ring[:len(ring):len(ring)] // read only: a full slice, so an append copies
+		default:
+			certs = append(append(make([]Certificate, 0, len(certs)+len(ring)), certs...), ring...)
+		}
 	}
 	return certs
 }

@@ -62,14 +62,14 @@ func ruleApp(r *Report, exp *Expectations) {
 	app := AppID(r.Token)
 	if isSample(app, SampleAppID) {
 		r.Add(Finding{Code: CodeSampleCredentials, Severity: SevWarning, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
-			Message: fmt.Sprintf("the token's app ID %s is Agora's published sample app ID from the reference samples, not a project's own", app),
+			Message: "the token's app ID " + app + " is Agora's published sample app ID from the reference samples, not a project's own",
 			Hint:    "replace the placeholder with your project's app ID and certificate from the Agora console"})
 	}
 	if r.Signature == SigValid {
 		for _, c := range certificatesFor(exp, app) {
 			if c.Label == r.MatchedCertificate && isSample(c.Value, SampleCertificate) {
 				r.Add(Finding{Code: CodeSampleCredentials, Severity: SevWarning, Field: "signature",
-					Message: fmt.Sprintf("the token is signed with Agora's published sample App Certificate (the %s certificate tried): anyone can build tokens with it", c.Label),
+					Message: "the token is signed with Agora's published sample App Certificate (the " + c.Label + " certificate tried): anyone can build tokens with it",
 					Hint:    "sign with your project's own App Certificate; never ship the samples' placeholder"})
 				break
 			}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -54,14 +55,14 @@ func describeChar(r rune) string {
 func ruleCharset(r *Report, exp *Expectations) {
 	seenChannel := map[string]bool{}
 	seenAccount := map[string]bool{}
-	channel := func(s, field string) {
+	channel := func(s string, field fieldName) {
 		if seenChannel[s] {
 			return
 		}
 		seenChannel[s] = true
 		checkChannel(r, s, field)
 	}
-	account := func(s, field string) {
+	account := func(s string, field fieldName) {
 		if seenAccount[s] {
 			return
 		}
@@ -72,21 +73,21 @@ func ruleCharset(r *Report, exp *Expectations) {
 		for i, s := range t.T007.Services {
 			switch s.Type {
 			case token.ServiceRTC:
-				channel(s.Channel, fmt.Sprintf("services[%d].channel", i))
+				channel(s.Channel, fieldName{index: i, name: ".channel"})
 				if f, _ := classifyUID(s.Account); f == uidAccount {
-					account(s.Account, fmt.Sprintf("services[%d].uid", i))
+					account(s.Account, fieldName{index: i, name: ".uid"})
 				}
 			case token.ServiceRTM, token.ServiceRTM2:
-				field := fmt.Sprintf("services[%d].user_id", i)
+				field := fieldName{index: i, name: ".user_id"}.String
 				switch {
 				case s.UserID == "":
 					seenAccount[""] = true
-					r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field,
+					r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field(),
 						Message: fmt.Sprintf("the %s service's user id is empty: RTM login needs a non-empty user id", token.ServiceName(s.Type)),
 						Hint:    "build the RTM token for the user id the client logs in with"})
 				case len(s.UserID) > MaxRTMUserIDBytes:
 					seenAccount[s.UserID] = true
-					r.Add(Finding{Code: CodeAccountTooLong, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field,
+					r.Add(Finding{Code: CodeAccountTooLong, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field(),
 						Message: fmt.Sprintf("the %s user id is %d bytes, over the %d bytes RTM accepts", token.ServiceName(s.Type), len(s.UserID), MaxRTMUserIDBytes),
 						Hint:    "use RTM user ids of at most 64 bytes"})
 				}
@@ -100,14 +101,34 @@ func ruleCharset(r *Report, exp *Expectations) {
 			Hint:    "build the RTM token for the user id the client logs in with"})
 	}
 	if exp.Channel != nil && !(exp.For == "rtm" && r.Token != nil && r.Token.T006 != nil) {
-		channel(*exp.Channel, "channel")
+		channel(*exp.Channel, fieldName{index: -1, name: "channel"})
 	}
 	if exp.Account != nil {
-		account(*exp.Account, "account")
+		account(*exp.Account, fieldName{index: -1, name: "account"})
 	}
 }
 
-func checkChannel(r *Report, s, field string) {
+// fieldName names a field without building the text until a finding needs
+// it: "services[index]" + name, or name alone when index is negative.
+type fieldName struct {
+	index int
+	name  string
+}
+
+func (f fieldName) String() string {
+	if f.index < 0 {
+		return f.name
+	}
+	return "services[" + strconv.Itoa(f.index) + "]" + f.name
+}
+
+func checkChannel(r *Report, s string, fn fieldName) {
+	if s != "" && len(s) <= MaxChannelBytes {
+		if i, _ := FirstBadNameChar(s); i < 0 {
+			return
+		}
+	}
+	field := fn.String()
 	switch {
 	case s == "":
 		r.Add(Finding{Code: CodeBadChannelCharset, Severity: SevError, SDKError: SDK(SDKInvalidChannelName), Field: field,
@@ -124,12 +145,18 @@ func checkChannel(r *Report, s, field string) {
 	}
 }
 
-func checkAccount(r *Report, s, field, forSvc string) {
+func checkAccount(r *Report, s string, fn fieldName, forSvc string) {
 	sdk := SDKInvalidArgument
 	limit := MaxAccountBytes
 	if forSvc == "rtm" {
 		sdk, limit = RTMLoginInvalidArgument, MaxRTMUserIDBytes
 	}
+	if s != "" && len(s) <= limit {
+		if i, _ := FirstBadNameChar(s); i < 0 {
+			return
+		}
+	}
+	field := fn.String()
 	switch {
 	case s == "":
 		r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(sdk), Field: field,

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -124,12 +125,9 @@ func truncation(s string) (Finding, bool) {
 			f.Message = fmt.Sprintf("the token ends after %d characters, inside the zlib header: at least %d characters are missing", len(s), 3+base64.StdEncoding.EncodedLen(len(raw)+5)-len(s))
 			return f, true
 		}
-		src := bytes.NewReader(raw[2:])
-		zr := flate.NewReader(src)
-		n, err := io.Copy(io.Discard, io.LimitReader(zr, token.MaxPayloadSize+1))
+		n, rest, err := inflatedLength(raw[2:])
 		switch {
 		case err == nil && n <= token.MaxPayloadSize:
-			rest := src.Len()
 			if rest >= 4 {
 				return f, false
 			}
@@ -150,6 +148,44 @@ func truncation(s string) (Finding, bool) {
 }
 
 const prefix006 = 35
+
+// probeInflater is a DEFLATE decoder kept for reuse: a fresh flate reader
+// costs about 40 KB, far more than the truncated token it measures.
+type probeInflater struct {
+	src bytes.Reader
+	zr  io.ReadCloser
+	buf [512]byte
+}
+
+var probeInflaters = sync.Pool{New: func() any {
+	p := &probeInflater{}
+	p.zr = flate.NewReader(&p.src)
+	return p
+}}
+
+// inflatedLength inflates the raw DEFLATE data (after a zlib header) into
+// nothing, and returns how many bytes it inflated to (at most
+// token.MaxPayloadSize+1), how many input bytes follow the stream, and the
+// decoder's error.
+func inflatedLength(data []byte) (n int64, rest int, err error) {
+	p := probeInflaters.Get().(*probeInflater)
+	defer probeInflaters.Put(p)
+	p.src.Reset(data)
+	if err := p.zr.(flate.Resetter).Reset(&p.src, nil); err != nil {
+		return 0, 0, err
+	}
+	for n <= token.MaxPayloadSize {
+		k, rerr := p.zr.Read(p.buf[:])
+		n += int64(k)
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return n, p.src.Len(), rerr
+		}
+	}
+	return n, p.src.Len(), nil
+}
 
 // plural renders a count with its noun: "1 character", "3 characters".
 func plural(n int, noun string) string {

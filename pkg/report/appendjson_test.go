@@ -1,0 +1,103 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
+)
+
+// oddStrings are texts every escaping rule of encoding/json applies to.
+func oddStrings() []string {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	return []string{"", "plain", string(all), "<script>&amp;</script>", "\u2028 \u2029 \u2027 \u202a",
+		"\b\f\n\r\t\"\\/", "\xe2\x80", "\xe2\x80\xa8\xff", "\xed\xa0\x80 surrogate", "\xf4\x90\x80\x80 too high",
+		"é 中 🙂 \U0010ffff", "\x7f\x80\xbf\xc0\xc1\xf5"}
+}
+
+func TestAppendStringMatchesMarshal(t *testing.T) {
+	for _, s := range oddStrings() {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Errorf("%q:\n got %s\nwant %s", s, got, want)
+		}
+	}
+}
+
+func TestAppendAnyMatchesMarshal(t *testing.T) {
+	ids := []any{json.RawMessage(`"a<b>&c\u2028"`), json.RawMessage(" \n\t12 "), json.RawMessage(`"x` + "\u2028\u2029" + `"`),
+		json.RawMessage(`{"k" : [1, "<", true, null]}`), json.RawMessage(`"\"<"`), json.RawMessage(nil), "s<", 7, int64(-3), 1.5, []int{1}}
+	for _, id := range ids {
+		want, err := json.Marshal(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendAny(nil, id)
+		if err != nil {
+			t.Fatalf("%v: %v", id, err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%#v:\n got %s\nwant %s", id, got, want)
+		}
+	}
+	if _, err := appendAny(nil, json.RawMessage(`{"a":`)); err == nil {
+		t.Error("invalid raw JSON accepted")
+	}
+}
+
+// TestAppendReportMatchesMarshal covers the parts of a 007 report that the
+// vectors do not reach: an unknown service after known ones, non-canonical
+// base64, a partial token with its decode error, odd strings everywhere.
+func TestAppendReportMatchesMarshal(t *testing.T) {
+	perr := token.Errorf("payload", 93, "services[2].type", token.ErrUnknownService, "type %d", 99)
+	for _, s := range oddStrings() {
+		for _, unknown := range []bool{false, true} {
+			t7 := &token.Token007{Signature: []byte{0xde, 0xad}, AppID: s, IssueTs: 4294967295, Expire: 4294967295, Salt: 1, ServiceCount: 3,
+				Services: []token.Service{
+					{Type: token.ServiceRTC, Channel: s, Account: s, Privileges: []token.Privilege{{ID: 1, Expire: 0}, {ID: 2, Expire: 4294967295}}},
+					{Type: token.ServiceRTM2, UserID: s, Permissions: []token.RTM2Resource{{ResourceType: 1, Permissions: []token.RTM2Permission{{PermissionType: 2, Resources: []string{s, ""}}, {PermissionType: 9}}}}},
+					{Type: token.ServiceAPaaS, RoomUUID: s, UserUUID: s, Role: -32768},
+					{Type: token.ServiceStreaming, Channel: s, Account: s},
+					{Type: token.ServiceChat, UserID: s}, {Type: token.ServiceSTT}, {Type: 77}}}
+			if unknown {
+				t7.UnknownService, t7.UnknownOffset, t7.Undecoded = 99, 93, 12
+			}
+			tok := &token.Token{Version: token.V007, T007: t7, Encoding: token.Encoding{Base64NonCanonical: unknown, Compressor: s}}
+			r := &verify.Report{Token: tok, Signature: s, MatchedCertificate: s, Verdict: s,
+				Findings: []verify.Finding{{Code: s, Severity: verify.Severity(s), Message: s, Hint: s, SDKError: verify.SDK(-1), Field: s, Offset: verify.At(0), Layer: s}}}
+			if unknown {
+				r.ParseErr = perr
+			}
+			line := 1 << 40
+			for _, id := range []any{nil, json.RawMessage(`"<id>"`), json.RawMessage(`-0.5e3`)} {
+				v := Verify(r)
+				v.Line, v.ID = &line, id
+				want, err := json.Marshal(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := AppendReport(nil, r, &line, id, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != string(want) {
+					t.Fatalf("%q unknown=%v:\n got %s\nwant %s", s, unknown, got, want)
+				}
+				if got, _ := AppendVerify(nil, v, nil); string(got) != string(want) {
+					t.Fatalf("views %q unknown=%v:\n got %s\nwant %s", s, unknown, got, want)
+				}
+			}
+		}
+	}
+	if !errors.Is(perr, token.ErrUnknownService) {
+		t.Fatal("test error does not wrap its sentinel")
+	}
+}
