@@ -73,7 +73,7 @@ func ruleCharset(r *Report, exp *Expectations) {
 			switch s.Type {
 			case token.ServiceRTC:
 				channel(s.Channel, fmt.Sprintf("services[%d].channel", i))
-				if f, _ := classifyUID(s.Account); f == uidAccount {
+				if f, _ := classifyUID(s.Account); f == uidAccount || f == uidNumberLike || f == uidNegativeWide {
 					account(s.Account, fmt.Sprintf("services[%d].uid", i))
 				}
 			case token.ServiceRTM, token.ServiceRTM2:
