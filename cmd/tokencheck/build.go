@@ -249,16 +249,31 @@ func whitespaceName(run, where string) string {
 
 // expiredWarnings warns when the built token is already expired by the
 // clock (a fixed --issue-ts, --ts or --expired-ts in the past): the build
-// succeeds, as the SDK's does, but such a token is useless for joining.
+// succeeds, as the SDK's does, but such a token is useless for joining. It
+// also passes on the audit's warnings about lifetimes and uid texts
+// (auditWarnings), once per code.
 func expiredWarnings(tok string, now time.Time) []encode.Warning {
 	rep := verify.Inspect(tok, &verify.Expectations{Now: now})
 	var ws []encode.Warning
+	seen := map[string]bool{}
 	for _, f := range rep.Findings {
-		if f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired {
+		switch {
+		case f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired:
 			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "already expired when built, by the clock", Detail: f.Message})
+		case auditWarnings[f.Code] && f.Severity == verify.SevWarning && !seen[f.Code]:
+			// Inputs the SDK accepts but the audit flags: say so once per code.
+			seen[f.Code] = true
+			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "accepted, but the audit flags it", Detail: f.Message})
 		}
 	}
 	return ws
+}
+
+// auditWarnings are the audit findings a build warns about: lifetimes and
+// uid texts that build fine but fail or surprise when the token is used.
+var auditWarnings = map[string]bool{
+	verify.CodeLifetimeTooShort: true, verify.CodeExpiryImplausible: true, verify.CodePrivilegeOutlivesToken: true,
+	verify.CodeUIDNegative: true, verify.CodeUIDOutOfRange: true, verify.CodeUIDLiteralZero: true, verify.CodeUIDIsAccount: true,
 }
 
 // buildView is the JSON printed by build --json.

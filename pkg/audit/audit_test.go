@@ -51,6 +51,8 @@ func TestParseLine(t *testing.T) {
 		{name: "id object", line: `{"token":"t","id":{"a":1}}`, err: audit.ErrBadLine, errText: "id: got a JSON object, want a string or a number"},
 		{name: "id array", line: `{"token":"t","id":[1]}`, err: audit.ErrBadLine, errText: "id: got a JSON array, want a string or a number"},
 		{name: "id boolean", line: `{"token":"t","id":true}`, err: audit.ErrBadLine, errText: "id: got a JSON boolean, want a string or a number"},
+		{name: "json array", line: `[{"token":"t"}]`, err: audit.ErrBadLine, errText: "a JSON array: want a bare token or a JSON object"},
+		{name: "json array crlf", line: " [1,2]\r", err: audit.ErrBadLine, errText: "JSON array"},
 		{name: "over the limit", line: strings.Repeat("x", audit.MaxLineLength+1), err: audit.ErrBadLine, errText: "line is " + itoa(audit.MaxLineLength+1) + " bytes"},
 	}
 	for _, c := range cases {

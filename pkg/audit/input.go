@@ -85,8 +85,8 @@ type jsonLine struct {
 
 // ParseLine reads one input line (without its "\n"; a trailing "\r" is
 // dropped). A line whose first non-blank character is "{" is a JSON object
-// {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"};
-// anything else is a bare token, passed on untrimmed so that the verifier
+// {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"}; one
+// starting with "[" (a JSON array) is a bad line; anything else is a bare token, passed on untrimmed so that the verifier
 // reports surrounding whitespace. It returns ErrBlank for a blank line and a
 // *LineError for a line it cannot read (with the line's id when it could be
 // read). It never panics.
@@ -98,6 +98,11 @@ func ParseLine(line []byte) (Input, error) {
 	}
 	if len(line) > MaxLineLength {
 		return Input{}, tooLong(len(line))
+	}
+	if trimmed[0] == '[' {
+		// No token starts with "[": a JSON array (a batch pasted whole, or a
+		// log record of another shape) is a bad line, not an unknown version.
+		return Input{}, &LineError{Detail: "a JSON array: want a bare token or a JSON object per line"}
 	}
 	if trimmed[0] != '{' {
 		return Input{Token: string(line)}, nil

@@ -33,6 +33,11 @@ func checkAppID(r *Report, exp *Expectations) {
 	if got == exp.AppID {
 		return
 	}
+	if t := strings.TrimFunc(exp.AppID, isSpace); t == got && AppIDProblem(got) == "" {
+		// The same app ID with whitespace around it: bad_app_id_format (ruleApp)
+		// names the whitespace; the token is for this project.
+		return
+	}
 	msg := fmt.Sprintf("the token is for app ID %s, not %s", got, exp.AppID)
 	if strings.EqualFold(got, exp.AppID) {
 		msg += " (they differ only in letter case, which the signature covers)"

@@ -330,11 +330,19 @@ func checkSignature006(r *Report, exp *Expectations) {
 	t := r.Token.T006
 	certs := certificatesFor(exp, t.AppID)
 	channel, uid, ok, why := identity006(t, exp)
+	// rtmUser: the channel position holds the RTM user id (006 RtmTokenBuilder).
+	rtmUser := ok && exp.Channel == nil && exp.Account != nil && channel == *exp.Account && uid == ""
 	if ok {
 		if c := CRC32(channel); c != t.CRCChannel {
-			r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_channel", Offset: At(34), Layer: "content",
-				Message: fmt.Sprintf("the token was not built for channel %q: its CRC-32 is %d, the token holds %d", channel, c, t.CRCChannel),
-				Hint:    "join the channel the token was built for, or build a token for this channel (names are case-sensitive)"})
+			if rtmUser {
+				r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_channel", Offset: At(34), Layer: "content",
+					Message: fmt.Sprintf("the token was not built for the RTM user id %q: a 006 RTM token holds its user id as the CRC-32 of the channel field, %d, and the CRC-32 of %q is %d", channel, t.CRCChannel, channel, c),
+					Hint:    "log in with the user id the token was built for, or build a token for this user id (user ids are case-sensitive)"})
+			} else {
+				r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_channel", Offset: At(34), Layer: "content",
+					Message: fmt.Sprintf("the token was not built for channel %q: its CRC-32 is %d, the token holds %d", channel, c, t.CRCChannel),
+					Hint:    "join the channel the token was built for, or build a token for this channel (names are case-sensitive)"})
+			}
 		}
 		if c := CRC32(uid); c != t.CRCUID {
 			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "crc_uid", Offset: At(38), Layer: "content",

@@ -51,6 +51,9 @@ func isSpace(r rune) bool {
 func ruleApp(r *Report, exp *Expectations) {
 	if exp.AppID != "" {
 		if p := AppIDProblem(exp.AppID); p != "" {
+			if t := strings.TrimFunc(exp.AppID, isSpace); t != exp.AppID && r.Token != nil && t == AppID(r.Token) {
+				p += " (without it, it is the token's app ID: the SDK is initialised with the whitespace)"
+			}
 			r.Add(Finding{Code: CodeBadAppIDFormat, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
 				Message: fmt.Sprintf("the expected app ID %q %s", exp.AppID, p),
 				Hint:    "copy the app ID from the console exactly: 32 hexadecimal characters, no spaces or newlines around it"})

@@ -74,7 +74,7 @@ func ruleCharset(r *Report, exp *Expectations) {
 			switch s.Type {
 			case token.ServiceRTC:
 				channel(s.Channel, fieldName{index: i, name: ".channel"})
-				if f, _ := classifyUID(s.Account); f == uidAccount {
+				if f, _ := classifyUID(s.Account); f == uidAccount || f == uidNumberLike || f == uidNegativeWide {
 					account(s.Account, fieldName{index: i, name: ".uid"})
 				}
 			case token.ServiceRTM, token.ServiceRTM2:

@@ -2,7 +2,9 @@ package verify
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -17,11 +19,16 @@ const (
 	uidLeadingZero
 	uidOutOfRange
 	uidNegative // "-N" within int32: a signed conversion
+	// uidNegativeWide: "-N" below -2^31, which no signed 32-bit conversion gives.
+	uidNegativeWide
+	// uidNumberLike: a uid number written otherwise (" 12", "+12", "12.0",
+	// "1e3"): an account, though a number was meant (numberLike says how).
+	uidNumberLike
 	uidAccount
 )
 
-// classifyUID returns the form of uid text and, for uidNegative and
-// uidLeadingZero, the unsigned value meant.
+// classifyUID returns the form of uid text and, for uidNegative,
+// uidLeadingZero and uidNumberLike, the unsigned value meant.
 func classifyUID(s string) (uidForm, uint32) {
 	switch {
 	case s == "":
@@ -33,9 +40,12 @@ func classifyUID(s string) (uidForm, uint32) {
 		if n, err := strconv.ParseInt(s, 10, 32); err == nil {
 			return uidNegative, uint32(int32(n))
 		}
-		return uidAccount, 0
+		return uidNegativeWide, 0
 	}
 	if !allDigits(s) {
+		if n, how := numberLike(s); how != "" {
+			return uidNumberLike, n
+		}
 		return uidAccount, 0
 	}
 	n, err := strconv.ParseUint(s, 10, 64)
@@ -46,6 +56,70 @@ func classifyUID(s string) (uidForm, uint32) {
 		return uidLeadingZero, uint32(n)
 	}
 	return uidCanonical, uint32(n)
+}
+
+// numberLike recognises a uid number in a non-canonical spelling and says
+// how it is written: surrounding whitespace, a plus sign, a float ("12.0")
+// or exponent ("1e3") notation. how is "" when s is not such a number.
+func numberLike(s string) (n uint32, how string) {
+	if t := strings.TrimSpace(s); t != s && t != "" {
+		v, inner := numberLike(t)
+		if inner == "" {
+			f, _ := classifyUID(t)
+			if f != uidCanonical && f != uidLeadingZero {
+				return 0, ""
+			}
+			u, _ := strconv.ParseUint(t, 10, 32)
+			v = uint32(u)
+		}
+		var where []string
+		if lead := s[:strings.Index(s, t)]; lead != "" {
+			where = append(where, "leading "+spaceName(lead))
+		}
+		if trail := s[strings.Index(s, t)+len(t):]; trail != "" {
+			where = append(where, "trailing "+spaceName(trail))
+		}
+		how = "with a " + strings.Join(where, " and a ")
+		if inner != "" {
+			how = inner + ", " + how
+		}
+		return v, how
+	}
+	if len(s) > 1 && s[0] == '+' && allDigits(s[1:]) {
+		if u, err := strconv.ParseUint(s[1:], 10, 32); err == nil && u > 0 {
+			return uint32(u), "with a plus sign"
+		}
+		return 0, ""
+	}
+	if !strings.ContainsAny(s, ".eE") || strings.ContainsAny(s, " \t\n") {
+		return 0, ""
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 1 || f > math.MaxUint32 || f != math.Trunc(f) || strings.ContainsAny(s, "xXpP_") {
+		return 0, ""
+	}
+	if strings.ContainsAny(s, "eE") {
+		return uint32(f), "in exponent notation, as a float prints it"
+	}
+	return uint32(f), "as a float, with a decimal point"
+}
+
+// spaceName names a run of whitespace for a message: "space", "tab", "line break".
+func spaceName(run string) string {
+	switch strings.Trim(run, " ") {
+	case "":
+		if len(run) == 1 {
+			return "space"
+		}
+		return "spaces"
+	}
+	if strings.Trim(run, "\t") == "" {
+		return "tab"
+	}
+	if strings.Trim(run, "\r\n") == "" {
+		return "line break"
+	}
+	return "whitespace"
 }
 
 func allDigits(s string) bool {
@@ -69,7 +143,7 @@ func uidRelation(tok, want string, numeric bool) string {
 	switch {
 	case form == uidZeroText && want == "":
 		return `: the token was built for the account "0", but uid 0 is written as empty text (the wildcard); join with the account "0" or build the token with the number 0`
-	case (form == uidNegative || form == uidLeadingZero) && want == strconv.FormatUint(uint64(meant), 10):
+	case (form == uidNegative || form == uidLeadingZero || form == uidNumberLike) && want == strconv.FormatUint(uint64(meant), 10):
 		return fmt.Sprintf(": %q is not the canonical text of uid %d, so it acts as an account; build the token with the unsigned decimal text %q", tok, meant, want)
 	case form == uidAccount && numeric:
 		return fmt.Sprintf(": the token was built for the user account %q, the client joins with a numeric uid; join with joinChannelWithUserAccount(%q)", tok, tok)
@@ -96,7 +170,55 @@ func uidRelation006(crc uint32, want string, numeric bool) string {
 			}
 		}
 	}
+	// The other spellings of the same number: the token built for one, the
+	// client joining with another.
+	for _, alt := range uidSpellings(want) {
+		if CRC32(alt) != crc {
+			continue
+		}
+		form, meant := classifyUID(alt)
+		switch form {
+		case uidCanonical:
+			return fmt.Sprintf(": the token was built for uid %s (the text %q), not for the account %q", alt, alt, want)
+		case uidLeadingZero:
+			return fmt.Sprintf(": the token was built for the account %q (uid %d with leading zeros), not for %q", alt, meant, want)
+		case uidNumberLike:
+			_, how := numberLike(alt)
+			return fmt.Sprintf(": the token was built for the account %q (uid %d written %s), not for %q", alt, meant, how, want)
+		}
+	}
 	return ""
+}
+
+// uidSpellings lists the texts a builder may have written for the number in
+// uid text s (canonical, leading zeros up to 10 digits, surrounding
+// spaces, a plus sign, a float), other than s itself; none when s holds no
+// number.
+func uidSpellings(s string) []string {
+	form, n := classifyUID(s)
+	switch form {
+	case uidCanonical:
+		n64, _ := strconv.ParseUint(s, 10, 32)
+		n = uint32(n64)
+	case uidLeadingZero, uidNumberLike:
+	default:
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	c := strconv.FormatUint(uint64(n), 10)
+	alts := []string{c, " " + c, c + " ", c + "\n", "+" + c, c + ".0"}
+	for z := "0"; len(z)+len(c) <= 10; z += "0" {
+		alts = append(alts, z+c)
+	}
+	var out []string
+	for _, alt := range alts {
+		if alt != s {
+			out = append(out, alt)
+		}
+	}
+	return out
 }
 
 func ruleIdentity(r *Report, exp *Expectations) {
@@ -136,6 +258,15 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 			r.Add(Finding{Code: CodeUIDIsAccount, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
 				Message: fmt.Sprintf("the uid field holds %q with a leading zero: it is the account %q, not uid %d (written %q)", s.Account, s.Account, meant, strconv.FormatUint(uint64(meant), 10)),
 				Hint:    "write numeric uids as plain decimal text without leading zeros"})
+		case uidNegativeWide:
+			r.Add(Finding{Code: CodeUIDNegative, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: fmt.Sprintf("the uid field holds %q, a negative number below -2^31 (-2147483648): no signed 32-bit conversion gives it and no numeric uid can join with it, only the account of that text", s.Account),
+				Hint:    "uids are unsigned 32-bit numbers (1 to 4294967295); check how the server computes the uid"})
+		case uidNumberLike:
+			_, how := numberLike(s.Account)
+			r.Add(Finding{Code: CodeUIDIsAccount, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
+				Message: fmt.Sprintf("the uid field holds %q, uid %d written %s: it is the account %q, not uid %d (written %q), so a client joining with uid %d is refused", s.Account, meant, how, s.Account, meant, strconv.FormatUint(uint64(meant), 10), meant),
+				Hint:    fmt.Sprintf("write numeric uids as plain decimal text (an unsigned integer, not a float, no spaces or sign): build with uid %d", meant)})
 		case uidAccount:
 			sev, sdk := SevInfo, (*int)(nil)
 			if exp.UIDNumeric {

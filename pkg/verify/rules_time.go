@@ -75,10 +75,38 @@ func classifyAbsolute(v uint32) int {
 	return valPlausible
 }
 
+// wrappedMillis reports whether v is the low 32 bits of a unix time in
+// milliseconds within 30 days of issue (a millisecond timestamp stored in a
+// uint32 field by a builder that truncates, such as Go's uint32() or Java's
+// (int) cast), and returns that millisecond timestamp.
+func wrappedMillis(v uint32, issue int64) (int64, bool) {
+	if issue <= 0 {
+		return 0, false
+	}
+	const window = 30 * MaxLifetime
+	lo, hi := (issue-window)*1000, (issue+window)*1000
+	for k := lo >> 32; k <= hi>>32; k++ {
+		ms := k<<32 | int64(v)
+		if ms >= lo && ms <= hi && ms%1000 == 0 {
+			return ms, true
+		}
+	}
+	return 0, false
+}
+
 // implausible explains a value of kind k found in field (what), for the
 // finding's message. issue is the reference instant (007 issue time, 006
 // build time; 0 when unknown).
 func implausible(k int, what string, v uint32, issue int64, relative bool) string {
+	if k != valPlausible && k != valZero && k != valEnum {
+		if ms, ok := wrappedMillis(v, issue); ok {
+			s := fmt.Sprintf("%s is %d, the low 32 bits of the millisecond timestamp %d (%s): a time in milliseconds, cut to 32 bits, where ", what, v, ms, utc(ms/1000))
+			if relative {
+				return s + fmt.Sprintf("seconds after issue belong; %d s (%s) was probably meant", ms/1000-issue, Ago(ms/1000-issue))
+			}
+			return s + "a unix time in seconds belongs"
+		}
+	}
 	switch k {
 	case valEnum:
 		return fmt.Sprintf("%s is %d, an enum value (a role such as 1 publisher or 2 subscriber) passed where the expiry belongs", what, v)
