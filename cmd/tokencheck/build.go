@@ -174,7 +174,7 @@ func runBuild(e *env, args []string) int {
 	if err != nil {
 		return buildFailed(e, info, b, c, err)
 	}
-	res.Warnings = append(res.Warnings, expiredWarnings(res.Token, e.now())...)
+	res.Warnings = append(res.Warnings, expiredWarnings(res.Token, e.now(), res.Warnings)...)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "tokencheck: warning: [%s] %s\n", w.Code, w)
 	}
@@ -251,11 +251,15 @@ func whitespaceName(run, where string) string {
 // clock (a fixed --issue-ts, --ts or --expired-ts in the past): the build
 // succeeds, as the SDK's does, but such a token is useless for joining. It
 // also passes on the audit's warnings about lifetimes and uid texts
-// (auditWarnings), once per code.
-func expiredWarnings(tok string, now time.Time) []encode.Warning {
+// (auditWarnings), once per code and only for codes the input checks did not
+// already warn about (given).
+func expiredWarnings(tok string, now time.Time, given []encode.Warning) []encode.Warning {
 	rep := verify.Inspect(tok, &verify.Expectations{Now: now})
 	var ws []encode.Warning
 	seen := map[string]bool{}
+	for _, w := range given {
+		seen[w.Code] = true
+	}
 	for _, f := range rep.Findings {
 		switch {
 		case f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired:

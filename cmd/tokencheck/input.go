@@ -35,10 +35,34 @@ func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, false
 		}
-		errorf(e, "%v", err)
+		errorf(e, "%v", explainFlagError(err))
 		return exitUsage, false
 	}
 	return 0, true
+}
+
+// explainFlagError rewrites pflag's "must be a non-negative integer" for
+// the 32-bit unsigned fields of the token formats into what is wrong with the
+// value: out of range (a time in milliseconds, typically), negative, or not
+// a whole number.
+func explainFlagError(err error) error {
+	var iv *pflag.InvalidValueError
+	if !errors.As(err, &iv) || iv.GetFlag() == nil || iv.GetFlag().Value.Type() != "uint32" {
+		return err
+	}
+	name, v := iv.GetFlag().Name, strings.TrimSpace(iv.GetValue())
+	const want = "a whole number from 0 to 4294967295 (the token field is 32 bits, unsigned)"
+	if n, perr := strconv.ParseUint(v, 0, 64); perr == nil && n > 1<<32-1 {
+		msg := fmt.Sprintf("--%s %s: too large for the token field: give %s", name, v, want)
+		if n >= 1_000_000_000_000 && n < 100_000_000_000_000 {
+			msg += fmt.Sprintf("; %s looks like a unix time in milliseconds: the token formats take seconds (%d)", v, n/1000)
+		}
+		return errors.New(msg)
+	}
+	if strings.HasPrefix(v, "-") {
+		return fmt.Errorf("--%s %s: negative: give %s", name, v, want)
+	}
+	return fmt.Errorf("--%s %q: not a number: give %s", name, v, want)
 }
 
 // readToken takes the token from the single argument, or from stdin when

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
 // Rule texts, shared by errors and warnings.
@@ -206,6 +207,9 @@ func (k *checker) absolute(field string, v, issue uint32, zeroOK bool) {
 	const rule = "an absolute unix time after the issue time and at most 24 h after it"
 	when := time.Unix(int64(v), 0).UTC().Format(time.RFC3339)
 	switch {
+	case verify.ExpiryImplausible(v, true):
+		k.soft("expiry_implausible", field, rule,
+			fmt.Sprintf("%d is %s, not a plausible unix time; 006 takes absolute timestamps (issue time + lifetime), not durations", v, when))
 	case v <= issue:
 		k.soft("expiry_before_issue", field, rule,
 			fmt.Sprintf("%d is %s, not after the issue time %d; 006 takes absolute timestamps, not durations", v, when, issue))

@@ -99,7 +99,7 @@ var Catalog = []CodeInfo{
 	{CodeLifetimeTooShort, "time", "too short for the SDK's 30-second renewal warning"},
 	{CodeExpiryImplausible, "time", "a unit mix-up in an expiry field"},
 	{CodeExpiryBeforeIssue, "time", "a 006 privilege that ended before the token was built"},
-	{CodeClockOffsetHours, "time", "issue time off from now by a whole number of hours"},
+	{CodeClockOffsetHours, "time", "issue time off from now by a whole number of hours or a half-hour zone's offset"},
 	{CodeExpireZero, "time", "an expire or privilege value of 0 and its meaning"},
 	{CodeBadChannelCharset, "charset", "a channel character outside the 89-character set"},
 	{CodeChannelTooLong, "charset", "a channel name over 64 bytes"},

@@ -58,6 +58,19 @@ func classifyRelative(v uint32) int {
 	return valPlausible
 }
 
+// ExpiryImplausible reports whether an expiry value betrays a unit mix-up
+// (an enum value, milliseconds, a sum of timestamps, an absolute time where
+// seconds belong or the reverse), as the expiry_implausible rule judges it.
+// absolute says the field holds a unix time (006) rather than seconds after
+// issue (007). 0 is not implausible: it has a meaning of its own.
+func ExpiryImplausible(v uint32, absolute bool) bool {
+	k := classifyRelative(v)
+	if absolute {
+		k = classifyAbsolute(v)
+	}
+	return k != valPlausible && k != valZero
+}
+
 // classifyAbsolute classifies a 006 value that should be a unix time.
 func classifyAbsolute(v uint32) int {
 	switch {
@@ -266,6 +279,63 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 // clockOffset reports an issue (006: build) time off from now by a whole
 // number of hours (1 to 14): a local time written as UTC. In the future it
 // is a warning; in the past only when it explains an expired token (info).
+// zoneOffsets are the UTC offsets in use, in minutes: every whole hour
+// from 1 to 14, and the zones a half or three quarters of an hour off
+// (+3:30 Iran, +4:30 Afghanistan, +5:30 India, +5:45 Nepal, +6:30 Myanmar,
+// +8:45 Eucla, +9:30 and +10:30 Australia, +12:45 and +13:45 Chatham;
+// −2:30 and −3:30 Newfoundland, −9:30 Marquesas). east lists those ahead
+// of UTC, west those behind.
+var (
+	eastZones = []int64{210, 270, 330, 345, 390, 525, 570, 630, 765, 825}
+	westZones = []int64{150, 210, 570}
+)
+
+// zoneOffset returns the zone offset in minutes nearest to ad seconds and
+// the distance to it in seconds; ok is false when none is within an hour.
+func zoneOffset(ad int64, east bool) (mins, off int64, ok bool) {
+	best, bestOff := int64(0), int64(1<<62)
+	try := func(m int64) {
+		o := ad - m*60
+		if o < 0 {
+			o = -o
+		}
+		if o < bestOff {
+			best, bestOff = m, o
+		}
+	}
+	for h := int64(1); h <= 14; h++ {
+		try(h * 60)
+	}
+	zones := westZones
+	if east {
+		zones = eastZones
+	}
+	for _, m := range zones {
+		try(m)
+	}
+	return best, bestOff, bestOff < 3600
+}
+
+// zoneName renders a zone offset of mins minutes: "UTC+8", "UTC+5:30", "UTC−3:30".
+func zoneName(mins int64, east bool) string {
+	sign := "+"
+	if !east {
+		sign = "−"
+	}
+	if mins%60 == 0 {
+		return fmt.Sprintf("UTC%s%d", sign, mins/60)
+	}
+	return fmt.Sprintf("UTC%s%d:%02d", sign, mins/60, mins%60)
+}
+
+// offsetPhrase says what kind of offset mins is.
+func offsetPhrase(mins int64) string {
+	if mins%60 == 0 {
+		return "a whole number of hours"
+	}
+	return "a zone's offset from UTC"
+}
+
 func clockOffset(r *Report, exp *Expectations, issued, lifetime int64, field, verb string) {
 	now := exp.Now.Unix()
 	d := issued - now
@@ -273,21 +343,20 @@ func clockOffset(r *Report, exp *Expectations, issued, lifetime int64, field, ve
 	if ad < 0 {
 		ad = -ad
 	}
-	h := (ad + 1800) / 3600
-	if h < 1 || h > 14 {
+	if ad < 1800 {
 		return
 	}
-	off := ad - h*3600
-	if off < 0 {
-		off = -off
+	mins, off, ok := zoneOffset(ad, d > 0)
+	if !ok {
+		return
 	}
 	if d > 0 {
 		if off > 300 || d <= int64(exp.Leeway/time.Second) {
 			return
 		}
 		r.Add(Finding{Code: CodeClockOffsetHours, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-			Message: fmt.Sprintf("the token was %s at %s, %s ahead of now (%s): a whole number of hours, the local time of a UTC+%d zone written as UTC",
-				verb, utc(issued), Ago(d), utc(now), h),
+			Message: fmt.Sprintf("the token was %s at %s, %s ahead of now (%s): %s, the local time of a %s zone written as UTC",
+				verb, utc(issued), Ago(d), utc(now), offsetPhrase(mins), zoneName(mins, true)),
 			Hint: "take the token server's time from a UTC clock (Unix time), not from local wall-clock time"})
 		return
 	}
@@ -295,7 +364,7 @@ func clockOffset(r *Report, exp *Expectations, issued, lifetime int64, field, ve
 		return
 	}
 	r.Add(Finding{Code: CodeClockOffsetHours, Severity: SevInfo, SDKError: SDK(SDKTokenExpired), Field: field,
-		Message: fmt.Sprintf("the token was %s at %s, %s before now (%s), and lasts %d s: if it was just built, the server wrote the local time of a UTC−%d zone as UTC",
-			verb, utc(issued), Ago(-d), utc(now), lifetime, h),
+		Message: fmt.Sprintf("the token was %s at %s, %s before now (%s), and lasts %d s: if it was just built, the server wrote the local time of a %s zone as UTC",
+			verb, utc(issued), Ago(-d), utc(now), lifetime, zoneName(mins, false)),
 		Hint: "take the token server's time from a UTC clock (Unix time), not from local wall-clock time"})
 }
