@@ -65,6 +65,7 @@ func TestVectorsCheckCLI(t *testing.T) {
 	empty := bad("empty.json", "")
 	array := bad("array.json", `[{"format": "006", "cases": []}]`)
 	syntax := bad("syntax.json", "{\n  \"format\": \"006\",\n  \"cases\": [\n    {\"id\": \"a\" \"builder\": \"rtc_uid\"}\n  ]\n}\n")
+	badInputs := bad("inputs.json", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": "5"}}]}`)
 	one, oneID := flipped(t, "006.json", 1, 0, 60, "")
 	cases := []struct {
 		name   string
@@ -96,6 +97,8 @@ func TestVectorsCheckCLI(t *testing.T) {
 			[]string{array + `: a vector file is a JSON object with "format" and "cases", found an array`}},
 		{"syntax error", []string{"vectors", "check", syntax}, 2, nil,
 			[]string{syntax + `: invalid JSON at line 4, column 16: invalid character '"' after object key:value pair`}},
+		{"inputs of the wrong type", []string{"vectors", "check", badInputs}, 2, nil,
+			[]string{badInputs + `: case a: inputs.salt: found a JSON string, want a number in the range of uint32`}},
 		{"one case", []string{"vectors", "check", one}, 1,
 			[]string{"(006): 1 case, 0 passed, 1 failed", "total: 1 case, 0 passed, 1 failed, 0 divergent, 0 skipped (5 checks)"},
 			[]string{"1 of 1 case failed; first: ", oneID}},

@@ -3,10 +3,12 @@ package vectors
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // File is a cross-language vector file (testdata/vectors/<format>.json, see
@@ -90,8 +92,34 @@ func ReadFile(r io.Reader) (*File, error) {
 		if len(c.Inputs) == 0 {
 			return nil, fmt.Errorf("case %s: no inputs", c.ID)
 		}
+		if err := checkInputs(c.Inputs); err != nil {
+			return nil, fmt.Errorf("case %s: %w", c.ID, err)
+		}
 	}
 	return &f, nil
+}
+
+// checkInputs checks the inputs of a case against the schema of Inputs: a
+// JSON object with known keys and values of the right types. Whether a
+// builder accepts the values is for the case to find out.
+func checkInputs(raw json.RawMessage) error {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || t[0] != '{' {
+		k := "nothing"
+		if len(t) > 0 {
+			k = jsonKind(t[0])
+		}
+		return fmt.Errorf("inputs: found %s, want an object", k)
+	}
+	_, err := ParseInputs(raw)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Errorf("inputs.%s: found a JSON %s, want %s", te.Field, te.Value, goKind(te.Type))
+	}
+	return errors.New(strings.Replace(err.Error(), "json: ", "", 1))
 }
 
 // Inputs is the union of the inputs of every builder key of the vector
