@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -48,12 +47,12 @@ type Case struct {
 // a token.
 func IsError(out string) bool { return len(out) >= 6 && out[:6] == "ERROR:" }
 
-// LoadFile reads a cross-language vector file, refusing unknown keys at the
-// file and case level (inputs are checked by ParseInputs) and a "format"
-// other than Formats. Errors name the file; JSON errors give the line and
+// LoadFile reads a cross-language vector file, refusing a file larger than
+// MaxFileBytes, unknown keys (inputs are checked by ParseInputs) and a
+// "format" other than Formats. Errors name the file; JSON errors give the line and
 // column.
 func LoadFile(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadBytes(path)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +65,7 @@ func LoadFile(path string) (*File, error) {
 
 // ReadFile decodes a vector file from r with the closed schema of LoadFile.
 func ReadFile(r io.Reader) (*File, error) {
-	b, err := io.ReadAll(r)
+	b, err := readLimited(r)
 	if err != nil {
 		return nil, err
 	}

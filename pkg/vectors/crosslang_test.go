@@ -2,6 +2,7 @@ package vectors_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,6 +110,43 @@ func TestLoadTamperedErrors(t *testing.T) {
 			}
 			if got := strings.ReplaceAll(err.Error(), p, "FILE"); !strings.HasPrefix(got, c.want) {
 				t.Errorf("error\n%s\nwant it to start with\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadHugeFile: a file larger than vectors.MaxFileBytes is refused by
+// its size, before it is read, whichever loader reads it.
+func TestLoadHugeFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.json")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`{"format": "007", "cases": [`); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: the size is what matters.
+	if err := f.Truncate(vectors.MaxFileBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%s: %d bytes: a vector file is at most %d bytes (256 MiB)", p, vectors.MaxFileBytes+1, vectors.MaxFileBytes)
+	loaders := []struct {
+		name string
+		load func(string) error
+	}{
+		{"LoadFile", func(p string) error { _, err := vectors.LoadFile(p); return err }},
+		{"LoadTampered", func(p string) error { _, err := vectors.LoadTampered(p); return err }},
+		{"ReadBytes", func(p string) error { _, err := vectors.ReadBytes(p); return err }},
+	}
+	for _, l := range loaders {
+		t.Run(l.name, func(t *testing.T) {
+			err := l.load(p)
+			if err == nil || err.Error() != want {
+				t.Errorf("error %v, want %s", err, want)
 			}
 		})
 	}

@@ -3,7 +3,6 @@ package vectors
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 )
 
 // TamperedFile is tampered.json: tokens derived from valid vectors and
@@ -33,10 +32,10 @@ type TamperedCase struct {
 	ReferenceBehaviour map[string]string `json:"reference_behaviour"`
 }
 
-// LoadTampered reads a tampered-token file, refusing unknown keys and a
-// "format" other than "tampered".
+// LoadTampered reads a tampered-token file, refusing a file larger than
+// MaxFileBytes, unknown keys and a "format" other than "tampered".
 func LoadTampered(path string) (*TamperedFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadBytes(path)
 	if err != nil {
 		return nil, err
 	}
