@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,7 +70,8 @@ func runVectorsCheck(e *env, args []string) int {
 	var results []conform.Result
 	var files []fileInfo
 	for _, p := range paths {
-		if isTamperedSchema(p.path) {
+		top, topErr := topKeys(p.path)
+		if _, ok := top["verdicts"]; ok {
 			tf, err := vectors.LoadTampered(p.path)
 			if err != nil {
 				errorf(e, "%v", err)
@@ -81,7 +83,7 @@ func runVectorsCheck(e *env, args []string) int {
 		}
 		f, err := vectors.LoadFile(p.path)
 		if err != nil {
-			if p.fromDir && !isVectorSchema(p.path) {
+			if p.fromDir && topErr == nil && !isVectorSchema(top) {
 				fmt.Fprintf(e.stderr, "tokencheck: note: %s is not a vector file (no \"format\"/\"cases\"): skipped\n", p.path)
 				continue
 			}
@@ -136,31 +138,29 @@ func vectorPaths(args []string) ([]vectorPath, error) {
 	return out, nil
 }
 
-// isTamperedSchema reports whether a JSON file is a tampered-token file
-// (cases with expected verdicts).
-func isTamperedSchema(path string) bool {
-	top := topKeys(path)
-	_, v := top["verdicts"]
-	return v
-}
-
-func topKeys(path string) map[string]json.RawMessage {
-	b, err := os.ReadFile(path)
+// topKeys returns the top-level keys of a JSON file: an empty map for JSON
+// that is not an object, an error when the file cannot be read or is not
+// JSON at all (then it may be a broken vector file, which must not be
+// skipped). A tampered-token file has "verdicts".
+func topKeys(path string) (map[string]json.RawMessage, error) {
+	b, err := vectors.ReadBytes(path)
 	if err != nil {
-		return nil
+		return nil, err
+	}
+	if !json.Valid(b) {
+		return nil, errors.New("not JSON")
 	}
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
-		return nil
+	if err := json.Unmarshal(b, &top); err != nil || top == nil {
+		return map[string]json.RawMessage{}, nil
 	}
-	return top
+	return top, nil
 }
 
-// isVectorSchema reports whether a JSON file has the top-level "format" and
-// "cases" of a vector file (so that a broken vector file is an error, and
-// another kind of file in a directory is skipped).
-func isVectorSchema(path string) bool {
-	top := topKeys(path)
+// isVectorSchema reports whether top-level keys are those of a vector file,
+// "format" and "cases" (so that in a directory a broken vector file is an
+// error, and another kind of JSON file is skipped).
+func isVectorSchema(top map[string]json.RawMessage) bool {
 	_, f := top["format"]
 	_, c := top["cases"]
 	return f && c

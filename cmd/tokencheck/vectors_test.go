@@ -276,3 +276,50 @@ func TestCountOf(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorsCheckDirectory: in a directory, a JSON file that is not a
+// vector file (another object, an array) is skipped with a note, but a vector
+// file that cannot be read (cut short, empty, not JSON, too large) is an
+// error, never skipped: a broken file must not pass unnoticed.
+func TestVectorsCheckDirectory(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(vectorDir, "003.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		body   []byte
+		size   int64 // when set, the file is made this large (sparse)
+		code   int
+		stderr string
+	}{
+		{"another JSON object", []byte(`{"vectors": []}`), 0, 0, `note: DIR/x.json is not a vector file (no "format"/"cases"): skipped`},
+		{"a JSON array", []byte(`[1, 2]`), 0, 0, `note: DIR/x.json is not a vector file (no "format"/"cases"): skipped`},
+		{"cut short", good[:5000], 0, 2, "DIR/x.json: invalid JSON at line "},
+		{"empty", nil, 0, 2, `DIR/x.json: empty file, want a vector file object {"format", "cases"}`},
+		{"not JSON", []byte("format: 006\n"), 0, 2, "DIR/x.json: invalid JSON at line 1, column 2"},
+		{"too large", []byte(`{"format": "006", "cases": [`), vectors.MaxFileBytes + 1, 2, "DIR/x.json: 268435457 bytes: a vector file is at most"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "003.json"), good, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, "x.json")
+			if err := os.WriteFile(p, c.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if c.size > 0 {
+				if err := os.Truncate(p, c.size); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errs := runCLI(t, "", nil, "vectors", "check", dir)
+			errs = strings.ReplaceAll(errs, dir, "DIR")
+			if code != c.code || !strings.Contains(errs, c.stderr) {
+				t.Errorf("exit %d, want %d; stderr %q, want it to hold %q\nstdout: %.500s", code, c.code, errs, c.stderr, out)
+			}
+		})
+	}
+}
