@@ -204,7 +204,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 					detail += fmt.Sprintf(" (+%d more)", len(r.Failures)-1)
 				}
 			}
-			rows = append(rows, []string{r.File, r.ID, r.Builder, r.Status, detail})
+			rows = append(rows, []string{escapeControls(r.File), escapeControls(r.ID), escapeControls(r.Builder), r.Status, escapeControls(detail)})
 		}
 		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
 			errorf(e, "writing output: %v", err)
@@ -218,7 +218,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 				}
 			}
 			fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
-				f.Path, f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
+				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
 		}
 		fmt.Fprintf(e.stdout, "total: %s, %d passed, %d failed, %d divergent, %d skipped (%s)\n",
 			countOf(sum.Total, "case"), sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, countOf(sum.Checks, "check"))
@@ -226,7 +226,8 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 	if sum.Failed > 0 {
 		for _, r := range rs {
 			if r.Status == conform.StatusFail {
-				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"), r.File, r.ID, r.First())
+				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"),
+					escapeControls(r.File), escapeControls(r.ID), escapeControls(r.First().String()))
 				break
 			}
 		}

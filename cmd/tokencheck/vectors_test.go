@@ -323,3 +323,48 @@ func TestVectorsCheckDirectory(t *testing.T) {
 		})
 	}
 }
+
+// TestVectorsCheckControlCharacters: case ids, builder keys and messages come
+// from the file (or an external builder); in the table and on stderr their
+// control characters are escaped, so that they can neither drive the
+// terminal (ESC sequences) nor break the table's rows.
+func TestVectorsCheckControlCharacters(t *testing.T) {
+	f, err := vectors.LoadFile(filepath.Join(vectorDir, "006.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Cases = f.Cases[:3]
+	ids := []string{"esc\x1b[31mred", "nl\nnext\rcr\ttab", "nul\x00del\x7fc1\u0085ls\u2028"}
+	for i := range f.Cases {
+		f.Cases[i].ID = ids[i]
+	}
+	broken := *f.Cases[0].Token + "A"
+	f.Cases[0].Token = &broken
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "ids.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", nil, "vectors", "check", p)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, errs)
+	}
+	for name, s := range map[string]string{"stdout": out, "stderr": errs} {
+		for i, r := range s {
+			if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' {
+				t.Errorf("%s holds the control character %U at byte %d", name, r, i)
+			}
+		}
+	}
+	for _, want := range []string{`esc\x1b[31mred`, `nl\nnext\rcr\ttab`, `nul\x00del\x7fc1\u0085ls\u2028`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %s:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, `first: ids.json esc\x1b[31mred: `) {
+		t.Errorf("stderr does not name the case: %s", errs)
+	}
+}
