@@ -17,7 +17,7 @@ import (
 
 func init() {
 	register(&command{name: "vectors",
-		usage:   "vectors check [--json] [--junit FILE] FILE|DIR… | vectors gen --format 006|007 --count N --seed S [--output FILE]",
+		usage:   "vectors check [--json] [--junit FILE] FILE|DIR|-… | vectors gen --format 006|007 --count N --seed S [--output FILE]",
 		summary: "run vector files against tokencheck, or generate edge-case vectors", run: runVectors})
 }
 
@@ -33,7 +33,7 @@ func runVectors(e *env, args []string) int {
 	case "gen":
 		return runVectorsGen(e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "Usage: tokencheck vectors check [--json] [--junit FILE] FILE|DIR…")
+		fmt.Fprintln(e.stdout, "Usage: tokencheck vectors check [--json] [--junit FILE] FILE|DIR|-…")
 		fmt.Fprintln(e.stdout, "       tokencheck vectors gen --format 006|007 --count N --seed S [--output FILE]")
 		return exitOK
 	}
@@ -48,7 +48,7 @@ type outputFlags struct {
 }
 
 func runVectorsCheck(e *env, args []string) int {
-	const use = "vectors check [--json] [--junit FILE] FILE|DIR…"
+	const use = "vectors check [--json] [--junit FILE] FILE|DIR|-…"
 	fs := newFlags(e, "vectors check", use)
 	var o outputFlags
 	fs.BoolVar(&o.asJSON, "json", false, "print results and summary as JSON")
@@ -70,9 +70,24 @@ func runVectorsCheck(e *env, args []string) int {
 	var results []conform.Result
 	var files []fileInfo
 	for _, p := range paths {
-		top, topErr := topKeys(p.path)
+		// Each file is read once: it may be a pipe (-, /dev/stdin, <(…)).
+		var b []byte
+		var err error
+		if p.path == "-" {
+			b, err = vectors.ReadAll(e.stdin)
+			if err != nil {
+				err = fmt.Errorf("-: %w", err)
+			}
+		} else {
+			b, err = vectors.ReadBytes(p.path)
+		}
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		top, topErr := topKeys(b)
 		if _, ok := top["verdicts"]; ok {
-			tf, err := vectors.LoadTampered(p.path)
+			tf, err := vectors.DecodeTampered(p.path, b)
 			if err != nil {
 				errorf(e, "%v", err)
 				return exitUsage
@@ -81,7 +96,7 @@ func runVectorsCheck(e *env, args []string) int {
 			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases)})
 			continue
 		}
-		f, err := vectors.LoadFile(p.path)
+		f, err := vectors.DecodeFile(p.path, b)
 		if err != nil {
 			if p.fromDir && topErr == nil && !isVectorSchema(top) {
 				fmt.Fprintf(e.stderr, "tokencheck: note: %s is not a vector file (no \"format\"/\"cases\"): skipped\n", p.path)
@@ -114,10 +129,15 @@ type vectorPath struct {
 	fromDir bool
 }
 
-// vectorPaths expands directories to their *.json files, sorted.
+// vectorPaths expands directories to their *.json files, sorted; "-" is
+// stdin.
 func vectorPaths(args []string) ([]vectorPath, error) {
 	var out []vectorPath
 	for _, a := range args {
+		if a == "-" {
+			out = append(out, vectorPath{path: a})
+			continue
+		}
 		st, err := os.Stat(a)
 		if err != nil {
 			return nil, err
@@ -139,14 +159,10 @@ func vectorPaths(args []string) ([]vectorPath, error) {
 }
 
 // topKeys returns the top-level keys of a JSON file: an empty map for JSON
-// that is not an object, an error when the file cannot be read or is not
-// JSON at all (then it may be a broken vector file, which must not be
-// skipped). A tampered-token file has "verdicts".
-func topKeys(path string) (map[string]json.RawMessage, error) {
-	b, err := vectors.ReadBytes(path)
-	if err != nil {
-		return nil, err
-	}
+// that is not an object, an error when the file is not JSON at all (then it
+// may be a broken vector file, which must not be skipped). A tampered-token
+// file has "verdicts".
+func topKeys(b []byte) (map[string]json.RawMessage, error) {
 	if !json.Valid(b) {
 		return nil, errors.New("not JSON")
 	}

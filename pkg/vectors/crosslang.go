@@ -56,6 +56,13 @@ func LoadFile(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
+	return DecodeFile(path, b)
+}
+
+// DecodeFile decodes the bytes of a vector file read from path (for files
+// that can be read only once, such as pipes) with the checks of LoadFile;
+// errors name path.
+func DecodeFile(path string, b []byte) (*File, error) {
 	f, err := ReadFile(bytes.NewReader(b))
 	if err != nil {
 		return nil, withPath(path, err)

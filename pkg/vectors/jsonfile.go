@@ -173,6 +173,10 @@ func ReadBytes(path string) ([]byte, error) {
 	return b, nil
 }
 
+// ReadAll reads a vector file from r (stdin) whole, refusing one larger
+// than MaxFileBytes.
+func ReadAll(r io.Reader) ([]byte, error) { return readLimited(r) }
+
 // readLimited reads r to its end, at most MaxFileBytes.
 func readLimited(r io.Reader) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))

@@ -39,6 +39,15 @@ func LoadTampered(path string) (*TamperedFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return DecodeTampered(path, b)
+}
+
+// DecodeTampered decodes the bytes of a tampered-token file read from path
+// with the checks of LoadTampered; errors name path.
+func DecodeTampered(path string, b []byte) (*TamperedFile, error) {
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %w", path, tooLarge(int64(len(b))))
+	}
 	var f TamperedFile
 	if err := decodeObject(b, &f, "a tampered-token file"); err != nil {
 		return nil, withPath(path, err)
