@@ -298,7 +298,12 @@ func runVectorsGen(e *env, args []string) int {
 	// when complete, so that FILE is never left half-written.
 	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
 	if err != nil {
-		errorf(e, "%v", err)
+		// The temporary file's name means nothing to the user: name FILE.
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		errorf(e, "writing %s: %v (in directory %s)", *output, err, filepath.Dir(*output))
 		return exitUsage
 	}
 	err = conform.WriteGenerated(tmp, *format, *count, *seed, reg)
