@@ -47,6 +47,29 @@ type outputFlags struct {
 	junit  string
 }
 
+// check refuses a --junit FILE that cannot be written because its directory
+// is missing (or is not a directory), before any case runs: the report is
+// written at the end, and a long run's results would otherwise be lost.
+func (o outputFlags) check() error {
+	if o.junit == "" {
+		return nil
+	}
+	dir := filepath.Dir(o.junit)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("--junit %s: the directory %s does not exist", o.junit, dir)
+	case err != nil:
+		return fmt.Errorf("--junit %s: %v", o.junit, err)
+	case !st.IsDir():
+		return fmt.Errorf("--junit %s: %s is not a directory", o.junit, dir)
+	}
+	if st, err := os.Stat(o.junit); err == nil && st.IsDir() {
+		return fmt.Errorf("--junit %s: is a directory, want a file", o.junit)
+	}
+	return nil
+}
+
 func runVectorsCheck(e *env, args []string) int {
 	const use = "vectors check [--json] [--junit FILE] FILE|DIR|-…"
 	fs := newFlags(e, "vectors check", use)
@@ -55,6 +78,10 @@ func runVectorsCheck(e *env, args []string) int {
 	fs.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to FILE")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	if err := o.check(); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
 	}
 	if fs.NArg() == 0 {
 		errorf(e, "no vector file or directory given")

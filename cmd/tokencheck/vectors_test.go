@@ -368,3 +368,26 @@ func TestVectorsCheckControlCharacters(t *testing.T) {
 		t.Errorf("stderr does not name the case: %s", errs)
 	}
 }
+
+// TestJUnitTargetCheckedFirst: a --junit FILE whose directory is missing is
+// a usage error before any case runs, not after a long run whose results
+// are then lost.
+func TestJUnitTargetCheckedFirst(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "report.xml")
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"vectors check", []string{"vectors", "check", "--junit", missing, vectorDir + "/003.json"}},
+		{"conform", []string{"conform", "--exec", "exit 3", "--count", "1", "--junit", missing}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", nil, c.args...)
+			want := "--junit " + missing + ": the directory " + filepath.Dir(missing) + " does not exist"
+			if code != 2 || out != "" || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, want 2 with no output; stderr %q, want %q; stdout %.200s", code, errs, want, out)
+			}
+		})
+	}
+}
