@@ -38,6 +38,10 @@ func runConform(e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	if err := o.check(); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
+	}
 	if *command == "" {
 		errorf(e, "--exec COMMAND is required")
 		hintf(e, "tokencheck conform --exec 'node examples/conformance/node-agora-token/adapter.js' --count 100")

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -293,4 +294,42 @@ func findingRows(fs []verify.Finding) [][]string {
 		rows = append(rows, []string{string(f.Severity), f.Code, sdk, msg})
 	}
 	return rows
+}
+
+// escapeControls returns s with its control characters (C0, DEL, C1, the
+// Unicode line and paragraph separators) and invalid UTF-8 escaped as Go
+// does in a quoted string (\n, \x1b, \u0085), for text from a file or an
+// external process shown in a terminal: it can then neither move the
+// cursor, colour the screen nor break a table row.
+func escapeControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case isControl(r):
+			q := strconv.QuoteRune(r) // '\n', '\x1b', '\u0085'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' ||
+		r == utf8.RuneError
 }

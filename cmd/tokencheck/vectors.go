@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,7 +17,7 @@ import (
 
 func init() {
 	register(&command{name: "vectors",
-		usage:   "vectors check [--json] [--junit FILE] FILE|DIR… | vectors gen --format 006|007 --count N --seed S [--output FILE]",
+		usage:   "vectors check [--json] [--junit FILE] FILE|DIR|-… | vectors gen --format 006|007 --count N --seed S [--output FILE]",
 		summary: "run vector files against tokencheck, or generate edge-case vectors", run: runVectors})
 }
 
@@ -32,7 +33,7 @@ func runVectors(e *env, args []string) int {
 	case "gen":
 		return runVectorsGen(e, args[1:])
 	case "-h", "--help", "help":
-		fmt.Fprintln(e.stdout, "Usage: tokencheck vectors check [--json] [--junit FILE] FILE|DIR…")
+		fmt.Fprintln(e.stdout, "Usage: tokencheck vectors check [--json] [--junit FILE] FILE|DIR|-…")
 		fmt.Fprintln(e.stdout, "       tokencheck vectors gen --format 006|007 --count N --seed S [--output FILE]")
 		return exitOK
 	}
@@ -46,14 +47,41 @@ type outputFlags struct {
 	junit  string
 }
 
+// check refuses a --junit FILE that cannot be written because its directory
+// is missing (or is not a directory), before any case runs: the report is
+// written at the end, and a long run's results would otherwise be lost.
+func (o outputFlags) check() error {
+	if o.junit == "" {
+		return nil
+	}
+	dir := filepath.Dir(o.junit)
+	st, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("--junit %s: the directory %s does not exist", o.junit, dir)
+	case err != nil:
+		return fmt.Errorf("--junit %s: %v", o.junit, err)
+	case !st.IsDir():
+		return fmt.Errorf("--junit %s: %s is not a directory", o.junit, dir)
+	}
+	if st, err := os.Stat(o.junit); err == nil && st.IsDir() {
+		return fmt.Errorf("--junit %s: is a directory, want a file", o.junit)
+	}
+	return nil
+}
+
 func runVectorsCheck(e *env, args []string) int {
-	const use = "vectors check [--json] [--junit FILE] FILE|DIR…"
+	const use = "vectors check [--json] [--junit FILE] FILE|DIR|-…"
 	fs := newFlags(e, "vectors check", use)
 	var o outputFlags
 	fs.BoolVar(&o.asJSON, "json", false, "print results and summary as JSON")
 	fs.StringVar(&o.junit, "junit", "", "also write the results as JUnit XML to FILE")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	if err := o.check(); err != nil {
+		errorf(e, "%v", err)
+		return exitUsage
 	}
 	if fs.NArg() == 0 {
 		errorf(e, "no vector file or directory given")
@@ -69,8 +97,24 @@ func runVectorsCheck(e *env, args []string) int {
 	var results []conform.Result
 	var files []fileInfo
 	for _, p := range paths {
-		if isTamperedSchema(p.path) {
-			tf, err := vectors.LoadTampered(p.path)
+		// Each file is read once: it may be a pipe (-, /dev/stdin, <(…)).
+		var b []byte
+		var err error
+		if p.path == "-" {
+			b, err = vectors.ReadAll(e.stdin)
+			if err != nil {
+				err = fmt.Errorf("-: %w", err)
+			}
+		} else {
+			b, err = vectors.ReadBytes(p.path)
+		}
+		if err != nil {
+			errorf(e, "%v", err)
+			return exitUsage
+		}
+		top, topErr := topKeys(b)
+		if _, ok := top["verdicts"]; ok {
+			tf, err := vectors.DecodeTampered(p.path, b)
 			if err != nil {
 				errorf(e, "%v", err)
 				return exitUsage
@@ -79,9 +123,9 @@ func runVectorsCheck(e *env, args []string) int {
 			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases)})
 			continue
 		}
-		f, err := vectors.LoadFile(p.path)
+		f, err := vectors.DecodeFile(p.path, b)
 		if err != nil {
-			if p.fromDir && !isVectorSchema(p.path) {
+			if p.fromDir && topErr == nil && !isVectorSchema(top) {
 				fmt.Fprintf(e.stderr, "tokencheck: note: %s is not a vector file (no \"format\"/\"cases\"): skipped\n", p.path)
 				continue
 			}
@@ -112,10 +156,15 @@ type vectorPath struct {
 	fromDir bool
 }
 
-// vectorPaths expands directories to their *.json files, sorted.
+// vectorPaths expands directories to their *.json files, sorted; "-" is
+// stdin.
 func vectorPaths(args []string) ([]vectorPath, error) {
 	var out []vectorPath
 	for _, a := range args {
+		if a == "-" {
+			out = append(out, vectorPath{path: a})
+			continue
+		}
 		st, err := os.Stat(a)
 		if err != nil {
 			return nil, err
@@ -136,31 +185,25 @@ func vectorPaths(args []string) ([]vectorPath, error) {
 	return out, nil
 }
 
-// isTamperedSchema reports whether a JSON file is a tampered-token file
-// (cases with expected verdicts).
-func isTamperedSchema(path string) bool {
-	top := topKeys(path)
-	_, v := top["verdicts"]
-	return v
-}
-
-func topKeys(path string) map[string]json.RawMessage {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil
+// topKeys returns the top-level keys of a JSON file: an empty map for JSON
+// that is not an object, an error when the file is not JSON at all (then it
+// may be a broken vector file, which must not be skipped). A tampered-token
+// file has "verdicts".
+func topKeys(b []byte) (map[string]json.RawMessage, error) {
+	if !json.Valid(b) {
+		return nil, errors.New("not JSON")
 	}
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
-		return nil
+	if err := json.Unmarshal(b, &top); err != nil || top == nil {
+		return map[string]json.RawMessage{}, nil
 	}
-	return top
+	return top, nil
 }
 
-// isVectorSchema reports whether a JSON file has the top-level "format" and
-// "cases" of a vector file (so that a broken vector file is an error, and
-// another kind of file in a directory is skipped).
-func isVectorSchema(path string) bool {
-	top := topKeys(path)
+// isVectorSchema reports whether top-level keys are those of a vector file,
+// "format" and "cases" (so that in a directory a broken vector file is an
+// error, and another kind of JSON file is skipped).
+func isVectorSchema(top map[string]json.RawMessage) bool {
 	_, f := top["format"]
 	_, c := top["cases"]
 	return f && c
@@ -204,7 +247,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 					detail += fmt.Sprintf(" (+%d more)", len(r.Failures)-1)
 				}
 			}
-			rows = append(rows, []string{r.File, r.ID, r.Builder, r.Status, detail})
+			rows = append(rows, []string{escapeControls(r.File), escapeControls(r.ID), escapeControls(r.Builder), r.Status, escapeControls(detail)})
 		}
 		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
 			errorf(e, "writing output: %v", err)
@@ -218,7 +261,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 				}
 			}
 			fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
-				f.Path, f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
+				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
 		}
 		fmt.Fprintf(e.stdout, "total: %s, %d passed, %d failed, %d divergent, %d skipped (%s)\n",
 			countOf(sum.Total, "case"), sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, countOf(sum.Checks, "check"))
@@ -226,7 +269,8 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 	if sum.Failed > 0 {
 		for _, r := range rs {
 			if r.Status == conform.StatusFail {
-				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"), r.File, r.ID, r.First())
+				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"),
+					escapeControls(r.File), escapeControls(r.ID), escapeControls(r.First().String()))
 				break
 			}
 		}
@@ -281,7 +325,12 @@ func runVectorsGen(e *env, args []string) int {
 	// when complete, so that FILE is never left half-written.
 	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
 	if err != nil {
-		errorf(e, "%v", err)
+		// The temporary file's name means nothing to the user: name FILE.
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		errorf(e, "writing %s: %v (in directory %s)", *output, err, filepath.Dir(*output))
 		return exitUsage
 	}
 	err = conform.WriteGenerated(tmp, *format, *count, *seed, reg)

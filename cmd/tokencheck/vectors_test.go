@@ -65,6 +65,7 @@ func TestVectorsCheckCLI(t *testing.T) {
 	empty := bad("empty.json", "")
 	array := bad("array.json", `[{"format": "006", "cases": []}]`)
 	syntax := bad("syntax.json", "{\n  \"format\": \"006\",\n  \"cases\": [\n    {\"id\": \"a\" \"builder\": \"rtc_uid\"}\n  ]\n}\n")
+	badInputs := bad("inputs.json", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": "5"}}]}`)
 	one, oneID := flipped(t, "006.json", 1, 0, 60, "")
 	cases := []struct {
 		name   string
@@ -96,6 +97,8 @@ func TestVectorsCheckCLI(t *testing.T) {
 			[]string{array + `: a vector file is a JSON object with "format" and "cases", found an array`}},
 		{"syntax error", []string{"vectors", "check", syntax}, 2, nil,
 			[]string{syntax + `: invalid JSON at line 4, column 16: invalid character '"' after object key:value pair`}},
+		{"inputs of the wrong type", []string{"vectors", "check", badInputs}, 2, nil,
+			[]string{badInputs + `: case a: inputs.salt: found a JSON string, want a number in the range of uint32`}},
 		{"one case", []string{"vectors", "check", one}, 1,
 			[]string{"(006): 1 case, 0 passed, 1 failed", "total: 1 case, 0 passed, 1 failed, 0 divergent, 0 skipped (5 checks)"},
 			[]string{"1 of 1 case failed; first: ", oneID}},
@@ -218,7 +221,7 @@ func TestVectorsGenFlags(t *testing.T) {
 		{"negative count", []string{"--format", "006", "--count", "-1", "--seed", "1"}, 2, "--count -1: want a non-negative number", "", ""},
 		{"bad format", []string{"--format", "009", "--count", "3"}, 2, `format "009": want 006 or 007`, "note", ""},
 		{"output directory missing", []string{"--format", "006", "--count", "3", "--seed", "1", "--output", filepath.Join(out, "x", "y.json")}, 2,
-			"y.json", "", ""},
+			"writing " + filepath.Join(out, "x", "y.json") + ": ", ".y.json.", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -271,5 +274,120 @@ func TestCountOf(t *testing.T) {
 		if got := countOf(c.n, c.noun); got != c.want {
 			t.Errorf("countOf(%d, %q) = %q, want %q", c.n, c.noun, got, c.want)
 		}
+	}
+}
+
+// TestVectorsCheckDirectory: in a directory, a JSON file that is not a
+// vector file (another object, an array) is skipped with a note, but a vector
+// file that cannot be read (cut short, empty, not JSON, too large) is an
+// error, never skipped: a broken file must not pass unnoticed.
+func TestVectorsCheckDirectory(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join(vectorDir, "003.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		body   []byte
+		size   int64 // when set, the file is made this large (sparse)
+		code   int
+		stderr string
+	}{
+		{"another JSON object", []byte(`{"vectors": []}`), 0, 0, `note: DIR/x.json is not a vector file (no "format"/"cases"): skipped`},
+		{"a JSON array", []byte(`[1, 2]`), 0, 0, `note: DIR/x.json is not a vector file (no "format"/"cases"): skipped`},
+		{"cut short", good[:5000], 0, 2, "DIR/x.json: invalid JSON at line "},
+		{"empty", nil, 0, 2, `DIR/x.json: empty file, want a vector file object {"format", "cases"}`},
+		{"not JSON", []byte("format: 006\n"), 0, 2, "DIR/x.json: invalid JSON at line 1, column 2"},
+		{"too large", []byte(`{"format": "006", "cases": [`), vectors.MaxFileBytes + 1, 2, "DIR/x.json: 268435457 bytes: a vector file is at most"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "003.json"), good, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(dir, "x.json")
+			if err := os.WriteFile(p, c.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if c.size > 0 {
+				if err := os.Truncate(p, c.size); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, out, errs := runCLI(t, "", nil, "vectors", "check", dir)
+			errs = strings.ReplaceAll(errs, dir, "DIR")
+			if code != c.code || !strings.Contains(errs, c.stderr) {
+				t.Errorf("exit %d, want %d; stderr %q, want it to hold %q\nstdout: %.500s", code, c.code, errs, c.stderr, out)
+			}
+		})
+	}
+}
+
+// TestVectorsCheckControlCharacters: case ids, builder keys and messages come
+// from the file (or an external builder); in the table and on stderr their
+// control characters are escaped, so that they can neither drive the
+// terminal (ESC sequences) nor break the table's rows.
+func TestVectorsCheckControlCharacters(t *testing.T) {
+	f, err := vectors.LoadFile(filepath.Join(vectorDir, "006.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Cases = f.Cases[:3]
+	ids := []string{"esc\x1b[31mred", "nl\nnext\rcr\ttab", "nul\x00del\x7fc1\u0085ls\u2028"}
+	for i := range f.Cases {
+		f.Cases[i].ID = ids[i]
+	}
+	broken := *f.Cases[0].Token + "A"
+	f.Cases[0].Token = &broken
+	b, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "ids.json")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", nil, "vectors", "check", p)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, errs)
+	}
+	for name, s := range map[string]string{"stdout": out, "stderr": errs} {
+		for i, r := range s {
+			if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' {
+				t.Errorf("%s holds the control character %U at byte %d", name, r, i)
+			}
+		}
+	}
+	for _, want := range []string{`esc\x1b[31mred`, `nl\nnext\rcr\ttab`, `nul\x00del\x7fc1\u0085ls\u2028`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %s:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, `first: ids.json esc\x1b[31mred: `) {
+		t.Errorf("stderr does not name the case: %s", errs)
+	}
+}
+
+// TestJUnitTargetCheckedFirst: a --junit FILE whose directory is missing is
+// a usage error before any case runs, not after a long run whose results
+// are then lost.
+func TestJUnitTargetCheckedFirst(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no", "such", "dir", "report.xml")
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"vectors check", []string{"vectors", "check", "--junit", missing, vectorDir + "/003.json"}},
+		{"conform", []string{"conform", "--exec", "exit 3", "--count", "1", "--junit", missing}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", nil, c.args...)
+			want := "--junit " + missing + ": the directory " + filepath.Dir(missing) + " does not exist"
+			if code != 2 || out != "" || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, want 2 with no output; stderr %q, want %q; stdout %.200s", code, errs, want, out)
+			}
+		})
 	}
 }

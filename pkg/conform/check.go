@@ -7,6 +7,7 @@ import (
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/encode"
+	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/vectors"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -190,8 +191,8 @@ func CheckCase(format string, c *vectors.Case, reg Registry) Result {
 }
 
 // comparePayloadHex compares the build with a recorded payload_hex (007:
-// the inflated payload; 006: the base64-decoded content; legacy keys are
-// compared as strings only).
+// the inflated payload; 006 and 005: the base64-decoded content; the other
+// legacy keys are plain text and compared as strings only).
 func comparePayloadHex(tok, want string) *Failure {
 	w, err := hex.DecodeString(want)
 	if err != nil {
@@ -213,6 +214,13 @@ func comparePayloadHex(tok, want string) *Failure {
 		if i := FirstDiff(got, w); i >= 0 {
 			return &Failure{Check: CheckPayload, Subject: "payload_hex", Layer: "content", Offset: at(i), Field: Field006(i),
 				Message: fmt.Sprintf("content byte %d (%s): %s, want %s", i, Field006(i), byteAt(got, i), byteAt(w, i))}
+		}
+	case t.Legacy != nil && t.Legacy.Format == token.V005:
+		got = t.Legacy.Content
+		if i := FirstDiff(got, w); i >= 0 {
+			field := Field005(w, i)
+			return &Failure{Check: CheckPayload, Subject: "payload_hex", Layer: "content", Offset: at(i), Field: field,
+				Message: fmt.Sprintf("content byte %d (%s): %s, want %s (contents of %s and %s)", i, field, byteAt(got, i), byteAt(w, i), nBytes(len(got)), nBytes(len(w)))}
 		}
 	}
 	return nil

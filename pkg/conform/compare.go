@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -86,7 +87,7 @@ func byteAt(b []byte, i int) string {
 
 // CompareStrings compares a token string with the expected one. On a
 // difference the failure names the first differing character of the string
-// and, for 006, the field of the content it falls in.
+// and, for 006 and 005, the byte and field of the content it falls in.
 func CompareStrings(subject, got, want string) *Failure {
 	i := FirstDiff([]byte(got), []byte(want))
 	if i < 0 {
@@ -100,6 +101,15 @@ func CompareStrings(subject, got, want string) *Failure {
 		if err1 == nil && err2 == nil {
 			if j := FirstDiff(g, w); j >= 0 {
 				f.Field = Field006(j)
+				f.Message += fmt.Sprintf("; content byte %d (%s)", j, f.Field)
+			}
+		}
+	} else if len(got) > 3 && len(want) > 3 && got[:3] == "005" && want[:3] == "005" && i >= 3 {
+		g, err1 := base64.StdEncoding.DecodeString(got[3:])
+		w, err2 := base64.StdEncoding.DecodeString(want[3:])
+		if err1 == nil && err2 == nil {
+			if j := FirstDiff(g, w); j >= 0 {
+				f.Field = Field005(w, j)
 				f.Message += fmt.Sprintf("; content byte %d (%s)", j, f.Field)
 			}
 		}
@@ -151,6 +161,21 @@ func Field007(payload []byte, off int) string {
 		return pe.Field
 	}
 	// The cut ended exactly on a field boundary of the last field.
+	return "last field"
+}
+
+// Field005 names the field of a DK5 content (the base64-decoded bytes after
+// "005") that holds byte off, by decoding the content cut just after that
+// byte, as Field007 does.
+func Field005(content []byte, off int) string {
+	if off >= len(content) {
+		return "end of content"
+	}
+	_, err := legacy.Parse("005" + base64.StdEncoding.EncodeToString(content[:off+1]))
+	var pe *token.ParseError
+	if errors.As(err, &pe) && pe.Field != "" {
+		return pe.Field
+	}
 	return "last field"
 }
 

@@ -3,10 +3,11 @@ package vectors
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
+	"strings"
 )
 
 // File is a cross-language vector file (testdata/vectors/<format>.json, see
@@ -46,15 +47,22 @@ type Case struct {
 // a token.
 func IsError(out string) bool { return len(out) >= 6 && out[:6] == "ERROR:" }
 
-// LoadFile reads a cross-language vector file, refusing unknown keys at the
-// file and case level (inputs are checked by ParseInputs) and a "format"
-// other than Formats. Errors name the file; JSON errors give the line and
+// LoadFile reads a cross-language vector file, refusing a file larger than
+// MaxFileBytes, unknown keys (inputs are checked by ParseInputs) and a
+// "format" other than Formats. Errors name the file; JSON errors give the line and
 // column.
 func LoadFile(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadBytes(path)
 	if err != nil {
 		return nil, err
 	}
+	return DecodeFile(path, b)
+}
+
+// DecodeFile decodes the bytes of a vector file read from path (for files
+// that can be read only once, such as pipes) with the checks of LoadFile;
+// errors name path.
+func DecodeFile(path string, b []byte) (*File, error) {
 	f, err := ReadFile(bytes.NewReader(b))
 	if err != nil {
 		return nil, withPath(path, err)
@@ -64,7 +72,7 @@ func LoadFile(path string) (*File, error) {
 
 // ReadFile decodes a vector file from r with the closed schema of LoadFile.
 func ReadFile(r io.Reader) (*File, error) {
-	b, err := io.ReadAll(r)
+	b, err := readLimited(r)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +98,34 @@ func ReadFile(r io.Reader) (*File, error) {
 		if len(c.Inputs) == 0 {
 			return nil, fmt.Errorf("case %s: no inputs", c.ID)
 		}
+		if err := checkInputs(c.Inputs); err != nil {
+			return nil, fmt.Errorf("case %s: %w", c.ID, err)
+		}
 	}
 	return &f, nil
+}
+
+// checkInputs checks the inputs of a case against the schema of Inputs: a
+// JSON object with known keys and values of the right types. Whether a
+// builder accepts the values is for the case to find out.
+func checkInputs(raw json.RawMessage) error {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || t[0] != '{' {
+		k := "nothing"
+		if len(t) > 0 {
+			k = jsonKind(t[0])
+		}
+		return fmt.Errorf("inputs: found %s, want an object", k)
+	}
+	_, err := ParseInputs(raw)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te) && te.Field != "":
+		return fmt.Errorf("inputs.%s: found a JSON %s, want %s", te.Field, te.Value, goKind(te.Type))
+	}
+	return errors.New(strings.Replace(err.Error(), "json: ", "", 1))
 }
 
 // Inputs is the union of the inputs of every builder key of the vector

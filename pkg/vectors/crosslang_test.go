@@ -2,6 +2,7 @@ package vectors_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,16 @@ func TestLoadFileErrors(t *testing.T) {
 			"FILE: line 4, column 10: cases.id: found a JSON number, want a string"},
 		{"unknown key", `{"format": "006", "cases": [], "extra": 1}`, `FILE: unknown field "extra"`},
 		{"no format", `{"cases": []}`, `FILE: no "format" field`},
+		{"inputs not an object", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": "x"}]}`,
+			`FILE: case a: inputs: found a string, want an object`},
+		{"inputs null", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": null}]}`,
+			`FILE: case a: inputs: found null, want an object`},
+		{"inputs unknown key", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"app_id": "x", "zzz": 1}}]}`,
+			`FILE: case a: inputs: unknown field "zzz"`},
+		{"inputs wrong type", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": "5"}}]}`,
+			`FILE: case a: inputs.salt: found a JSON string, want a number in the range of uint32`},
+		{"inputs out of range", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": 1099511627776}}]}`,
+			`FILE: case a: inputs.salt: found a JSON number 1099511627776, want a number in the range of uint32`},
 		{"unknown format", `{"format": "009", "cases": [{"id": "a", "builder": "rtc_uid", "inputs": {}}]}`,
 			`unknown format "009" in FILE: want 003, 004, 005, 006, 007, signaling or tampered`},
 	}
@@ -99,6 +110,43 @@ func TestLoadTamperedErrors(t *testing.T) {
 			}
 			if got := strings.ReplaceAll(err.Error(), p, "FILE"); !strings.HasPrefix(got, c.want) {
 				t.Errorf("error\n%s\nwant it to start with\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadHugeFile: a file larger than vectors.MaxFileBytes is refused by
+// its size, before it is read, whichever loader reads it.
+func TestLoadHugeFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.json")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`{"format": "007", "cases": [`); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: the size is what matters.
+	if err := f.Truncate(vectors.MaxFileBytes + 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%s: %d bytes: a vector file is at most %d bytes (256 MiB)", p, vectors.MaxFileBytes+1, vectors.MaxFileBytes)
+	loaders := []struct {
+		name string
+		load func(string) error
+	}{
+		{"LoadFile", func(p string) error { _, err := vectors.LoadFile(p); return err }},
+		{"LoadTampered", func(p string) error { _, err := vectors.LoadTampered(p); return err }},
+		{"ReadBytes", func(p string) error { _, err := vectors.ReadBytes(p); return err }},
+	}
+	for _, l := range loaders {
+		t.Run(l.name, func(t *testing.T) {
+			err := l.load(p)
+			if err == nil || err.Error() != want {
+				t.Errorf("error %v, want %s", err, want)
 			}
 		})
 	}

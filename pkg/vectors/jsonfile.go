@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"reflect"
 	"strings"
 )
@@ -144,4 +146,49 @@ func lineCol(b []byte, off int64) (int, int) {
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := len(before) - (bytes.LastIndexByte(before, '\n') + 1) + 1
 	return line, col
+}
+
+// MaxFileBytes bounds a vector file: room for about 200,000 generated 007
+// cases ("vectors gen" writes about 1.1 KB a case), far more than the
+// cross-language files hold (under 1 MiB each). A file is decoded in memory,
+// at several times its size, so a larger one is refused by its size before
+// anything is read.
+const MaxFileBytes = 256 << 20
+
+// ReadBytes reads a vector file (of any schema) whole, refusing one larger
+// than MaxFileBytes with a message naming the file and its size.
+func ReadBytes(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %w", path, tooLarge(st.Size()))
+	}
+	b, err := readLimited(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b, nil
+}
+
+// ReadAll reads a vector file from r (stdin) whole, refusing one larger
+// than MaxFileBytes.
+func ReadAll(r io.Reader) ([]byte, error) { return readLimited(r) }
+
+// readLimited reads r to its end, at most MaxFileBytes.
+func readLimited(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("more than %d bytes: a vector file is at most %d bytes (256 MiB)", MaxFileBytes, MaxFileBytes)
+	}
+	return b, nil
+}
+
+func tooLarge(n int64) error {
+	return fmt.Errorf("%d bytes: a vector file is at most %d bytes (256 MiB)", n, MaxFileBytes)
 }

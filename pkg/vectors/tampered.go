@@ -3,7 +3,6 @@ package vectors
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 )
 
 // TamperedFile is tampered.json: tokens derived from valid vectors and
@@ -33,12 +32,21 @@ type TamperedCase struct {
 	ReferenceBehaviour map[string]string `json:"reference_behaviour"`
 }
 
-// LoadTampered reads a tampered-token file, refusing unknown keys and a
-// "format" other than "tampered".
+// LoadTampered reads a tampered-token file, refusing a file larger than
+// MaxFileBytes, unknown keys and a "format" other than "tampered".
 func LoadTampered(path string) (*TamperedFile, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadBytes(path)
 	if err != nil {
 		return nil, err
+	}
+	return DecodeTampered(path, b)
+}
+
+// DecodeTampered decodes the bytes of a tampered-token file read from path
+// with the checks of LoadTampered; errors name path.
+func DecodeTampered(path string, b []byte) (*TamperedFile, error) {
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%s: %w", path, tooLarge(int64(len(b))))
 	}
 	var f TamperedFile
 	if err := decodeObject(b, &f, "a tampered-token file"); err != nil {
