@@ -51,6 +51,10 @@ const MaxLine = 4 << 20
 // something that is not a response to the request.
 var ErrProcess = errors.New("external builder")
 
+// ErrNoAnswer is wrapped (with ErrProcess) by the error of a request that
+// got no answer within the timeout.
+var ErrNoAnswer = errors.New("no answer in time")
+
 // Process is an external builder started with `sh -c COMMAND`, spoken to one
 // request at a time.
 type Process struct {
@@ -164,7 +168,7 @@ func (p *Process) Call(ctx context.Context, req Request, timeout time.Duration) 
 		}
 		return &r, nil
 	case <-timer.C:
-		return nil, fmt.Errorf("%w: no answer to %s within %s", ErrProcess, req.ID, timeout)
+		return nil, fmt.Errorf("%w: no answer to %s within %s (%w)", ErrProcess, req.ID, timeout, ErrNoAnswer)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

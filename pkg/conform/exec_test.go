@@ -198,3 +198,36 @@ func TestAnswerTooLong(t *testing.T) {
 		})
 	}
 }
+
+// TestRunGivesUpOnSilentBuilder: after MaxSilent requests in a row without
+// an answer, the remaining cases fail without being sent, so a hanging
+// builder costs MaxSilent timeouts, not one per case.
+func TestRunGivesUpOnSilentBuilder(t *testing.T) {
+	reg := conform.DefaultRegistry()
+	f, err := conform.Generate("006", 20, 5, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 200 * time.Millisecond
+	start := time.Now()
+	rs, err := conform.Run(context.Background(), f, reg, conform.Options{Command: adapter("hang"), Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := conform.Summarize(rs); s.Failed != len(f.Cases) {
+		t.Fatalf("%d failed, want all %d", s.Failed, len(f.Cases))
+	}
+	for i, r := range rs {
+		want := "no answer"
+		if i >= conform.MaxSilent {
+			want = "not sent: the builder answered none of the last 3 requests"
+		}
+		if m := r.First(); m == nil || !strings.Contains(m.Message, want) {
+			t.Errorf("case %d: %+v, want a failure mentioning %q", i, r.First(), want)
+		}
+	}
+	// MaxSilent timeouts plus process restarts, far below one per case.
+	if d := time.Since(start); d > time.Duration(conform.MaxSilent)*timeout+5*time.Second {
+		t.Errorf("took %s", d)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -35,6 +36,11 @@ type Options struct {
 	Stderr io.Writer
 }
 
+// MaxSilent is the number of requests in a row that may go unanswered
+// within the timeout before Run stops sending the remaining cases (which
+// then fail without being sent).
+const MaxSilent = 3
+
 // Run drives an external builder through every case of a vector file: each
 // case's inputs are sent as a build request, the answer is compared with
 // tokencheck's build of the same inputs (the 006 string exactly, the 007
@@ -61,9 +67,19 @@ func Run(ctx context.Context, f *vectors.File, reg Registry, o Options) ([]Resul
 	}()
 	var out []Result
 	first := true // p is the first process of the run
+	silent := 0   // consecutive requests that got no answer in time
 	for i := range f.Cases {
 		if err := ctx.Err(); err != nil {
 			return out, err
+		}
+		if silent >= MaxSilent {
+			// A builder that hangs on every request would hold the run for
+			// the timeout of each case: the rest fail without being sent.
+			r := Result{ID: f.Cases[i].ID, Builder: f.Cases[i].Builder, Checks: 1}
+			r.fail(Failure{Check: CheckProcess, Message: fmt.Sprintf("not sent: the builder answered none of the last %d requests within %s", MaxSilent, o.Timeout)})
+			r.settle()
+			out = append(out, r)
+			continue
 		}
 		if p == nil {
 			if p, err = Start(o.Command, o.Stderr); err != nil {
@@ -74,6 +90,11 @@ func Run(ctx context.Context, f *vectors.File, reg Registry, o Options) ([]Resul
 		r, perr := runCase(ctx, p, f.Format, &f.Cases[i], reg, o)
 		if perr != nil && first && p.answered == 0 && p.exited() {
 			return nil, p.notStarted()
+		}
+		if errors.Is(perr, ErrNoAnswer) {
+			silent++
+		} else {
+			silent = 0
 		}
 		if perr != nil {
 			// The exchange went wrong: start afresh for the next case.
