@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/tokencheck/tokencheck/pkg/legacy"
+	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
 // checkLegacy verifies a pre-006 key: it always reports legacy_format with
@@ -61,6 +62,7 @@ func checkLegacy(r *Report, exp *Expectations) {
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
 			Message: "signature not checked: " + res.Reason})
 	}
+	checkLegacyUID(r, l, in)
 	if !exp.Now.IsZero() && l.HasExpired && l.ExpiredTs != 0 {
 		now := exp.Now.Unix()
 		if now > int64(l.ExpiredTs)+int64(exp.Leeway.Seconds()) {
@@ -69,4 +71,35 @@ func checkLegacy(r *Report, exp *Expectations) {
 				Hint:    "request a fresh key, or better an AccessToken2"})
 		}
 	}
+}
+
+// checkLegacyUID compares the uid a DK2 or DK3 key carries with the uid or
+// account the client joins with. The key's uid is signed, so a valid
+// signature does not make the key good for another uid; uid 0 in the key is
+// the wildcard. Nothing is compared when the caller gave neither.
+func checkLegacyUID(r *Report, l *token.Legacy, in legacy.VerifyInput) {
+	if !l.HasUID || l.UID == 0 || !in.HasUID && !in.HasAccount {
+		return
+	}
+	if in.HasUID && in.UID == l.UID {
+		return
+	}
+	off := 90 // DK2: signature 40, app ID 32, unixTs 10, randomInt 8
+	if l.Format == token.V003 {
+		off += 3
+	}
+	given := strconv.Quote(in.Account)
+	if in.HasUID && in.Account == "" {
+		given = "uid 0 (the empty text)"
+	}
+	r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "uid", Offset: At(off), Layer: "token",
+		Message: fmt.Sprintf("the key is for uid %d, not %s: %s keys carry the uid they were built for", l.UID, given, uidKeyName(l.Format)),
+		Hint:    "join with the uid the key was built for, or build a key (better an AccessToken2) for this uid"})
+}
+
+func uidKeyName(v token.Version) string {
+	if v == token.V003 {
+		return "003"
+	}
+	return "DK2"
 }
