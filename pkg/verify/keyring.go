@@ -31,7 +31,8 @@ func (k *Keyring) Len() int {
 }
 
 // ParseKeyring reads lines of "app_id certificate [label]". Blank lines and
-// lines starting with "#" are skipped. Without a label, the first certificate
+// lines starting with "#" are skipped, and so is a UTF-8 byte order mark at
+// the start of the file. Without a label, the first certificate
 // of an app is "primary", the second "secondary", later ones "certificate-N".
 // Errors name the line; they never contain a certificate.
 func ParseKeyring(r io.Reader) (*Keyring, error) {
@@ -41,7 +42,12 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 	line := 0
 	for sc.Scan() {
 		line++
-		text := strings.TrimSpace(sc.Text())
+		text := sc.Text()
+		if line == 1 {
+			// A file saved by a Windows editor may start with a UTF-8 byte order mark.
+			text = strings.TrimPrefix(text, "\ufeff")
+		}
+		text = strings.TrimSpace(text)
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
