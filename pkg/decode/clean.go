@@ -2,6 +2,7 @@ package decode
 
 import (
 	"strings"
+	"unicode"
 )
 
 // Repair names one kind of transport damage that Clean undid.
@@ -10,6 +11,7 @@ type Repair string
 // The repairs Clean makes, in the order it makes them.
 const (
 	RepairWhitespace Repair = "surrounding whitespace or newlines removed"
+	RepairInvisible  Repair = "byte order mark or zero-width characters removed"
 	RepairQuotes     Repair = "surrounding quotes removed"
 	RepairJSONSlash  Repair = `JSON-escaped "\/" turned back into "/"`
 	RepairURLEncoded Repair = "URL-encoding (%XX) decoded"
@@ -17,15 +19,23 @@ const (
 )
 
 // Clean undoes the damage a token suffers when pasted from logs, JSON, URLs
-// and chat: surrounding whitespace and quotes, JSON "\/" escapes,
+// and chat: surrounding whitespace, byte order marks and zero-width
+// characters (a file saved by a Windows editor, a copy from a web page), quotes, JSON "\/" escapes,
 // percent-encoding and "+" turned into a space. It returns the repaired string
 // and the repairs made, in order; a token that needed none comes back
 // unchanged with no repairs. Clean never decodes the token itself.
 func Clean(s string) (string, []Repair) {
 	var done []Repair
-	if t := strings.TrimSpace(s); t != s {
+	if t := strings.TrimFunc(s, isEdgeJunk); t != s {
+		lead := len(s) - len(strings.TrimLeftFunc(s, isEdgeJunk))
+		cut := s[:lead] + s[lead+len(t):]
+		if strings.IndexFunc(cut, unicode.IsSpace) >= 0 {
+			done = append(done, RepairWhitespace)
+		}
+		if strings.IndexFunc(cut, isInvisible) >= 0 {
+			done = append(done, RepairInvisible)
+		}
 		s = t
-		done = append(done, RepairWhitespace)
 	}
 	for len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '\'' && s[len(s)-1] == '\'' || s[0] == '`' && s[len(s)-1] == '`') {
 		s = strings.TrimSpace(s[1 : len(s)-1])
@@ -47,6 +57,19 @@ func Clean(s string) (string, []Repair) {
 	}
 	return s, done
 }
+
+// isInvisible reports the characters that copying adds at a token's edges
+// without showing them: the byte order mark and the zero-width space,
+// non-joiner, joiner and word joiner.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\ufeff', '\u200b', '\u200c', '\u200d', '\u2060':
+		return true
+	}
+	return false
+}
+
+func isEdgeJunk(r rune) bool { return unicode.IsSpace(r) || isInvisible(r) }
 
 // isVersioned reports whether s starts like a base64-bodied token, the only
 // kind in which a space can stand for "+".
