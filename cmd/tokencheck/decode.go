@@ -33,9 +33,9 @@ func runDecode(e *env, args []string) int {
 	}
 	s, repairs := decode.Clean(raw)
 	tok, perr := decode.ParsePartial(s)
-	if perr == nil {
-		refineCompressor(tok, s)
-	}
+	// A partial 007 token that inflated has its whole payload: its
+	// compressor can be named as well.
+	refineCompressor(tok, s)
 	if *asJSON {
 		if err := writeJSON(e.stdout, report.Token(tok, perr)); err != nil {
 			errorf(e, "writing output: %v", err)

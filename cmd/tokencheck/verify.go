@@ -111,9 +111,7 @@ func runVerify(e *env, args []string) int {
 		return exitUsage
 	}
 	r := verify.Inspect(raw, exp)
-	if r.ParseErr == nil {
-		refineCompressor(r.Token, r.Input)
-	}
+	refineCompressor(r.Token, r.Input)
 	if *asJSON {
 		if err := writeJSON(e.stdout, report.Verify(r)); err != nil {
 			errorf(e, "writing output: %v", err)
