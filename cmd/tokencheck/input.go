@@ -65,6 +65,12 @@ func explainFlagError(err error) error {
 	return fmt.Errorf("--%s %q: not a number: give %s", name, v, want)
 }
 
+// maxStdin is the most readToken reads from stdin. It is well above
+// token.MaxTokenLength, so that an oversized token is still decoded and
+// judged too large (exit 1) rather than refused unread; beyond it the input
+// is not read in full and nothing is checked (exit 2).
+const maxStdin = 16 << 20
+
 // readToken takes the token from the single argument, or from stdin when
 // the argument is "-" or absent. Input is read through a size limit.
 func readToken(e *env, args []string) (string, error) {
@@ -74,12 +80,12 @@ func readToken(e *env, args []string) (string, error) {
 	if len(args) == 1 && args[0] != "-" {
 		return args[0], nil
 	}
-	b, err := io.ReadAll(io.LimitReader(e.stdin, token.MaxTokenLength*2+1))
+	b, err := io.ReadAll(io.LimitReader(e.stdin, maxStdin+1))
 	if err != nil {
 		return "", fmt.Errorf("reading the token from stdin: %w", err)
 	}
-	if len(b) > token.MaxTokenLength*2 {
-		return "", fmt.Errorf("stdin holds more than %d bytes: not a token", token.MaxTokenLength*2)
+	if len(b) > maxStdin {
+		return "", fmt.Errorf("stdin holds more than %d bytes: not a token (tokens are at most %d bytes)", maxStdin, token.MaxTokenLength)
 	}
 	s := string(b)
 	if strings.TrimSpace(s) == "" {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,28 @@ func TestPartialDecodeNamesCompressor(t *testing.T) {
 		if got != "zlib" {
 			t.Errorf("%s: compressor %q, want \"zlib\"", args[0], got)
 		}
+	}
+}
+
+// TestOversizedStdin: a token over token.MaxTokenLength is judged too large
+// (exit 1, and verify --json reports it), whatever its size, up to the
+// stdin limit; only beyond that is the input refused unread (exit 2).
+func TestOversizedStdin(t *testing.T) {
+	const cert = "5CFd2fd1755d40ecb72977518be15d3b"
+	for _, n := range []int{200 << 10, 1 << 20, 8 << 20} {
+		tok := "007" + strings.Repeat("A", n)
+		code, _, errs := runCLI(t, tok+"\n", nil, "decode")
+		if code != 1 || !strings.Contains(errs, "token byte 131072") || !strings.Contains(errs, "too large") {
+			t.Errorf("decode of %d bytes: exit %d, stderr %q; want 1 and a too-large error at byte 131072", n, code, errs)
+		}
+		code, out, _ := runCLI(t, tok, nil, "verify", "--json", "--cert", cert)
+		var v struct{ Verdict string }
+		if err := json.Unmarshal([]byte(out), &v); err != nil || code != 1 || v.Verdict != "malformed" {
+			t.Errorf("verify --json of %d bytes: exit %d, verdict %q (%v); want 1 and malformed", n, code, v.Verdict, err)
+		}
+	}
+	code, _, errs := runCLI(t, strings.Repeat("A", maxStdin+1), nil, "decode")
+	if code != 2 || !strings.Contains(errs, "stdin holds more than") {
+		t.Errorf("decode beyond the stdin limit: exit %d, stderr %q; want 2", code, errs)
 	}
 }
