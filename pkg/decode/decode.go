@@ -111,11 +111,20 @@ func printable(s string) string {
 	return strings.ToValidUTF8(s, "?")
 }
 
-// fixedHexKey reports whether s has the shape of a hex-text legacy key:
-// 90 (DK1), 110 (DK2), 113 (DK3) or 103 (DK4) hexadecimal characters.
+// fixedHexKey reports whether s has the shape of a hex-text legacy key
+// (FORMATS §2 tests 1-4): 90 (DK1) or 110 (DK2) hexadecimal characters, or
+// 113 starting with "003" (DK3) or 103 starting with "004" (DK4).
 func fixedHexKey(s string) bool {
 	switch len(s) {
-	case 90, 110, 113, 103:
+	case 90, 110:
+	case 113:
+		if !strings.HasPrefix(s, "003") {
+			return false
+		}
+	case 103:
+		if !strings.HasPrefix(s, "004") {
+			return false
+		}
 	default:
 		return false
 	}

@@ -133,3 +133,20 @@ func TestHexKeysBeforePrefixes(t *testing.T) {
 		t.Fatalf("a 90-hex key starting with 006: %v %v", tok, err)
 	}
 }
+
+// TestFixedLengthHexNeedsItsPrefix: the 113- and 103-character hex shapes
+// are DK3 and DK4 only with their "003"/"004" prefix (FORMATS §2 tests 3
+// and 4); other all-hex strings of those lengths go on to the prefix tests,
+// so a 007 or 006 one is explained as a 007 or 006 token, not refused as an
+// unknown version.
+func TestFixedLengthHexNeedsItsPrefix(t *testing.T) {
+	hex := strings.Repeat("0123456789abcdef", 8)
+	const app = "006970CA35de60c44645bbae8a215061b33"
+	for _, in := range []string{"007" + hex[:100], "007" + hex[:110], app + hex[:68], app + hex[:78]} {
+		tok, err := decode.ParsePartial(in)
+		var pe *token.ParseError
+		if !errors.As(err, &pe) || errors.Is(err, token.ErrUnsupportedVersion) || pe.Field == "version" || tok != nil && string(tok.Version) != in[:3] {
+			t.Errorf("%d characters starting %s: %v; want an error inside a %s token", len(in), in[:3], err, in[:3])
+		}
+	}
+}
