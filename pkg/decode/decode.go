@@ -94,7 +94,9 @@ func parseLegacy(s string) (*token.Token, error) {
 func looksLikeDK5(s string) bool {
 	body := s[3:]
 	if len(body) < 8 {
-		return len(body) > 0 // too short to tell: let the DK5 parser explain
+		// Too short to tell, "005" alone included: a key cut short; let
+		// the DK5 parser say where it ends.
+		return true
 	}
 	b, err := base64.StdEncoding.DecodeString(body[:8])
 	if err != nil || len(b) < 4 {

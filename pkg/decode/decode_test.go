@@ -95,6 +95,9 @@ func TestErrorLocation(t *testing.T) {
 		{"bad base64 char", tok6[:40] + "*" + tok6[41:], "token", 40, "content", token.ErrMalformed},
 		{"unsupported", "009abc", "token", 0, "version", token.ErrUnsupportedVersion},
 		{"empty", "", "token", 0, "", token.ErrTruncated},
+		{"005 cut after its prefix", "005", "content", 0, "service_type", token.ErrTruncated},
+		{"007 cut after its prefix", "007", "token", 3, "body", token.ErrTruncated},
+		{"006 cut after its prefix", "006", "token", 3, "app_id", token.ErrTruncated},
 		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "", token.ErrTooLarge},
 	}
 	for _, c := range cases {
