@@ -81,12 +81,37 @@ func parseLegacy(s string) (*token.Token, error) {
 		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
 		// The prefix is right; the key itself is damaged.
 		return nil, token.Errorf("token", max(rec.Offset, 0), "", token.ErrMalformed, "%s", rec.Reason)
+	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
+		// "1:" is the signaling version: the token was cut short or has
+		// something after its signature.
+		return nil, signalingFieldsError(s)
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
 		msg = rec.Reason
 	case rec.Reason != "":
 		msg = fmt.Sprintf("prefix %q: %s", printable(s[:3]), rec.Reason)
 	}
 	return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "%s", msg)
+}
+
+// signalingFieldsError locates the problem of a "1:" string without the
+// four ':'-separated fields of a signaling token (FORMATS §8): where it ends,
+// naming the first missing field, or where the fifth field starts.
+func signalingFieldsError(s string) error {
+	n := strings.Count(s, ":") + 1
+	if n > 4 {
+		at := 0
+		for i := 0; i < 4; i++ {
+			at += strings.IndexByte(s[at:], ':') + 1
+		}
+		return token.Errorf("token", at-1, "signature", token.ErrTrailingData,
+			"a signaling token has 4 ':'-separated fields (1:app_id:expired_ts:signature), this one has %d", n)
+	}
+	missing := "expired_ts"
+	if n == 3 {
+		missing = "signature"
+	}
+	return token.Errorf("token", len(s), missing, token.ErrTruncated,
+		"a signaling token has 4 ':'-separated fields (1:app_id:expired_ts:signature), this one ends after %d", n)
 }
 
 // looksLikeDK5 applies FORMATS §2 rule 7: the decoded content of a 005 key

@@ -98,6 +98,9 @@ func TestErrorLocation(t *testing.T) {
 		{"005 cut after its prefix", "005", "content", 0, "service_type", token.ErrTruncated},
 		{"007 cut after its prefix", "007", "token", 3, "body", token.ErrTruncated},
 		{"006 cut after its prefix", "006", "token", 3, "app_id", token.ErrTruncated},
+		{"signaling cut in its expiry", "1:970CA35de60c44645bbae8a215061b33:15142", "token", 40, "signature", token.ErrTruncated},
+		{"signaling cut in its app ID", "1:970CA35de60c4", "token", 15, "expired_ts", token.ErrTruncated},
+		{"signaling with a fifth field", "1:970CA35de60c44645bbae8a215061b33:1514219634:82539e1f3973bcfe3f0d0c8993e6c051:x", "token", 78, "signature", token.ErrTrailingData},
 		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "", token.ErrTooLarge},
 	}
 	for _, c := range cases {
