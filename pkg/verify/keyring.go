@@ -11,14 +11,22 @@ import (
 // certificate per app, or any number with labels.
 type Keyring struct {
 	byApp map[string][]Certificate
+	// byFold holds the same certificates under the lowercase app ID.
+	byFold map[string][]Certificate
 }
 
-// For returns the certificates registered for appID, in file order.
+// For returns the certificates registered for appID, in file order. App IDs
+// are hex and written in either case: when no line has appID's exact
+// spelling, the lines whose app ID differs only in letter case apply. (The
+// signature is still computed over the token's own spelling.)
 func (k *Keyring) For(appID string) []Certificate {
 	if k == nil {
 		return nil
 	}
-	return k.byApp[appID]
+	if c, ok := k.byApp[appID]; ok {
+		return c
+	}
+	return k.byFold[strings.ToLower(appID)]
 }
 
 // Len is the number of certificates in the keyring.
@@ -36,7 +44,7 @@ func (k *Keyring) Len() int {
 // of an app is "primary", the second "secondary", later ones "certificate-N".
 // Errors name the line; they never contain a certificate.
 func ParseKeyring(r io.Reader) (*Keyring, error) {
-	k := &Keyring{byApp: map[string][]Certificate{}}
+	k := &Keyring{byApp: map[string][]Certificate{}, byFold: map[string][]Certificate{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), 1<<20)
 	line := 0
@@ -74,7 +82,10 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		default:
 			label = fmt.Sprintf("certificate-%d", n+1)
 		}
-		k.byApp[app] = append(k.byApp[app], Certificate{Label: label, Value: cert})
+		c := Certificate{Label: label, Value: cert}
+		k.byApp[app] = append(k.byApp[app], c)
+		fold := strings.ToLower(app)
+		k.byFold[fold] = append(k.byFold[fold], c)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("keyring line %d: %w", line+1, err)

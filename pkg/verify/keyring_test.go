@@ -54,3 +54,25 @@ func TestParseKeyring(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyringLetterCase: app IDs are hex, written in any case (the legacy
+// vectors use lowercase, the 006/007 ones mixed case): a keyring line in
+// another case still applies when no line has the exact spelling.
+func TestKeyringLetterCase(t *testing.T) {
+	const cert = "5CFd2fd1755d40ecb72977518be15d3b"
+	k, err := verify.ParseKeyring(strings.NewReader("970ca35de60c44645bbae8a215061b33 " + cert + "\n" +
+		"00000000000000000000000000000abc 00000000000000000000000000000000 exact\n" +
+		"00000000000000000000000000000ABC 11111111111111111111111111111111 upper\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := k.For("970CA35de60c44645bbae8a215061b33"); len(got) != 1 || got[0].Value != cert {
+		t.Errorf("For(mixed case) = %v, want the lowercase line's certificate", got)
+	}
+	if got := k.For("00000000000000000000000000000abc"); len(got) != 1 || got[0].Label != "exact" {
+		t.Errorf("For(exact spelling) = %v, want only the exact line", got)
+	}
+	if got := k.For("00000000000000000000000000000Abc"); len(got) != 2 {
+		t.Errorf("For(a third spelling) = %v, want both lines", got)
+	}
+}
