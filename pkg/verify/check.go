@@ -309,6 +309,10 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok 
 		return *exp.Account, "", true, ""
 	case isRTM && exp.Account != nil:
 		return *exp.Account, "", true, ""
+	case (exp.For == "rtm" || isRTM) && exp.UID != nil:
+		// A numeric RTM user id given as a uid: the same text (FORMATS
+		// §12.2), as for 007 RTM.
+		return *exp.UID, "", true, ""
 	default:
 		return "", "", false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
 	}

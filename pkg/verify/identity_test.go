@@ -9,10 +9,10 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
-// TestLegacyIdentity runs testdata/verify/legacy-identity.json, cases in the
+// TestIdentity runs testdata/verify/identity.json, cases in the
 // schema of testdata/audit/rules.json.
-func TestLegacyIdentity(t *testing.T) {
-	b, err := os.ReadFile("../../testdata/verify/legacy-identity.json")
+func TestIdentity(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/verify/identity.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,11 @@ func TestLegacyIdentity(t *testing.T) {
 	}
 	for _, c := range f.Cases {
 		t.Run(c.Kind+"/"+c.ID, func(t *testing.T) {
-			r := verify.Inspect(c.Token, c.expectations(t))
+			raw := c.Token
+			if c.Build != nil {
+				raw = c.Build.build(t)
+			}
+			r := verify.Inspect(raw, c.expectations(t))
 			for _, w := range c.Want {
 				if !hasFinding(r.Findings, w) {
 					t.Errorf("%s: want %s/%s/sdk %v; got:\n%s", c.Comment, w.Code, w.Severity, sdkString(w.SDKError), dump(r.Findings))
