@@ -62,3 +62,26 @@ func TestOversizedStdin(t *testing.T) {
 		t.Errorf("decode beyond the stdin limit: exit %d, stderr %q; want 2", code, errs)
 	}
 }
+
+// TestDecode006PrivilegesAlwaysAnArray: the JSON contract gives a 006 token
+// a "privileges" array; a token with an empty privilege map has an empty
+// one, not none (as every 007 service has).
+func TestDecode006PrivilegesAlwaysAnArray(t *testing.T) {
+	const tok = "006970CA35de60c44645bbae8a215061b33IACC9p6IVLDhSMv134Q2eZXFGYlY6K5XvPgdtsULqFqQUvHDYEy379yDCgABAAAAR/QQAAAA"
+	code, out, errs := runCLI(t, "", nil, "decode", "--json", tok)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var v map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if string(v["privileges"]) != "[]" {
+		t.Errorf("privileges = %s, want []", v["privileges"])
+	}
+	// Other versions still have no top-level privileges.
+	_, out, _ = runCLI(t, readFile(t, example007), nil, "decode", "--json")
+	if strings.Contains(out, "\n  \"privileges\"") {
+		t.Errorf("a 007 token got a top-level privileges field:\n%s", out)
+	}
+}

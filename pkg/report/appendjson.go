@@ -205,9 +205,9 @@ func appendTokenView(dst []byte, v *TokenView) []byte {
 	dst = appendOptUint(dst, `,"ts":`, v.Ts)
 	dst = appendOptUint(dst, `,"crc_channel":`, v.CRCChannel)
 	dst = appendOptUint(dst, `,"crc_uid":`, v.CRCUID)
-	if len(v.Privileges) > 0 {
+	if v.Privileges != nil {
 		dst = append(dst, `,"privileges":`...)
-		dst = appendPrivileges(dst, v.Privileges)
+		dst = appendPrivileges(dst, *v.Privileges)
 	}
 	if v.Kind != "" {
 		dst = append(dst, `,"kind":`...)

@@ -73,11 +73,12 @@ type TokenView struct {
 	Services     []ServiceView `json:"services,omitempty"`
 	Compressor   string        `json:"compressor,omitempty"`
 	// 006.
-	Ts         *uint32         `json:"ts,omitempty"`
-	CRCChannel *uint32         `json:"crc_channel,omitempty"`
-	CRCUID     *uint32         `json:"crc_uid,omitempty"`
-	Privileges []PrivilegeView `json:"privileges,omitempty"`
-	Kind       string          `json:"kind,omitempty"`
+	Ts         *uint32 `json:"ts,omitempty"`
+	CRCChannel *uint32 `json:"crc_channel,omitempty"`
+	CRCUID     *uint32 `json:"crc_uid,omitempty"`
+	// Privileges is set for 006 only: an array, empty for an empty map.
+	Privileges *[]PrivilegeView `json:"privileges,omitempty"`
+	Kind       string           `json:"kind,omitempty"`
 	// UID is the numeric uid a legacy key carries (DK2, DK3).
 	UID *uint32 `json:"uid,omitempty"`
 	// Legacy keys.
@@ -148,10 +149,11 @@ func Token(tok *token.Token, err error) *TokenView {
 		}
 		if t.Message != nil {
 			v.Salt, v.Ts = &t.Salt, &t.Ts
-			v.Privileges = make([]PrivilegeView, 0, len(t.Privileges))
+			privs := make([]PrivilegeView, 0, len(t.Privileges))
 			for _, pr := range t.Privileges {
-				v.Privileges = append(v.Privileges, PrivilegeView{ID: pr.ID, Name: token.Privilege006Name(pr.ID), Expire: pr.Expire})
+				privs = append(privs, PrivilegeView{ID: pr.ID, Name: token.Privilege006Name(pr.ID), Expire: pr.Expire})
 			}
+			v.Privileges = &privs
 			v.Kind = Kind006(t)
 		}
 	case tok.Legacy != nil:
