@@ -85,3 +85,22 @@ func TestDecode006PrivilegesAlwaysAnArray(t *testing.T) {
 		t.Errorf("a 007 token got a top-level privileges field:\n%s", out)
 	}
 }
+
+// TestDecodeSignalingHasNoUnixTs: a signaling token carries no generation
+// time (FORMATS §8), so its decode object shows none rather than 0.
+func TestDecodeSignalingHasNoUnixTs(t *testing.T) {
+	const tok = "1:970ca35de60c44645bbae8a215061b33:1446455471:4815d52c4fd440bac35b981c12798774"
+	code, out, errs := runCLI(t, "", nil, "decode", "--json", tok)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var v struct {
+		Legacy map[string]json.RawMessage `json:"legacy"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := v.Legacy["unix_ts"]; ok || string(v.Legacy["expired_ts"]) != "1446455471" {
+		t.Errorf("legacy = %s; want expired_ts 1446455471 and no unix_ts", out)
+	}
+}

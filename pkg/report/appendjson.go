@@ -317,16 +317,32 @@ func appendPrivileges(dst []byte, ps []PrivilegeView) []byte {
 }
 
 func appendLegacyView(dst []byte, l *LegacyView) []byte {
-	dst = append(dst, `{"unix_ts":`...)
-	dst = strconv.AppendUint(dst, uint64(l.UnixTs), 10)
-	dst = appendOptUint(dst, `,"uid":`, l.UID)
-	dst = appendOptUint(dst, `,"expired_ts":`, l.ExpiredTs)
+	dst = append(dst, '{')
+	start := len(dst)
+	key := func(k string) {
+		if len(dst) > start {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '"')
+		dst = append(dst, k...)
+		dst = append(dst, '"', ':')
+	}
+	uint32Field := func(k string, v *uint32) {
+		if v != nil {
+			key(k)
+			dst = strconv.AppendUint(dst, uint64(*v), 10)
+		}
+	}
+	uint32Field("unix_ts", l.UnixTs)
+	uint32Field("uid", l.UID)
+	uint32Field("expired_ts", l.ExpiredTs)
 	if l.ServiceType != nil {
-		dst = append(dst, `,"service_type":`...)
+		key("service_type")
 		dst = strconv.AppendUint(dst, uint64(*l.ServiceType), 10)
 	}
 	if len(l.Extra) > 0 {
-		dst = append(dst, `,"extra":[`...)
+		key("extra")
+		dst = append(dst, '[')
 		for i, e := range l.Extra {
 			if i > 0 {
 				dst = append(dst, ',')

@@ -101,3 +101,35 @@ func TestAppendReportMatchesMarshal(t *testing.T) {
 		t.Fatal("test error does not wrap its sentinel")
 	}
 }
+
+// TestAppendLegacyAnd006MatchMarshal: the decode objects of every legacy
+// key kind (a signaling token has no unix_ts) and of a 006 token with an
+// empty privilege map come out as encoding/json writes them.
+func TestAppendLegacyAnd006MatchMarshal(t *testing.T) {
+	exp := uint32(1446455471)
+	st := uint16(4)
+	uid := uint32(0)
+	toks := []*token.Token{
+		{Version: token.VSignal, Legacy: &token.Legacy{Format: token.VSignal, AppID: "a", Signature: "s", ExpiredTs: exp, HasExpired: true}},
+		{Version: token.VDK1, Legacy: &token.Legacy{Format: token.VDK1, AppID: "a", Signature: "s", UnixTs: 5, Salt: 6}},
+		{Version: token.V003, Legacy: &token.Legacy{Format: token.V003, AppID: "a", Signature: "s", UnixTs: 5, Salt: 6, UID: uid, HasUID: true, ExpiredTs: exp, HasExpired: true}},
+		{Version: token.V005, Legacy: &token.Legacy{Format: token.V005, AppID: "a", Signature: "s", UnixTs: 5, Salt: 6, ExpiredTs: exp, HasExpired: true, ServiceType: st,
+			Extra: []token.LegacyExtra{{Key: 1, Value: "3"}}}},
+		{Version: token.V006, T006: &token.Token006{AppID: "a", Signature: []byte{1}, Message: []byte{0}}},
+	}
+	for _, tok := range toks {
+		r := &verify.Report{Token: tok, Signature: "valid", Verdict: "ok", Findings: []verify.Finding{}}
+		v := Verify(r)
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := AppendVerify(nil, v, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s:\n got %s\nwant %s", tok.Version, got, want)
+		}
+	}
+}

@@ -94,7 +94,8 @@ type TokenView struct {
 
 // LegacyView holds the fields of a pre-006 key that have no common name.
 type LegacyView struct {
-	UnixTs      uint32        `json:"unix_ts"`
+	// UnixTs is the generation time (DK1-DK5; a signaling token has none).
+	UnixTs      *uint32       `json:"unix_ts,omitempty"`
 	UID         *uint32       `json:"uid,omitempty"`
 	ExpiredTs   *uint32       `json:"expired_ts,omitempty"`
 	ServiceType *uint16       `json:"service_type,omitempty"`
@@ -163,9 +164,10 @@ func Token(tok *token.Token, err error) *TokenView {
 		if l.Format != token.VSignal {
 			v.Salt = p(l.Salt)
 		}
-		lv := &LegacyView{UnixTs: l.UnixTs}
+		lv := &LegacyView{}
 		if l.Format != token.VSignal {
 			// The generation time means what 007 calls issue_ts.
+			lv.UnixTs = p(l.UnixTs)
 			v.IssueTs = p(l.UnixTs)
 		}
 		v.Kind = legacy.KindOf(l).String()
