@@ -302,7 +302,7 @@
     if (t.legacy) {
       var l = t.legacy;
       group("Dynamic key fields");
-      add("legacy.unix_ts", l.unix_ts, "issued " + when(l.unix_ts, now));
+      if (typeof l.unix_ts === "number") { add("legacy.unix_ts", l.unix_ts, "issued " + when(l.unix_ts, now)); }
       if (typeof l.uid === "number") { add("legacy.uid", l.uid, l.uid === 0 ? "0: any user" : "numeric uid"); }
       if (typeof l.expired_ts === "number") { add("legacy.expired_ts", l.expired_ts, l.expired_ts === 0 ? "0: never expires" : "expires " + iso(l.expired_ts)); }
       if (typeof l.service_type === "number") { add("legacy.service_type", l.service_type, "service type of the key"); }
