@@ -37,7 +37,11 @@ func runDecode(e *env, args []string) int {
 	// compressor can be named as well.
 	refineCompressor(tok, s)
 	if *asJSON {
-		if err := writeJSON(e.stdout, report.Token(tok, perr)); err != nil {
+		v := report.Token(tok, perr)
+		for _, r := range repairs {
+			v.Repairs = append(v.Repairs, string(r))
+		}
+		if err := writeJSON(e.stdout, v); err != nil {
 			errorf(e, "writing output: %v", err)
 			return exitUsage
 		}

@@ -104,3 +104,31 @@ func TestDecodeSignalingHasNoUnixTs(t *testing.T) {
 		t.Errorf("legacy = %s; want expired_ts 1446455471 and no unix_ts", out)
 	}
 }
+
+// TestDecodeJSONNamesRepairs: decode --json says which transport damage was
+// repaired, as the human output does; an undamaged token has no repairs.
+func TestDecodeJSONNamesRepairs(t *testing.T) {
+	tok := strings.TrimSpace(readFile(t, example006))
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{tok, nil},
+		{`"` + tok + `"`, []string{"surrounding quotes removed"}},
+		{" " + strings.ReplaceAll(tok, "+", " ") + " ", []string{"surrounding whitespace or newlines removed", `spaces turned back into "+" (a "+" became a space in a URL query)`}},
+	} {
+		code, out, errs := runCLI(t, "", nil, "decode", "--json", c.in)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var v struct {
+			Repairs []string `json:"repairs"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(v.Repairs, "|") != strings.Join(c.want, "|") {
+			t.Errorf("%q: repairs %q, want %q", c.in, v.Repairs, c.want)
+		}
+	}
+}

@@ -221,6 +221,16 @@ func appendTokenView(dst []byte, v *TokenView) []byte {
 	if v.NonCanonicalBase64 {
 		dst = append(dst, `,"non_canonical_base64":true`...)
 	}
+	if len(v.Repairs) > 0 {
+		dst = append(dst, `,"repairs":[`...)
+		for i, r := range v.Repairs {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, r)
+		}
+		dst = append(dst, ']')
+	}
 	if v.Error != nil {
 		dst = append(dst, `,"error":`...)
 		dst = appendErrorView(dst, v.Error)

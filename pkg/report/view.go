@@ -85,6 +85,9 @@ type TokenView struct {
 	Legacy *LegacyView `json:"legacy,omitempty"`
 	// NonCanonicalBase64 is set when the base64 padding bits are not zero.
 	NonCanonicalBase64 bool `json:"non_canonical_base64,omitempty"`
+	// Repairs names the transport damage undone before decoding (decode
+	// --json; verify reports it as the token_cleaned finding).
+	Repairs []string `json:"repairs,omitempty"`
 	// Error is set when the token could not be decoded completely; the other
 	// fields then hold what was decoded before the error.
 	Error *ErrorView `json:"error,omitempty"`
