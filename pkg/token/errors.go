@@ -42,7 +42,7 @@ type ParseError struct {
 }
 
 // Error renders the location first, e.g.
-// "payload byte 41 (services[0].channel): length 300 exceeds the 12 bytes left: truncated".
+// "payload byte 41 (services[0].channel): length 300 exceeds the 10 bytes left: truncated".
 func (e *ParseError) Error() string {
 	loc := fmt.Sprintf("%s byte %d", e.Layer, e.Offset)
 	if e.Field != "" {

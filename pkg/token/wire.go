@@ -84,9 +84,9 @@ func (r *Reader) Bytes16(field string) ([]byte, error) {
 	if !ok {
 		return nil, r.short(field+".length", 2)
 	}
-	if int(n) > r.Len() {
+	if left := r.Len(); int(n) > left {
 		r.off = start
-		return nil, Errorf(r.layer, start, field, ErrTruncated, "length %d exceeds the %d bytes left", n, r.Len())
+		return nil, Errorf(r.layer, start, field, ErrTruncated, "length %d exceeds the %s left", n, Plural(left, "byte"))
 	}
 	b := r.buf[r.off : r.off+int(n)]
 	r.off += int(n)
@@ -109,7 +109,7 @@ func (r *Reader) Count16(field string, minEntry int) (int, error) {
 	}
 	if int(n)*minEntry > r.Len() {
 		r.off = start
-		return 0, Errorf(r.layer, start, field, ErrTruncated, "count %d needs at least %d bytes, %d left", n, int(n)*minEntry, r.Len()-2)
+		return 0, Errorf(r.layer, start, field, ErrTruncated, "count %d needs at least %s, %d left", n, Plural(int(n)*minEntry, "byte"), r.Len()-2)
 	}
 	r.entries += int(n)
 	if r.entries > MaxEntries {

@@ -40,3 +40,25 @@ func TestReaderShortNames(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderLengthMessages: a declared length is compared with the bytes
+// that follow its 2-byte prefix, and counts are singular for one.
+func TestReaderLengthMessages(t *testing.T) {
+	for _, tc := range []struct {
+		buf  []byte
+		want string
+	}{
+		{[]byte{2, 0, 'a'}, "payload byte 0 (x): length 2 exceeds the 1 byte left: truncated"},
+		{[]byte{9, 0, 'a', 'b', 'c'}, "payload byte 0 (x): length 9 exceeds the 3 bytes left: truncated"},
+		{[]byte{1, 0}, "payload byte 0 (x): length 1 exceeds the 0 bytes left: truncated"},
+	} {
+		_, err := NewReader(tc.buf, "payload").Bytes16("x")
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("% x: %v, want %q", tc.buf, err, tc.want)
+		}
+	}
+	_, err := NewReader([]byte{1, 0, 0}, "payload").Count16("y", 2)
+	if err == nil || err.Error() != "payload byte 0 (y): count 1 needs at least 2 bytes, 1 left: truncated" {
+		t.Errorf("Count16: %v", err)
+	}
+}
