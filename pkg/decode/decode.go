@@ -200,7 +200,7 @@ func readSignature(r *token.Reader) ([]byte, error) {
 		return nil, err
 	}
 	if len(sig) != token.SigLength {
-		return nil, token.Errorf(r.Layer(), off, "signature", token.ErrMalformed, "signature is %d bytes, want %d", len(sig), token.SigLength)
+		return nil, token.Errorf(r.Layer(), off, "signature", token.ErrMalformed, "signature is %s, want %d", token.Plural(len(sig), "byte"), token.SigLength)
 	}
 	return sig, nil
 }

@@ -1,6 +1,9 @@
 package decode_test
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -153,6 +156,39 @@ func TestFixedLengthHexNeedsItsPrefix(t *testing.T) {
 		var pe *token.ParseError
 		if !errors.As(err, &pe) || errors.Is(err, token.ErrUnsupportedVersion) || pe.Field == "version" || tok != nil && string(tok.Version) != in[:3] {
 			t.Errorf("%d characters starting %s: %v; want an error inside a %s token", len(in), in[:3], err, in[:3])
+		}
+	}
+}
+
+// TestSingularCounts: messages count "1 byte", not "1 bytes".
+func TestSingularCounts(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	const app = "006970CA35de60c44645bbae8a215061b33"
+	sig := append([]byte{32, 0}, make([]byte, 32)...)
+	msg := []byte{10, 0, 1, 0, 0, 0, 2, 0, 0, 0, 0, 0}
+	content := append(append(append([]byte(nil), sig...), 0, 0, 0, 0, 0, 0, 0, 0), msg...)
+	payload := append(append([]byte(nil), sig...), 0x20, 0)
+	z := func(b []byte) []byte {
+		var buf bytes.Buffer
+		w := zlib.NewWriter(&buf)
+		w.Write(b)
+		w.Close()
+		return buf.Bytes()
+	}
+	for _, in := range []string{
+		app + b64(append(append([]byte(nil), content...), 'x')),    // 1 byte after the message
+		app + b64(append(append([]byte(nil), content[:44]...), 1)), // message length 10, 1 byte left
+		"007" + b64(append(z(payload), 'x')),                       // 1 byte after the zlib stream
+		"007" + b64([]byte{0x78}),                                  // 1-byte zlib stream
+		"007" + b64(z([]byte{1, 0, 7})),                            // 1-byte signature
+		"007" + b64(z(append(append([]byte(nil), sig...), 1, 0))),  // app ID length 1, no byte left
+	} {
+		_, err := decode.Parse(in)
+		if err == nil {
+			t.Fatalf("%s: accepted", in)
+		}
+		if strings.Contains(err.Error(), " 1 bytes") {
+			t.Errorf("%s: %v", in, err)
 		}
 	}
 }

@@ -63,7 +63,7 @@ func parse006Into(s string, tok *token.Token, reuse bool) error {
 		return err
 	}
 	if r.Len() > 0 {
-		return token.Errorf("content", r.Offset(), "", token.ErrTrailingData, "%d bytes after the message", r.Len())
+		return token.Errorf("content", r.Offset(), "", token.ErrTrailingData, "%s after the message", token.Plural(r.Len(), "byte"))
 	}
 	t.Message = msg
 	m := token.NewReader(msg, "content")
@@ -78,7 +78,7 @@ func parse006Into(s string, tok *token.Token, reuse bool) error {
 		return within(shift(err, msgOff), "message")
 	}
 	if m.Len() > 0 {
-		return token.Errorf("content", msgOff+m.Offset(), "message", token.ErrTrailingData, "%d bytes after the privilege map inside the signed message", m.Len())
+		return token.Errorf("content", msgOff+m.Offset(), "message", token.ErrTrailingData, "%s after the privilege map inside the signed message", token.Plural(m.Len(), "byte"))
 	}
 	return nil
 }

@@ -166,7 +166,7 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool) erro
 		t.Services = append(t.Services, svc)
 	}
 	if r.Len() > 0 {
-		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%d bytes after the last service", r.Len())
+		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%s after the last service", token.Plural(r.Len(), "byte"))
 	}
 	return nil
 }

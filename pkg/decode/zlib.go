@@ -53,7 +53,7 @@ func keepSmall(b, old []byte) []byte {
 func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	var hdr [2]byte
 	if len(data) < 2 {
-		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrTruncated, "%d bytes, a zlib stream needs at least 6", len(data))
+		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrTruncated, "%s, a zlib stream needs at least 6", token.Plural(len(data), "byte"))
 	}
 	hdr = [2]byte{data[0], data[1]}
 	cmf, flg := data[0], data[1]
@@ -130,7 +130,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
 	}
 	if len(rest) > 4 {
-		return nil, hdr, token.Errorf("zlib", end+4, "", token.ErrTrailingData, "%d bytes after the end of the zlib stream", len(rest)-4)
+		return nil, hdr, token.Errorf("zlib", end+4, "", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
 	}
 	return out, hdr, nil
 }

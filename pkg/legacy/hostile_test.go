@@ -86,7 +86,7 @@ func TestParseRejects(t *testing.T) {
 		{"dk5 line break", kaDK5[:20] + "\n" + kaDK5[20:], token.ErrMalformed, LayerToken, 20, "content", "canonical"},
 		{"dk5 nonzero padding bits", "005BAB=", token.ErrMalformed, LayerToken, 6, "content", "base64"},
 		{"dk5 truncated content", dk5Token(c[:50]), token.ErrTruncated, LayerContent, 44, "app_id", "exceeds"},
-		{"dk5 trailing byte", dk5Token(append(append([]byte(nil), c...), 0)), token.ErrTrailingData, LayerContent, 81, "", "1 bytes after"},
+		{"dk5 trailing byte", dk5Token(append(append([]byte(nil), c...), 0)), token.ErrTrailingData, LayerContent, 81, "", "1 byte after"},
 		{"dk5 service type 0", dk5Token(mutate(c, setU16(0, 0))), token.ErrMalformed, LayerContent, 0, "service_type", "1-4"},
 		{"dk5 service type 5", dk5Token(mutate(c, setU16(0, 5))), token.ErrMalformed, LayerContent, 0, "service_type", "1-4"},
 		{"dk5 huge signature length", dk5Token(mutate(c, setU16(2, 0xFFFF))), token.ErrTruncated, LayerContent, 2, "signature", "65535"},

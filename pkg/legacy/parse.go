@@ -337,7 +337,7 @@ func decodeDK5Content(content []byte) (*token.Legacy, error) {
 	}
 	if r.Len() > 0 {
 		return nil, token.Errorf(LayerContent, r.Offset(), "", token.ErrTrailingData,
-			"%d bytes after the extra map", r.Len())
+			"%s after the extra map", token.Plural(r.Len(), "byte"))
 	}
 	if field, detail := checkDK5Extra(st, l.Extra); detail != "" {
 		return nil, token.Errorf(LayerContent, off, field, token.ErrMalformed, "%s", detail)
