@@ -314,7 +314,7 @@ func decodeDK5Content(content []byte) (*token.Legacy, error) {
 	n := int(count)
 	if n*4 > r.Len() {
 		return nil, token.Errorf(LayerContent, off, "extra", token.ErrTruncated,
-			"count %d needs at least %d bytes, %d left", n, n*4, r.Len())
+			"count %d needs at least %s, %d left", n, token.Plural(n*4, "byte"), r.Len())
 	}
 	if n > 0 {
 		l.Extra = make([]token.LegacyExtra, 0, n)
@@ -378,7 +378,7 @@ func parseSignaling(s string) (*token.Legacy, error) {
 	off := 2
 	app := parts[1]
 	if len(app) != appIDLen {
-		return nil, token.Errorf(LayerToken, off, "app_id", token.ErrMalformed, "%d characters, not 32", len(app))
+		return nil, token.Errorf(LayerToken, off, "app_id", token.ErrMalformed, "%s, not 32", token.Plural(len(app), "character"))
 	}
 	if i := firstNot(app, 0, isHex); i >= 0 {
 		return nil, token.Errorf(LayerToken, off+i, "app_id", token.ErrMalformed, "%q is not hex", app[i])
@@ -392,7 +392,7 @@ func parseSignaling(s string) (*token.Legacy, error) {
 	off += len(e) + 1
 	sig := parts[3]
 	if len(sig) != md5HexLen {
-		return nil, token.Errorf(LayerToken, off, "signature", token.ErrMalformed, "%d characters, not 32 (an MD5 in hex)", len(sig))
+		return nil, token.Errorf(LayerToken, off, "signature", token.ErrMalformed, "%s, not 32 (an MD5 in hex)", token.Plural(len(sig), "character"))
 	}
 	if i := firstNot(sig, 0, isLowerHex); i >= 0 {
 		return nil, token.Errorf(LayerToken, off+i, "signature", token.ErrMalformed,
