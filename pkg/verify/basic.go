@@ -87,15 +87,32 @@ func checkIdentity(r *Report, exp *Expectations) {
 		want, given = *exp.Account, true
 	}
 	if given && len(rtc) > 0 {
+		// A client joins one channel: with several RTC services, the uid
+		// must be that of a service for the channel given (when one is).
+		cands, where := rtc, ""
+		if exp.Channel != nil {
+			var same []*token.Service
+			for _, s := range rtc {
+				if s.Channel == *exp.Channel {
+					same = append(same, s)
+				}
+			}
+			if len(same) > 0 {
+				cands = same
+				if len(same) < len(rtc) {
+					where = fmt.Sprintf("'s RTC service for channel %q", *exp.Channel)
+				}
+			}
+		}
 		found := false
-		for _, s := range rtc {
+		for _, s := range cands {
 			if s.Account == want || s.Account == "" {
 				found = true
 			}
 		}
 		if !found {
 			r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.uid",
-				Message: fmt.Sprintf("the token is for uid/account %q, not %q", rtc[0].Account, want) + uidRelation(rtc[0].Account, want, exp.UIDNumeric),
+				Message: fmt.Sprintf("the token%s is for uid/account %q, not %q", where, cands[0].Account, want) + uidRelation(cands[0].Account, want, exp.UIDNumeric),
 				Hint:    "join with the uid or account the token was built for"})
 		}
 	}
