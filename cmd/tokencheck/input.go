@@ -72,7 +72,8 @@ func explainFlagError(err error) error {
 const maxStdin = 16 << 20
 
 // readToken takes the token from the single argument, or from stdin when
-// the argument is "-" or absent. Input is read through a size limit.
+// the argument is "-" or absent. Input is read through a size limit. Empty
+// stdin is an error only without "-" (nothing was given).
 func readToken(e *env, args []string) (string, error) {
 	if len(args) > 1 {
 		return "", fmt.Errorf("expected one token, got %d arguments (quote the token if it contains spaces)", len(args))
@@ -88,7 +89,9 @@ func readToken(e *env, args []string) (string, error) {
 		return "", fmt.Errorf("stdin holds more than %d bytes: not a token (tokens are at most %d bytes)", maxStdin, token.MaxTokenLength)
 	}
 	s := string(b)
-	if strings.TrimSpace(s) == "" {
+	if strings.TrimSpace(s) == "" && len(args) == 0 {
+		// With "-" the caller says the token is on stdin: an empty one is
+		// then judged (malformed), as an empty argument is.
 		return "", errors.New("no token given: pass it as an argument or on stdin")
 	}
 	// A single trailing newline from echo or a file is not transport damage.

@@ -132,3 +132,25 @@ func TestDecodeJSONNamesRepairs(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyTokenOnStdin: "-" says the token is on stdin, so an empty one
+// there is an empty token (malformed, exit 1, as an empty argument is);
+// with no argument at all, empty stdin means no token was given (exit 2).
+func TestEmptyTokenOnStdin(t *testing.T) {
+	const cert = "5CFd2fd1755d40ecb72977518be15d3b"
+	for _, in := range []string{"", "\n", "  \t\r\n"} {
+		code, out, _ := runCLI(t, in, nil, "verify", "--json", "--strict", "--cert", cert, "-")
+		var v struct{ Verdict string }
+		if err := json.Unmarshal([]byte(out), &v); err != nil || code != 1 || v.Verdict != "malformed" {
+			t.Errorf("verify - with stdin %q: exit %d, verdict %q (%v); want 1 and malformed", in, code, v.Verdict, err)
+		}
+		code, _, errs := runCLI(t, in, nil, "decode", "-")
+		if code != 1 || !strings.Contains(errs, "empty token") {
+			t.Errorf("decode - with stdin %q: exit %d, stderr %q; want 1 and an empty-token error", in, code, errs)
+		}
+		code, _, errs = runCLI(t, in, nil, "decode")
+		if code != 2 || !strings.Contains(errs, "no token given") {
+			t.Errorf("decode with stdin %q and no argument: exit %d, stderr %q; want 2", in, code, errs)
+		}
+	}
+}
