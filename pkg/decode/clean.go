@@ -10,18 +10,22 @@ type Repair string
 
 // The repairs Clean makes, in the order it makes them.
 const (
-	RepairWhitespace Repair = "surrounding whitespace or newlines removed"
-	RepairInvisible  Repair = "byte order mark or zero-width characters removed"
-	RepairQuotes     Repair = "surrounding quotes removed"
-	RepairJSONSlash  Repair = `JSON-escaped "\/" turned back into "/"`
-	RepairURLEncoded Repair = "URL-encoding (%XX) decoded"
-	RepairPlusSpace  Repair = `spaces turned back into "+" (a "+" became a space in a URL query)`
+	RepairWhitespace  Repair = "surrounding whitespace or newlines removed"
+	RepairInvisible   Repair = "byte order mark or zero-width characters removed"
+	RepairQuotes      Repair = "surrounding quotes removed"
+	RepairEscapedEOL  Repair = `an escaped line break ("\n" written as text) at the end removed`
+	RepairJSONSlash   Repair = `JSON-escaped "\/" turned back into "/"`
+	RepairJSONUnicode Repair = `JSON \u escapes of "=", "+" or "/" (Gson writes "=" as \u003d) decoded`
+	RepairURLEncoded  Repair = "URL-encoding (%XX) decoded"
+	RepairURLTwice    Repair = "URL-encoding decoded a second time (the token was URL-encoded twice: %252B)"
+	RepairPlusSpace   Repair = `spaces turned back into "+" (a "+" became a space in a URL query)`
 )
 
 // Clean undoes the damage a token suffers when pasted from logs, JSON, URLs
 // and chat: surrounding whitespace, byte order marks and zero-width
-// characters (a file saved by a Windows editor, a copy from a web page), quotes, JSON "\/" escapes,
-// percent-encoding and "+" turned into a space. It returns the repaired string
+// characters (a file saved by a Windows editor, a copy from a web page),
+// quotes, an escaped "\n" at the end, JSON "\/" and \u003d escapes,
+// percent-encoding (once or twice) and "+" turned into a space. It returns the repaired string
 // and the repairs made, in order; a token that needed none comes back
 // unchanged with no repairs. Clean never decodes the token itself.
 func Clean(s string) (string, []Repair) {
@@ -43,19 +47,72 @@ func Clean(s string) (string, []Repair) {
 			done = append(done, RepairQuotes)
 		}
 	}
+	if t := trimEscapedEOL(s); t != s && isVersioned(t) {
+		s = t
+		done = append(done, RepairEscapedEOL)
+	}
 	if strings.Contains(s, `\/`) {
 		s = strings.ReplaceAll(s, `\/`, "/")
 		done = append(done, RepairJSONSlash)
 	}
+	if strings.Contains(s, `\u00`) {
+		if t := jsonUnicodeEscapes.Replace(s); t != s {
+			s = t
+			done = append(done, RepairJSONUnicode)
+		}
+	}
 	if u, ok := percentDecode(s); ok {
 		s = u
 		done = append(done, RepairURLEncoded)
+		// A second layer shows as escapes of the characters base64 uses.
+		if strings.Contains(s, "%") && isVersioned(s) {
+			if u, ok := percentDecode(s); ok && !strings.ContainsAny(u, "%") && onlyBase64Escapes(s) {
+				s = u
+				done = append(done, RepairURLTwice)
+			}
+		}
 	}
 	if strings.IndexByte(s, ' ') >= 0 && isVersioned(s) {
 		s = strings.ReplaceAll(s, " ", "+")
 		done = append(done, RepairPlusSpace)
 	}
 	return s, done
+}
+
+// jsonUnicodeEscapes undoes the \u escapes a JSON encoder may write for the
+// characters of base64 besides letters and digits (Gson escapes "=" by
+// default, as \u003d).
+var jsonUnicodeEscapes = strings.NewReplacer(
+	`\u003d`, "=", `\u003D`, "=", `\u002b`, "+", `\u002B`, "+", `\u002f`, "/", `\u002F`, "/")
+
+// trimEscapedEOL removes the text "\n", "\r\n" or "\r" (backslash escapes,
+// as a JSON log line shows a token that ended in a line break) from the end
+// of s, with any whitespace before it.
+func trimEscapedEOL(s string) string {
+	for {
+		t := strings.TrimSuffix(strings.TrimSuffix(s, `\n`), `\r`)
+		if t == s {
+			return s
+		}
+		s = strings.TrimRightFunc(t, unicode.IsSpace)
+	}
+}
+
+// onlyBase64Escapes reports whether every %XX escape in s stands for "+",
+// "/" or "=": what is left of a token URL-encoded twice after one decoding.
+func onlyBase64Escapes(s string) bool {
+	for i := strings.IndexByte(s, '%'); i >= 0; i = strings.IndexByte(s, '%') {
+		if len(s) < i+3 {
+			return false
+		}
+		switch strings.ToUpper(s[i+1 : i+3]) {
+		case "2B", "2F", "3D":
+		default:
+			return false
+		}
+		s = s[i+3:]
+	}
+	return true
 }
 
 // isInvisible reports the characters that copying adds at a token's edges
