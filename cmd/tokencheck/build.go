@@ -330,6 +330,8 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 		return c, usagef("--app-id is required")
 	}
 	switch {
+	case b.changed("cert") && b.changed("cert-file"):
+		return c, usagef("give the certificate once: --cert or --cert-file, not both")
 	case b.changed("cert"):
 		c.Certificate = strings.TrimSpace(b.cert)
 	case b.changed("cert-file"):

@@ -69,3 +69,21 @@ func TestBuildLegacyNumericFlagsAreDecimal(t *testing.T) {
 		t.Errorf("signaling --expired-ts 0x10: exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestBuildCertGivenTwice checks that build, like verify, refuses --cert
+// together with --cert-file instead of ignoring the file.
+func TestBuildCertGivenTwice(t *testing.T) {
+	for _, builder := range []string{"rtc", "dk5", "signaling"} {
+		args := []string{"build", builder, "--app-id", kaApp, "--cert", kaCertVal, "--cert-file", "/nonexistent/cert"}
+		switch builder {
+		case "signaling":
+			args = append(args, "--account", "a", "--expired-ts", "5")
+		default:
+			args = append(args, "--channel", "c")
+		}
+		code, out, errs := runCLI(t, "", nil, args...)
+		if code != 2 || out != "" || !strings.Contains(errs, "--cert or --cert-file, not both") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", builder, code, out, errs)
+		}
+	}
+}
