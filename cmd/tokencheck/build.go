@@ -196,8 +196,8 @@ func runBuild(e *env, args []string) int {
 // tokenFlags registers the flags of the 006/007 builders that every one of
 // them reads; --compressor only where a 007 token can be built.
 func tokenFlags(b *buildFlags, fs *pflag.FlagSet, info *builderInfo) {
-	fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (default: random in 1..99999999)")
-	fs.Uint32Var(&b.issueTs, "issue-ts", 0, "fix the issue time, unix seconds (default: now)")
+	uint32Var(fs, &b.salt, "salt", 0, "fix the salt (default: random in 1..99999999)")
+	uint32Var(fs, &b.issueTs, "issue-ts", 0, "fix the issue time, unix seconds (default: now)")
 	if slices.Contains(info.versions, "007") {
 		usage := "007 zlib stream: go (Go builder's strings) or zlib (C zlib: the C++, Python, Java, PHP, Ruby builders' strings)"
 		if len(info.versions) > 1 {
@@ -330,6 +330,8 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 		return c, usagef("--app-id is required")
 	}
 	switch {
+	case b.changed("cert") && b.changed("cert-file"):
+		return c, usagef("give the certificate once: --cert or --cert-file, not both")
 	case b.changed("cert"):
 		c.Certificate = strings.TrimSpace(b.cert)
 	case b.changed("cert-file"):
@@ -404,19 +406,19 @@ var (
 
 func flagsRTC(b *buildFlags, fs *pflag.FlagSet) {
 	fs.StringVar(&b.channel, "channel", "", "channel name")
-	fs.Uint32Var(&b.uid, "uid", 0, "numeric uid (0 = any user)")
+	uint32Var(fs, &b.uid, "uid", 0, "numeric uid (0 = any user)")
 	fs.StringVar(&b.account, "account", "", "user account, instead of --uid")
 	fs.StringVar(&b.role, "role", "publisher", "publisher or subscriber (006 also attendee, admin), or the number")
-	fs.Uint32Var(&b.expire, "expire", 3600, "007: token lifetime in seconds")
-	fs.Uint32Var(&b.privExpire, "privilege-expire", 0, "007: privilege lifetime in seconds (0 = the token lifetime); 006: absolute unix time the privileges end")
-	fs.Uint32Var(&b.join, "join", 0, "007: join-channel privilege lifetime (setting any of --join/--pub-* gives each privilege its own lifetime)")
-	fs.Uint32Var(&b.pubAudio, "pub-audio", 0, "007: publish-audio privilege lifetime")
-	fs.Uint32Var(&b.pubVideo, "pub-video", 0, "007: publish-video privilege lifetime")
-	fs.Uint32Var(&b.pubData, "pub-data", 0, "007: publish-data privilege lifetime")
+	uint32Var(fs, &b.expire, "expire", 3600, "007: token lifetime in seconds")
+	uint32Var(fs, &b.privExpire, "privilege-expire", 0, "007: privilege lifetime in seconds (0 = the token lifetime); 006: absolute unix time the privileges end")
+	uint32Var(fs, &b.join, "join", 0, "007: join-channel privilege lifetime (setting any of --join/--pub-* gives each privilege its own lifetime)")
+	uint32Var(fs, &b.pubAudio, "pub-audio", 0, "007: publish-audio privilege lifetime")
+	uint32Var(fs, &b.pubVideo, "pub-video", 0, "007: publish-video privilege lifetime")
+	uint32Var(fs, &b.pubData, "pub-data", 0, "007: publish-data privilege lifetime")
 	fs.BoolVar(&b.withRTM, "with-rtm", false, "007: add RTM login for --account (buildTokenWithRtm)")
 	fs.StringVar(&b.userID, "user-id", "", "007: add RTM login for this RTM user ID (buildTokenWithRtm2)")
-	fs.Uint32Var(&b.rtmExpire, "rtm-expire", 0, "007 with --user-id: RTM login lifetime (default: --expire)")
-	fs.Uint32Var(&b.ts, "ts", 0, "006: token expiry, absolute unix time (default: issue time + 24 h)")
+	uint32Var(fs, &b.rtmExpire, "rtm-expire", 0, "007 with --user-id: RTM login lifetime (default: --expire)")
+	uint32Var(fs, &b.ts, "ts", 0, "006: token expiry, absolute unix time (default: issue time + 24 h)")
 }
 
 func (b *buildFlags) accountPtr() (*string, error) {
@@ -509,10 +511,10 @@ func buildRTC(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
 
 func flagsRTM(b *buildFlags, fs *pflag.FlagSet) {
 	fs.StringVar(&b.userID, "user-id", "", "RTM user ID")
-	fs.Uint32Var(&b.expire, "expire", 3600, "007: token and login lifetime in seconds")
+	uint32Var(fs, &b.expire, "expire", 3600, "007: token and login lifetime in seconds")
 	fs.StringArrayVar(&b.permissions, "permission", nil, "007 RTM2: RESOURCE:PERMISSION:name,name… e.g. message_channels:read:chan-a (repeatable; types by name or number)")
-	fs.Uint32Var(&b.privExpire, "privilege-expire", 0, "006: absolute unix time the login privilege ends (0 = the token lifetime)")
-	fs.Uint32Var(&b.ts, "ts", 0, "006: token expiry, absolute unix time (default: issue time + 24 h)")
+	uint32Var(fs, &b.privExpire, "privilege-expire", 0, "006: absolute unix time the login privilege ends (0 = the token lifetime)")
+	uint32Var(fs, &b.ts, "ts", 0, "006: token expiry, absolute unix time (default: issue time + 24 h)")
 }
 
 var (
@@ -580,7 +582,7 @@ func buildRTM(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
 func flagsChat(b *buildFlags, fs *pflag.FlagSet) {
 	fs.StringVar(&b.userID, "user-id", "", "chat user ID (user token)")
 	fs.BoolVar(&b.app, "app", false, "build the app token instead of a user token")
-	fs.Uint32Var(&b.expire, "expire", 3600, "token lifetime in seconds")
+	uint32Var(fs, &b.expire, "expire", 3600, "token lifetime in seconds")
 }
 
 func buildChat(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
@@ -600,7 +602,7 @@ func flagsAPaaS(b *buildFlags, fs *pflag.FlagSet) {
 	fs.StringVar(&b.roomUUID, "room-uuid", "", "room UUID (room-user token)")
 	fs.StringVar(&b.userUUID, "user-uuid", "", "user UUID (room-user and user tokens)")
 	fs.StringVar(&b.role, "role", "", "room-user token: the application-defined role, a 16-bit signed number")
-	fs.Uint32Var(&b.expire, "expire", 3600, "token lifetime in seconds")
+	uint32Var(fs, &b.expire, "expire", 3600, "token lifetime in seconds")
 }
 
 func buildAPaaS(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
@@ -628,14 +630,14 @@ func flagsAgent(b *buildFlags, fs *pflag.FlagSet) {
 	fs.StringVar(&b.channel, "channel", "", "channel name")
 	fs.StringVar(&b.account, "account", "", "the agent's RTC user account")
 	fs.StringVar(&b.role, "role", "publisher", "RTC role: publisher or subscriber, or the number")
-	fs.Uint32Var(&b.expire, "expire", 3600, "token (RTC) lifetime in seconds")
-	fs.Uint32Var(&b.privExpire, "privilege-expire", 0, "default lifetime of the RTC privileges (0 = the token lifetime)")
-	fs.Uint32Var(&b.join, "join", 0, "join-channel privilege lifetime (default: --privilege-expire)")
-	fs.Uint32Var(&b.pubAudio, "pub-audio", 0, "publish-audio privilege lifetime (default: --privilege-expire)")
-	fs.Uint32Var(&b.pubVideo, "pub-video", 0, "publish-video privilege lifetime (default: --privilege-expire)")
-	fs.Uint32Var(&b.pubData, "pub-data", 0, "publish-data privilege lifetime (default: --privilege-expire)")
+	uint32Var(fs, &b.expire, "expire", 3600, "token (RTC) lifetime in seconds")
+	uint32Var(fs, &b.privExpire, "privilege-expire", 0, "default lifetime of the RTC privileges (0 = the token lifetime)")
+	uint32Var(fs, &b.join, "join", 0, "join-channel privilege lifetime (default: --privilege-expire)")
+	uint32Var(fs, &b.pubAudio, "pub-audio", 0, "publish-audio privilege lifetime (default: --privilege-expire)")
+	uint32Var(fs, &b.pubVideo, "pub-video", 0, "publish-video privilege lifetime (default: --privilege-expire)")
+	uint32Var(fs, &b.pubData, "pub-data", 0, "publish-data privilege lifetime (default: --privilege-expire)")
 	fs.StringVar(&b.userID, "user-id", "", "the agent's RTM user ID")
-	fs.Uint32Var(&b.rtmExpire, "rtm-expire", 0, "RTM login lifetime (default: --expire)")
+	uint32Var(fs, &b.rtmExpire, "rtm-expire", 0, "RTM login lifetime (default: --expire)")
 }
 
 func buildAgent(f func(encode.RTCAndRTMOptions) (*encode.Result, error)) func(*env, *buildFlags, encode.Common) (*encode.Result, error) {

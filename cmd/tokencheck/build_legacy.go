@@ -89,27 +89,27 @@ func legacyFlags(format token.Version) func(*buildFlags, *pflag.FlagSet) {
 		}()
 		if format == token.VSignal {
 			fs.StringVar(&b.account, "account", "", "signaling account (required; --account \"\" is the empty account)")
-			fs.Uint32("expired-ts", 0, "absolute unix time the token expires (0 = never)")
-			fs.Uint32Var(&b.salt, "salt", 0, "refused: a signaling token has no salt")
-			fs.Uint32Var(&b.issueTs, "issue-ts", 0, "refused: a signaling token has no generation time")
+			uint32Var(fs, new(uint32), "expired-ts", 0, "absolute unix time the token expires (0 = never)")
+			uint32Var(fs, &b.salt, "salt", 0, "refused: a signaling token has no salt")
+			uint32Var(fs, &b.issueTs, "issue-ts", 0, "refused: a signaling token has no generation time")
 			hidden("salt", "issue-ts")
 			return
 		}
 		fs.StringVar(&b.channel, "channel", "", "channel name (required; --channel \"\" is the empty name)")
-		fs.Uint32("unix-ts", 0, "generation time, unix seconds (default: now)")
-		fs.Uint32Var(&b.issueTs, "issue-ts", 0, "the same as --unix-ts (the name the 006/007 builders use)")
+		uint32Var(fs, new(uint32), "unix-ts", 0, "generation time, unix seconds (default: now)")
+		uint32Var(fs, &b.issueTs, "issue-ts", 0, "the same as --unix-ts (the name the 006/007 builders use)")
 		hidden("issue-ts")
-		fs.Uint32Var(&b.salt, "salt", 0, "fix the salt (randomInt; default: random in 1..99999999)")
+		uint32Var(fs, &b.salt, "salt", 0, "fix the salt (randomInt; default: random in 1..99999999)")
 		if format == token.VDK1 {
 			return
 		}
 		switch format {
 		case token.VDK2, token.V003:
-			fs.Uint32Var(&b.uid, "uid", 0, "numeric uid, carried in the key (0 = any user)")
+			uint32Var(fs, &b.uid, "uid", 0, "numeric uid, carried in the key (0 = any user)")
 		default:
-			fs.Uint32Var(&b.uid, "uid", 0, "numeric uid, signed but not carried (0 = any user)")
+			uint32Var(fs, &b.uid, "uid", 0, "numeric uid, signed but not carried (0 = any user)")
 		}
-		fs.Uint32("expired-ts", 0, "absolute unix time the key expires (0 = never)")
+		uint32Var(fs, new(uint32), "expired-ts", 0, "absolute unix time the key expires (0 = never)")
 		switch format {
 		case token.V004:
 			fs.String("kind", "media", "media, recording or public-sharing")

@@ -52,7 +52,7 @@ func explainFlagError(err error) error {
 	}
 	name, v := iv.GetFlag().Name, strings.TrimSpace(iv.GetValue())
 	const want = "a whole number from 0 to 4294967295 (the token field is 32 bits, unsigned)"
-	if n, perr := strconv.ParseUint(v, 0, 64); perr == nil && n > 1<<32-1 {
+	if n, perr := strconv.ParseUint(v, 10, 64); perr == nil && n > 1<<32-1 {
 		msg := fmt.Sprintf("--%s %s: too large for the token field: give %s", name, v, want)
 		if n >= 1_000_000_000_000 && n < 100_000_000_000_000 {
 			msg += fmt.Sprintf("; %s looks like a unix time in milliseconds: the token formats take seconds (%d)", v, n/1000)
@@ -198,4 +198,36 @@ func parseUID(s string) (string, error) {
 		return "", fmt.Errorf("--uid %q: want a number 0..4294967295 (use --account for a user account)", s)
 	}
 	return token.UIDText(uint32(n)), nil
+}
+
+// decimalUint32 is a uint32 flag that reads decimal digits only. pflag's
+// own uint32 flag reads Go literals, so "010" would be octal 8 and "0x10"
+// hexadecimal 16: a uid, expiry or salt typed with a leading zero would go
+// into the token as another number without a word.
+type decimalUint32 uint32
+
+func (d *decimalUint32) Set(s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return errors.New("must be a non-negative decimal integer")
+		}
+	}
+	v, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return errors.New("must be a non-negative decimal integer")
+	}
+	*d = decimalUint32(v)
+	return nil
+}
+
+// Type is "uint32", as for pflag's flag, so help and explainFlagError treat
+// it as the token's 32-bit field it is.
+func (d *decimalUint32) Type() string { return "uint32" }
+
+func (d *decimalUint32) String() string { return strconv.FormatUint(uint64(*d), 10) }
+
+// uint32Var defines a decimal uint32 flag, as fs.Uint32Var does otherwise.
+func uint32Var(fs *pflag.FlagSet, p *uint32, name string, value uint32, usage string) {
+	*p = value
+	fs.Var((*decimalUint32)(p), name, usage)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/internal/auditgen"
 	"github.com/tokencheck/tokencheck/pkg/audit"
@@ -47,6 +48,8 @@ func TestParseLine(t *testing.T) {
 		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
 		{name: "id string", line: `{"token":"t","id":"x"}`, want: audit.Input{Token: "t", ID: json.RawMessage(`"x"`)}},
 		{name: "id negative fraction kept as written", line: `{"token":"t","id":-1.50}`, want: audit.Input{Token: "t", ID: json.RawMessage(`-1.50`)}},
+		{name: "id with invalid UTF-8 is echoed as encoding/json reads it", line: "{\"token\":\"t\",\"id\":\"\xff<\xe2\x80\"}",
+			want: audit.Input{Token: "t", ID: json.RawMessage(`"\ufffd<\ufffd\ufffd"`)}},
 		{name: "id null is no id", line: `{"token":"t","id":null}`, want: audit.Input{Token: "t"}},
 		{name: "id object", line: `{"token":"t","id":{"a":1}}`, err: audit.ErrBadLine, errText: "id: got a JSON object, want a string or a number"},
 		{name: "id array", line: `{"token":"t","id":[1]}`, err: audit.ErrBadLine, errText: "id: got a JSON array, want a string or a number"},
@@ -76,6 +79,9 @@ func TestParseLine(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if got.ID != nil && !utf8.Valid(got.ID) {
+				t.Errorf("id %q is not valid UTF-8", got.ID)
 			}
 			gb, _ := json.Marshal(got)
 			wb, _ := json.Marshal(c.want)

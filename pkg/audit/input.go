@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -115,7 +116,7 @@ func ParseLine(line []byte) (Input, error) {
 		if idKind = jsonKind(j.ID); idKind == "" {
 			// Kept on error too (a type error leaves the other keys decoded),
 			// so that the result of a bad line still carries its id.
-			in.ID = j.ID
+			in.ID = report.ValidUTF8(j.ID)
 		}
 	}
 	if err != nil {

@@ -650,3 +650,27 @@ func appendService007(dst []byte, t *token.Token007, s *token.Service) []byte {
 	}
 	return append(dst, "]}"...)
 }
+
+// ValidUTF8 returns raw JSON with every byte that is not part of a valid
+// UTF-8 sequence replaced by the escape \ufffd, the character encoding/json
+// reads for it; raw is returned unchanged when it is valid. An id echoed as
+// written (audit lines, inspect requests) would otherwise carry the invalid
+// bytes into the output, which is then no longer JSON text (RFC 8259 wants
+// UTF-8). In valid JSON such bytes can only stand inside strings, where the
+// escape keeps the value encoding/json decodes.
+func ValidUTF8(raw []byte) []byte {
+	if utf8.Valid(raw) {
+		return raw
+	}
+	out := make([]byte, 0, len(raw)+16)
+	for i := 0; i < len(raw); {
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, `\ufffd`...)
+		} else {
+			out = append(out, raw[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}

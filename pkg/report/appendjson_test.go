@@ -136,3 +136,27 @@ func TestAppendLegacyAnd006MatchMarshal(t *testing.T) {
 		}
 	}
 }
+
+func TestValidUTF8(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`"plain"`, `"plain"`},
+		{`12345678901234567890`, `12345678901234567890`},
+		{"\"\u00e9\u2028\ufffd\"", "\"\u00e9\u2028\ufffd\""},
+		{"\"a\xffb\"", `"a\ufffdb"`},
+		{"\"\xe2\x80\"", `"\ufffd\ufffd"`},
+		{"\"\xed\xa0\x80\"", `"\ufffd\ufffd\ufffd"`}, // an encoded surrogate
+	}
+	for _, c := range cases {
+		got := ValidUTF8([]byte(c.in))
+		if string(got) != c.want {
+			t.Errorf("ValidUTF8(%q) = %q, want %q", c.in, got, c.want)
+		}
+		var a, b any
+		if err := json.Unmarshal([]byte(c.in), &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got, &b); err != nil || a != b {
+			t.Errorf("ValidUTF8(%q) decodes to %q, the input to %q (%v)", c.in, b, a, err)
+		}
+	}
+}

@@ -204,7 +204,7 @@ func (id *RequestID) UnmarshalJSON(b []byte) error {
 		*id = nil
 		return nil
 	case c == '"' || c == '-' || c >= '0' && c <= '9':
-		*id = RequestID(bytes.Clone(b))
+		*id = RequestID(report.ValidUTF8(bytes.Clone(b)))
 		return nil
 	case c == '{':
 		return &fieldError{"id", "got a JSON object, want a string or a number"}

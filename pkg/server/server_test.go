@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/encode"
@@ -256,6 +257,7 @@ func TestInspectID(t *testing.T) {
 		{"negative fraction", `-1.5e3`, `"id":-1.5e3`},
 		{"null", `null`, ``},
 		{"absent", ``, ``},
+		{"invalid UTF-8 as encoding/json reads it", "\"a\xff<\"", `"id":"a\ufffd\u003c"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -266,6 +268,9 @@ func TestInspectID(t *testing.T) {
 			rec := do(h, "POST", "/api/inspect", "application/json", body)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+			if !utf8.Valid(rec.Body.Bytes()) {
+				t.Fatalf("the answer is not valid UTF-8: %q", rec.Body.Bytes())
 			}
 			var top map[string]json.RawMessage
 			if err := json.Unmarshal(rec.Body.Bytes(), &top); err != nil {
