@@ -35,10 +35,10 @@ const maxLoggedBadLines = 20
 const progressAfter = 2 * time.Second
 
 func runAudit(e *env, args []string) int {
-	const use = "audit [--format table|json|jsonl] [--cert C|--cert-file F|--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--for rtc|rtm|chat] [--now T] [--leeway D] [--strict] [--workers N] [--output FILE] [--log-level L] [FILE…|-]"
+	const use = "audit [--format table|json|jsonl] [--cert C|--cert-file F] [--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--for rtc|rtm|chat] [--now T] [--leeway D] [--strict] [--workers N] [--output FILE] [--log-level L] [FILE…|-]"
 	fs := newFlags(e, "audit", use)
 	format := fs.String("format", "table", "output: table (summary for people), json (the summary as one JSON object) or jsonl (one verify object per input line, in input order)")
-	workers := fs.Int("workers", runtime.GOMAXPROCS(0), fmt.Sprintf("goroutines checking tokens (1..%d)", audit.MaxWorkers))
+	workers := intFlag(fs, "workers", runtime.GOMAXPROCS(0), fmt.Sprintf("goroutines checking tokens (1..%d)", audit.MaxWorkers))
 	output := fs.String("output", "", "write the output to this file: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
 	logLevel := fs.String("log-level", "warn", "structured logs on stderr at this level: debug, info, warn, error")
 	var x expectFlags

@@ -276,6 +276,7 @@ func TestBuildLegacyCLI(t *testing.T) {
 		stdout   []string
 		stderr   []string
 		noStderr []string
+		noStdout []string
 	}{
 		{name: "dk1 reference fixture", args: []string{"build", "dk1", "--app-id", app, "--channel", ch, "--unix-ts", "1446455472", "--salt", "58964981"},
 			stdout: []string{"870588aad271ff47094eb622617e89d6b5b5a615970ca35de60c44645bbae8a215061b3314464554720383bbf5\n"},
@@ -324,11 +325,11 @@ func TestBuildLegacyCLI(t *testing.T) {
 		{name: "no version flag", args: []string{"build", "dk5", "--app-id", app, "--channel", "c", "--version", "005"},
 			code: 2, stderr: []string{"unknown flag: --version"}},
 		{name: "help lists the legacy builders", args: []string{"build", "--help"}, stdout: []string{"dk1", "dk4", "dk5", "signaling"}},
-		{name: "builder help", args: []string{"build", "dk5", "--help"}, stderr: []string{"--unix-ts", "--expired-ts", "--kind", "--permission"}},
-		{name: "dk help shows --unix-ts only", args: []string{"build", "dk1", "--help"}, stderr: []string{"--unix-ts", "--salt", "--channel"},
-			noStderr: []string{"--issue-ts", "--compressor", "--allow-nonstandard", "--version"}},
-		{name: "signaling help shows what it reads", args: []string{"build", "signaling", "--help"}, stderr: []string{"--account", "--expired-ts"},
-			noStderr: []string{"--salt", "--issue-ts", "--unix-ts", "--compressor", "--allow-nonstandard"}},
+		{name: "builder help", args: []string{"build", "dk5", "--help"}, stdout: []string{"--unix-ts", "--expired-ts", "--kind", "--permission"}},
+		{name: "dk help shows --unix-ts only", args: []string{"build", "dk1", "--help"}, stdout: []string{"--unix-ts", "--salt", "--channel"},
+			noStdout: []string{"--issue-ts", "--compressor", "--allow-nonstandard", "--version"}},
+		{name: "signaling help shows what it reads", args: []string{"build", "signaling", "--help"}, stdout: []string{"--account", "--expired-ts"},
+			noStdout: []string{"--salt", "--issue-ts", "--unix-ts", "--compressor", "--allow-nonstandard"}},
 		{name: "no compressor for a legacy key", args: []string{"build", "dk3", "--app-id", app, "--channel", "c", "--compressor", "zlib"},
 			code: 2, stderr: []string{"unknown flag: --compressor"}},
 		{name: "no compressor for signaling", args: []string{"build", "signaling", "--app-id", app, "--account", "a", "--compressor", "go"},
@@ -361,6 +362,11 @@ func TestBuildLegacyCLI(t *testing.T) {
 			for _, s := range c.noStderr {
 				if strings.Contains(errs, s) {
 					t.Errorf("stderr contains %q:\n%s", s, errs)
+				}
+			}
+			for _, s := range c.noStdout {
+				if strings.Contains(out, s) {
+					t.Errorf("stdout contains %q:\n%s", s, out)
 				}
 			}
 			if strings.Contains(out, cert) || strings.Contains(errs, cert) {

@@ -26,7 +26,7 @@ func runConform(e *env, args []string) int {
 	fs := newFlags(e, "conform", use)
 	command := fs.String("exec", "", "the external builder, run with sh -c; speaks the JSON-lines protocol on stdin/stdout (see README)")
 	cases := fs.StringSlice("cases", nil, "vector files whose cases are sent (instead of generated ones)")
-	count := fs.Int("count", 100, "generated cases per format (at most 100000)")
+	count := intFlag(fs, "count", 100, "generated cases per format (at most 100000)")
 	seed := fs.Uint64("seed", 1, "seed of the generated cases")
 	format := fs.String("format", "all", "generated formats: 006, 007 or all")
 	noParse := fs.Bool("no-parse", false, "do not send tokencheck's tokens to the builder's parser")

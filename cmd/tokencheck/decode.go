@@ -26,7 +26,7 @@ func runDecode(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	now, err := parseNow(e, *nowFlag)
+	now, err := parseNow(e, *nowFlag, fs.Changed("now"))
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage

@@ -21,8 +21,12 @@ func newFlags(e *env, name, usage string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.SortFlags = false
+	// pflag calls Usage only for --help, which was asked for: it goes to
+	// stdout, as the top-level help does; errors stay on stderr.
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: tokencheck %s\n\nFlags:\n", usage)
+		fs.SetOutput(e.stdout)
+		defer fs.SetOutput(e.stderr)
+		fmt.Fprintf(e.stdout, "Usage: tokencheck %s\n\nFlags:\n", usage)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -176,10 +180,14 @@ func readSmallFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// parseNow reads --now: unix seconds or RFC 3339; "" means the clock.
-func parseNow(e *env, s string) (time.Time, error) {
-	if s == "" {
+// parseNow reads --now: unix seconds or RFC 3339; the clock when the flag
+// was not given (given is false). An empty --now is an error, not the clock.
+func parseNow(e *env, s string, given bool) (time.Time, error) {
+	if !given {
 		return e.now(), nil
+	}
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, errors.New(`--now "": want unix seconds or RFC 3339 (2026-12-03T10:00:00Z); leave --now out to use the clock`)
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return time.Unix(n, 0), nil
@@ -230,4 +238,30 @@ func (d *decimalUint32) String() string { return strconv.FormatUint(uint64(*d), 
 func uint32Var(fs *pflag.FlagSet, p *uint32, name string, value uint32, usage string) {
 	*p = value
 	fs.Var((*decimalUint32)(p), name, usage)
+}
+
+// decimalInt is an int flag that reads decimal digits only (optionally
+// signed), unlike pflag's Int, which reads "010" as octal 8.
+type decimalInt int
+
+func (d *decimalInt) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v != int64(int(v)) {
+		return errors.New("must be a decimal integer")
+	}
+	*d = decimalInt(v)
+	return nil
+}
+
+// Type is "int", as for pflag's flag.
+func (d *decimalInt) Type() string { return "int" }
+
+func (d *decimalInt) String() string { return strconv.Itoa(int(*d)) }
+
+// intFlag defines a decimal int flag, as fs.Int does otherwise.
+func intFlag(fs *pflag.FlagSet, name string, value int, usage string) *int {
+	p := new(int)
+	*p = value
+	fs.Var((*decimalInt)(p), name, usage)
+	return p
 }

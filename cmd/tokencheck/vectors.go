@@ -291,7 +291,7 @@ func runVectorsGen(e *env, args []string) int {
 	const use = "vectors gen --format 006|007 --count N --seed S [--output FILE]"
 	fs := newFlags(e, "vectors gen", use)
 	format := fs.String("format", "", "token format: 006 or 007")
-	count := fs.Int("count", 100, "number of cases (the spec's edge cases come first)")
+	count := intFlag(fs, "count", 100, "number of cases (the spec's edge cases come first)")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file (without it, 1, noted on stderr)")
 	output := fs.String("output", "", "write the file here instead of stdout")
 	if code, ok := parseFlags(e, fs, args); !ok {

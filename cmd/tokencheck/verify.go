@@ -10,7 +10,7 @@ import (
 
 func init() {
 	register(&command{name: "verify",
-		usage:   "verify [--json] [--cert C|--cert-file F|--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--now T] [--leeway D] [TOKEN|-]",
+		usage:   "verify [--json] [--cert C|--cert-file F] [--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--now T] [--leeway D] [TOKEN|-]",
 		summary: "check the signature and everything that makes a join fail", run: runVerify})
 }
 
@@ -47,7 +47,7 @@ func (x *expectFlags) expectations(e *env, changed func(string) bool) (*verify.E
 	if err != nil {
 		return nil, err
 	}
-	now, err := parseNow(e, x.now)
+	now, err := parseNow(e, x.now, changed("now"))
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (x *expectFlags) expectations(e *env, changed func(string) bool) (*verify.E
 }
 
 func runVerify(e *env, args []string) int {
-	const use = "verify [--json] [--cert C|--cert-file F|--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--for rtc|rtm|chat] [--now T] [--leeway D] [--strict] [TOKEN|-]"
+	const use = "verify [--json] [--cert C|--cert-file F] [--keyring F] [--app-id A] [--channel X] [--uid N|--account S] [--for rtc|rtm|chat] [--now T] [--leeway D] [--strict] [TOKEN|-]"
 	fs := newFlags(e, "verify", use)
 	asJSON := fs.Bool("json", false, "print the verify object as JSON")
 	var x expectFlags

@@ -56,6 +56,8 @@ func TestParseLine(t *testing.T) {
 		{name: "id boolean", line: `{"token":"t","id":true}`, err: audit.ErrBadLine, errText: "id: got a JSON boolean, want a string or a number"},
 		{name: "json array", line: `[{"token":"t"}]`, err: audit.ErrBadLine, errText: "a JSON array: want a bare token or a JSON object"},
 		{name: "json array crlf", line: " [1,2]\r", err: audit.ErrBadLine, errText: "JSON array"},
+		{name: "json null", line: "null", err: audit.ErrBadLine, errText: "a JSON null: want a bare token or a JSON object"},
+		{name: "json true with spaces", line: " true ", err: audit.ErrBadLine, errText: "a JSON true"},
 		{name: "over the limit", line: strings.Repeat("x", audit.MaxLineLength+1), err: audit.ErrBadLine, errText: "line is " + itoa(audit.MaxLineLength+1) + " bytes"},
 	}
 	for _, c := range cases {

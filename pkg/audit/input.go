@@ -87,7 +87,8 @@ type jsonLine struct {
 // ParseLine reads one input line (without its "\n"; a trailing "\r" is
 // dropped). A line whose first non-blank character is "{" is a JSON object
 // {"id", "token", "cert", "app_id", "channel", "uid", "account", "for"}; one
-// starting with "[" (a JSON array) is a bad line; anything else is a bare token, passed on untrimmed so that the verifier
+// starting with "[" (a JSON array) and the JSON literals null, true and false
+// are bad lines; anything else is a bare token, passed on untrimmed so that the verifier
 // reports surrounding whitespace. It returns ErrBlank for a blank line and a
 // *LineError for a line it cannot read (with the line's id when it could be
 // read). It never panics.
@@ -104,6 +105,11 @@ func ParseLine(line []byte) (Input, error) {
 		// No token starts with "[": a JSON array (a batch pasted whole, or a
 		// log record of another shape) is a bad line, not an unknown version.
 		return Input{}, &LineError{Detail: "a JSON array: want a bare token or a JSON object per line"}
+	}
+	switch string(trimmed) {
+	case "null", "true", "false":
+		// A JSON literal (a log record with no token) is no token either.
+		return Input{}, &LineError{Detail: "a JSON " + string(trimmed) + ": want a bare token or a JSON object per line"}
 	}
 	if trimmed[0] != '{' {
 		return Input{Token: string(line)}, nil

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -28,7 +29,34 @@ const (
 // percent-encoding (once or twice) and "+" turned into a space. It returns the repaired string
 // and the repairs made, in order; a token that needed none comes back
 // unchanged with no repairs. Clean never decodes the token itself.
+//
+// The repairs are applied again to their own result until nothing changes
+// (a token both quoted and URL-encoded, %22007…%22, loses its quotes only
+// after the URL decoding); each repair is reported once, in the order first
+// made.
 func Clean(s string) (string, []Repair) {
+	var done []Repair
+	urlDecoded := false
+	for pass := 0; pass < 4; pass++ {
+		t, reps := cleanOnce(s, !urlDecoded)
+		for _, r := range reps {
+			urlDecoded = urlDecoded || r == RepairURLEncoded
+			if !slices.Contains(done, r) {
+				done = append(done, r)
+			}
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s, done
+}
+
+// cleanOnce makes each repair once, in order; URL decoding only when
+// decodeURL (a token is URL-decoded in one pass, at most twice over: what
+// is left after that is part of the text).
+func cleanOnce(s string, decodeURL bool) (string, []Repair) {
 	var done []Repair
 	if t := strings.TrimFunc(s, isEdgeJunk); t != s {
 		lead := len(s) - len(strings.TrimLeftFunc(s, isEdgeJunk))
@@ -47,7 +75,7 @@ func Clean(s string) (string, []Repair) {
 			done = append(done, RepairQuotes)
 		}
 	}
-	if t := trimEscapedEOL(s); t != s && isVersioned(t) {
+	if t := trimEscapedEOL(s); t != s && isVersioned(strings.TrimLeft(t, "\"'`")) {
 		s = t
 		done = append(done, RepairEscapedEOL)
 	}
@@ -61,7 +89,7 @@ func Clean(s string) (string, []Repair) {
 			done = append(done, RepairJSONUnicode)
 		}
 	}
-	if u, ok := percentDecode(s); ok {
+	if u, ok := percentDecode(s); ok && decodeURL {
 		s = u
 		done = append(done, RepairURLEncoded)
 		// A second layer shows as escapes of the characters base64 uses.
