@@ -136,8 +136,16 @@ func jsonKind(k string) string {
 	switch k {
 	case "string":
 		return "a string"
-	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+	case "int", "int8", "int16", "int32", "int64":
 		return "an integer"
+	case "uint8":
+		return "an integer from 0 to 255"
+	case "uint16":
+		return "an integer from 0 to 65535"
+	case "uint32":
+		return "an integer from 0 to 4294967295"
+	case "uint", "uint64":
+		return "a non-negative integer"
 	case "bool":
 		return "true or false"
 	case "slice":

@@ -458,6 +458,10 @@ func TestBuild(t *testing.T) {
 		{"bad version", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "version": "008"}, 400, `field "version"`},
 		{"uid and account", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "uid": 1, "account": "a"}, 400, `not both`},
 		{"unknown field", fakeBuilder{}, map[string]any{"kind": "rtc", "appid": "x"}, 400, `unknown field "appid"`},
+		{"negative expire", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "expire": -5}, 400,
+			`field "expire": got a JSON number -5, want an integer from 0 to 4294967295`},
+		{"expire in milliseconds", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "expire": 1700003600000}, 400,
+			`want an integer from 0 to 4294967295`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
