@@ -103,6 +103,26 @@ type job struct {
 	err  error // a line too long to read
 }
 
+// A batch is the unit of work handed between the reader, the workers and
+// the collector: one channel operation per batch rather than per line keeps
+// every core busy inspecting instead of waking goroutines.
+type batch struct {
+	seq     int // batches are numbered from 0 in input order
+	jobs    []job
+	results []*Result
+}
+
+// MaxBatch is the most lines a batch holds.
+const MaxBatch = 64
+
+// batching splits a window of lines in flight into batches: about two per
+// worker, at most MaxBatch lines each; slots is how many batches may be in
+// flight, so that slots*size never exceeds window.
+func batching(window, workers int) (size, slots int) {
+	size = min(max(window/(2*workers), 1), MaxBatch)
+	return size, max(window/size, 1)
+}
+
 // Run reads the sources in order, inspects every non-blank line and calls
 // emit for each result in input order, from the calling goroutine. A bad line
 // is a result, never the end of the run. Run returns the first read error
@@ -119,16 +139,17 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 		window = 64 * workers
 	}
 	window = min(max(window, workers), MaxWindow)
+	size, nslots := batching(window, workers)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	slots := make(chan struct{}, window)
-	jobs := make(chan job, workers)
-	results := make(chan *Result, workers)
+	slots := make(chan struct{}, nslots)
+	jobs := make(chan *batch, workers)
+	results := make(chan *batch, workers)
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = readAll(ctx, srcs, slots, jobs)
+		readErr = readAll(ctx, srcs, size, slots, jobs)
 	}()
 	var wg sync.WaitGroup
 	var encErr error
@@ -137,24 +158,29 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
-				res := inspect(j, &opt.Base)
-				var b []byte
-				var err error
-				switch {
-				case opt.Encode != nil:
-					b, err = opt.Encode(res)
-				case opt.AppendEncode != nil:
-					buf := encodeBuffers.Get().(*[]byte)
-					b, err = opt.AppendEncode((*buf)[:0], res)
-					*buf = b
-					res.buf = buf
+			for b := range jobs {
+				b.results = make([]*Result, 0, len(b.jobs))
+				for _, j := range b.jobs {
+					res := inspect(j, &opt.Base)
+					var enc []byte
+					var err error
+					switch {
+					case opt.Encode != nil:
+						enc, err = opt.Encode(res)
+					case opt.AppendEncode != nil:
+						buf := encodeBuffers.Get().(*[]byte)
+						enc, err = opt.AppendEncode((*buf)[:0], res)
+						*buf = enc
+						res.buf = buf
+					}
+					if err != nil {
+						encOnce.Do(func() { encErr = err; cancel() })
+					}
+					res.Encoded = enc
+					b.results = append(b.results, res)
 				}
-				if err != nil {
-					encOnce.Do(func() { encErr = err; cancel() })
-				}
-				res.Encoded = b
-				results <- res
+				b.jobs = nil
+				results <- b
 			}
 		}()
 	}
@@ -163,28 +189,30 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 		close(results)
 	}()
 
-	ring := make([]*Result, window)
+	ring := make([]*batch, nslots)
 	next := 0
 	var emitErr error
-	for res := range results {
-		ring[res.Seq%window] = res
+	for b := range results {
+		ring[b.seq%nslots] = b
 		for {
-			r := ring[next%window]
+			r := ring[next%nslots]
 			if r == nil {
 				break
 			}
-			ring[next%window] = nil
+			ring[next%nslots] = nil
 			next++
-			<-slots
-			if emitErr == nil && ctx.Err() == nil {
-				if err := emit(r); err != nil {
-					emitErr = err
-					cancel()
-				} else if opt.Progress != nil {
-					opt.Progress.Add(1)
+			for _, res := range r.results {
+				if emitErr == nil && ctx.Err() == nil {
+					if err := emit(res); err != nil {
+						emitErr = err
+						cancel()
+					} else if opt.Progress != nil {
+						opt.Progress.Add(1)
+					}
 				}
+				res.release()
 			}
-			r.release()
+			<-slots
 		}
 	}
 	switch {
@@ -198,10 +226,25 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	return ctx.Err()
 }
 
-// readAll splits the sources into lines and queues them, waiting for a free
-// slot of the window before each.
-func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<- job) error {
-	seq := 0
+// readAll splits the sources into lines and queues them in batches of up to
+// size lines, waiting for a free slot of the window before each batch. A
+// batch is sent early when no more input is buffered, so that the results
+// of a slow stream (a pipe, a terminal) are not held back.
+func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, jobs chan<- *batch) error {
+	seq, bseq := 0, 0
+	var cur *batch
+	flush := func() bool {
+		if cur == nil || len(cur.jobs) == 0 {
+			return true
+		}
+		select {
+		case jobs <- cur:
+		case <-ctx.Done():
+			return false
+		}
+		cur = nil
+		return true
+	}
 	for _, src := range srcs {
 		br := bufio.NewReaderSize(src.R, 64<<10)
 		file := src.Name
@@ -209,11 +252,17 @@ func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<
 			file = StdinName
 		}
 		for n := 1; ; n++ {
+			if cur != nil && br.Buffered() == 0 && !flush() {
+				return nil
+			}
 			text, long, err := readLine(br)
 			if err != nil && err != io.EOF {
 				name := src.Name
 				if name == "" {
 					name = "stdin"
+				}
+				if !flush() {
+					return nil
 				}
 				return fmt.Errorf("reading %s line %d: %w", name, n, err)
 			}
@@ -230,22 +279,26 @@ func readAll(ctx context.Context, srcs []Source, slots chan struct{}, jobs chan<
 				}
 				continue
 			}
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return nil
+			if cur == nil {
+				select {
+				case slots <- struct{}{}:
+				case <-ctx.Done():
+					return nil
+				}
+				cur = &batch{seq: bseq, jobs: make([]job, 0, size)}
+				bseq++
 			}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				return nil
-			}
+			cur.jobs = append(cur.jobs, j)
 			seq++
+			if len(cur.jobs) == size && !flush() {
+				return nil
+			}
 			if err == io.EOF {
 				break
 			}
 		}
 	}
+	flush()
 	return nil
 }
 

@@ -319,3 +319,41 @@ func TestRunBoundsWorkers(t *testing.T) {
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// TestRunStreams: a line is inspected and emitted while the input is still
+// open (batches are sent when no more input is buffered), so a slow stream
+// is not held back until a batch fills.
+func TestRunStreams(t *testing.T) {
+	pr, pw := io.Pipe()
+	emitted := make(chan int, 2)
+	done := make(chan error, 1)
+	go func() {
+		done <- audit.Run(context.Background(), []audit.Source{{R: pr}}, audit.Options{Workers: 2}, func(r *audit.Result) error {
+			emitted <- r.Line
+			return nil
+		})
+	}()
+	if _, err := io.WriteString(pw, "008first\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-emitted:
+		if n != 1 {
+			t.Fatalf("first result is line %d", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first line was not emitted while the input stayed open")
+	}
+	if _, err := io.WriteString(pw, "008second\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := <-emitted; n != 2 {
+		t.Fatalf("second result is line %d", n)
+	}
+}
