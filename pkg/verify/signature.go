@@ -10,6 +10,7 @@ import (
 	"hash/crc32"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -41,7 +42,26 @@ func hmacSHA256(key, msg []byte) [32]byte {
 		out[i] ^= 0x5c
 	}
 	var inner [32]byte
-	if len(msg) <= stackMsg {
+	if len(msg) <= blockSize {
+		// The short messages of the 007 key derivation (a certificate, a
+		// 32-byte key): a small buffer costs less to clear.
+		var in [2 * blockSize]byte
+		copy(in[:], key)
+		for i := 0; i < blockSize; i++ {
+			in[i] ^= 0x36
+		}
+		n := copy(in[blockSize:], msg)
+		inner = sha256.Sum256(in[:blockSize+n])
+	} else if len(msg) <= 256 {
+		// A typical signing info (one or two services).
+		var in [blockSize + 256]byte
+		copy(in[:], key)
+		for i := 0; i < blockSize; i++ {
+			in[i] ^= 0x36
+		}
+		n := copy(in[blockSize:], msg)
+		inner = sha256.Sum256(in[:blockSize+n])
+	} else if len(msg) <= stackMsg {
 		var in [blockSize + stackMsg]byte
 		copy(in[:], key)
 		for i := 0; i < blockSize; i++ {
@@ -78,14 +98,8 @@ func hmacU32(k uint32, msg []byte) [32]byte {
 // cert), K2 = HMAC(u32(salt), K1), signature = HMAC(K2, signingInfo). The
 // certificate enters as its text.
 func Signature007(cert string, issueTs, salt uint32, signingInfo []byte) [32]byte {
-	var k1 [32]byte
-	if len(cert) <= stackMsg {
-		var c [stackMsg]byte
-		n := copy(c[:], cert)
-		k1 = hmacU32(issueTs, c[:n])
-	} else {
-		k1 = hmacU32(issueTs, []byte(cert))
-	}
+	// The certificate is only read: hash its bytes in place.
+	k1 := hmacU32(issueTs, unsafe.Slice(unsafe.StringData(cert), len(cert)))
 	k2 := hmacU32(salt, k1[:])
 	return hmacSHA256(k2[:], signingInfo)
 }
