@@ -220,10 +220,10 @@ func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
 	// its length prefix and signed where it lies. Signature, Message and
 	// Content of t are views of it, as decoding gives them.
 	const head = 2 + token.SigLength + 4 + 4 + 2
-	w := &token.Writer{Buf: make([]byte, head, head+10+6*len(t.Privileges))}
+	w := token.Writer{Buf: make([]byte, head, head+10+6*len(t.Privileges))}
 	w.U32(t.Salt)
 	w.U32(t.Ts)
-	writePrivileges(w, t.Privileges)
+	writePrivileges(&w, t.Privileges)
 	if err := w.Err(); err != nil {
 		return "", err
 	}

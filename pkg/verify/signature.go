@@ -115,7 +115,9 @@ func Signature006(cert, appID, channel, uid string, message []byte) [32]byte {
 }
 
 // CRC32 is the CRC-32 (IEEE) 006 stores for the channel name and uid text.
-func CRC32(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }
+func CRC32(s string) uint32 {
+	return crc32.ChecksumIEEE(unsafe.Slice(unsafe.StringData(s), len(s))) // read only
+}
 
 // CertKey is an App Certificate prepared for repeated signature checks: the
 // 006 signature is an HMAC keyed by the certificate, so the hash states after
