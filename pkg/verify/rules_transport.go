@@ -22,6 +22,9 @@ func brokenRules(r *Report, exp *Expectations) {
 	if f, ok := truncation(s); ok {
 		r.Add(f)
 	}
+	if f, ok := structuralDetail(r.ParseErr); ok {
+		r.Add(f)
+	}
 	if name := legacyName(s); name != "" {
 		r.Add(legacyFinding(name))
 	}
@@ -34,6 +37,31 @@ func brokenRules(r *Report, exp *Expectations) {
 		}
 	}
 	ruleApp(r, exp)
+}
+
+// structuralDetail names the kind of a structural error that has a code of
+// its own besides malformed (the verdict): trailing_data for bytes after the
+// last field, too_large for a token or payload past tokencheck's limits.
+// (truncated has its own rule, which says by how much.)
+func structuralDetail(err error) (Finding, bool) {
+	f := Finding{Severity: SevError, SDKError: SDK(SDKInvalidToken)}
+	var pe *token.ParseError
+	if errors.As(err, &pe) {
+		f.Field, f.Offset, f.Layer = pe.Field, At(pe.Offset), pe.Layer
+	}
+	switch SubCode(err) {
+	case CodeTrailingData:
+		f.Code = CodeTrailingData
+		f.Message = "bytes follow the token's last field: " + err.Error()
+		f.Hint = "two tokens may have been pasted together, or the builder appends data: check what produced the token"
+	case CodeTooLarge:
+		f.Code = CodeTooLarge
+		f.Message = "the token is past tokencheck's size limits (128 KiB of text, 128 KiB inflated, 4096 entries): " + err.Error()
+		f.Hint = "real tokens are under 2 KiB: check that the input is one token"
+	default:
+		return f, false
+	}
+	return f, true
 }
 
 // legacyName names a pre-006 format from its look, or "".

@@ -116,3 +116,52 @@ func TestNoTruncationForInsertedCharacter(t *testing.T) {
 		}
 	}
 }
+
+// TestStructuralDetail: a token with bytes after its last field, or past the
+// size limits, keeps the verdict malformed and also carries the finding of
+// its kind (trailing_data, too_large), located like the malformed one.
+func TestStructuralDetail(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/vectors/tampered.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f tamperedFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"bytes_after_zlib_stream": verify.CodeTrailingData, "payload_trailing_bytes": verify.CodeTrailingData,
+		"content_trailing_bytes": verify.CodeTrailingData, "message_trailing_bytes_resigned": verify.CodeTrailingData,
+	}
+	type tc struct{ name, token, code string }
+	var cases []tc
+	for _, c := range f.Cases {
+		if code, ok := want[c.Tampering]; ok {
+			cases = append(cases, tc{c.ID, c.Token, code})
+		}
+	}
+	if len(cases) < 4 {
+		t.Fatalf("only %d trailing-data cases in tampered.json", len(cases))
+	}
+	cases = append(cases, tc{"200 KB token", "007" + strings.Repeat("A", 200000), verify.CodeTooLarge},
+		tc{"200 KB 006 token", "006" + strings.Repeat("a", 32) + strings.Repeat("A", 200000), verify.CodeTooLarge})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, strict := range []bool{false, true} {
+				r := verify.Inspect(c.token, &verify.Expectations{Strict: strict})
+				if r.Verdict != verify.CodeMalformed {
+					t.Errorf("strict %v: verdict %s, want malformed", strict, r.Verdict)
+				}
+				var got *verify.Finding
+				for i := range r.Findings {
+					if r.Findings[i].Code == c.code {
+						got = &r.Findings[i]
+					}
+				}
+				if got == nil || got.Severity != verify.SevError || got.Offset == nil || got.Layer == "" {
+					t.Errorf("strict %v: no located %s error in %+v", strict, c.code, r.Findings)
+				}
+			}
+		})
+	}
+}
