@@ -24,10 +24,9 @@ type tamperedFile struct {
 	} `json:"cases"`
 }
 
-// TestTampered runs every tampered token through a strict check with the
-// certificate, channel and uid text the file gives, and compares verdicts.
-// The uid of this file is text exactly as signed ("0" stays "0").
-func TestTampered(t *testing.T) {
+// loadTampered reads testdata/vectors/tampered.json, which must hold cases.
+func loadTampered(t *testing.T) *tamperedFile {
+	t.Helper()
 	b, err := os.ReadFile("../../testdata/vectors/tampered.json")
 	if err != nil {
 		t.Fatal(err)
@@ -39,6 +38,14 @@ func TestTampered(t *testing.T) {
 	if len(f.Cases) == 0 {
 		t.Fatal("no cases")
 	}
+	return &f
+}
+
+// TestTampered runs every tampered token through a strict check with the
+// certificate, channel and uid text the file gives, and compares verdicts.
+// The uid of this file is text exactly as signed ("0" stays "0").
+func TestTampered(t *testing.T) {
+	f := loadTampered(t)
 	for _, c := range f.Cases {
 		t.Run(c.ID, func(t *testing.T) {
 			exp := &verify.Expectations{
@@ -121,14 +128,7 @@ func TestNoTruncationForInsertedCharacter(t *testing.T) {
 // size limits, keeps the verdict malformed and also carries the finding of
 // its kind (trailing_data, too_large), located like the malformed one.
 func TestStructuralDetail(t *testing.T) {
-	b, err := os.ReadFile("../../testdata/vectors/tampered.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var f tamperedFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatal(err)
-	}
+	f := loadTampered(t)
 	want := map[string]string{
 		"bytes_after_zlib_stream": verify.CodeTrailingData, "payload_trailing_bytes": verify.CodeTrailingData,
 		"content_trailing_bytes": verify.CodeTrailingData, "message_trailing_bytes_resigned": verify.CodeTrailingData,
