@@ -24,8 +24,14 @@ func AppendVerify(dst []byte, v *VerifyView, extra func([]byte) []byte) ([]byte,
 	if v == nil {
 		return append(dst, "null"...), nil
 	}
+	return appendVerify(dst, v, func(dst []byte) []byte { return appendTokenView(dst, v.Token) }, extra)
+}
+
+// appendVerify appends the verify object v with its token written by
+// appendToken (v.Token itself is not looked at).
+func appendVerify(dst []byte, v *VerifyView, appendToken func([]byte) []byte, extra func([]byte) []byte) ([]byte, error) {
 	dst = append(dst, `{"token":`...)
-	dst = appendTokenView(dst, v.Token)
+	dst = appendToken(dst)
 	dst = append(dst, `,"signature":`...)
 	dst = appendString(dst, v.Signature)
 	dst = append(dst, `,"matched_certificate":`...)
@@ -49,7 +55,7 @@ func AppendVerify(dst []byte, v *VerifyView, extra func([]byte) []byte) ([]byte,
 		dst = append(dst, `,"line":`...)
 		dst = strconv.AppendInt(dst, int64(*v.Line), 10)
 	}
-	if !isEmptyAny(v.ID) {
+	if v.ID != nil { // omitempty omits only a nil interface
 		dst = append(dst, `,"id":`...)
 		var err error
 		if dst, err = appendAny(dst, v.ID); err != nil {
@@ -73,10 +79,6 @@ func AppendMember(dst []byte, name, s string) []byte {
 	dst = append(dst, ':')
 	return appendString(dst, s)
 }
-
-// isEmptyAny is encoding/json's omitempty test for an interface field: only
-// a nil interface is empty.
-func isEmptyAny(v any) bool { return v == nil }
 
 // appendAny encodes the values VerifyView.ID holds; any other type goes
 // through encoding/json.
@@ -481,41 +483,9 @@ func appendString(dst []byte, s string) []byte {
 // building the views for a 007 token (the common case of an audit).
 func AppendReport(dst []byte, r *verify.Report, line *int, id any, extra func([]byte) []byte) ([]byte, error) {
 	if r.Token != nil && r.Token.T007 != nil {
-		dst = append(dst, `{"token":`...)
-		dst = appendToken007(dst, r.Token, r.ParseErr)
-		dst = append(dst, `,"signature":`...)
-		dst = appendString(dst, r.Signature)
-		dst = append(dst, `,"matched_certificate":`...)
-		if r.MatchedCertificate == "" {
-			dst = append(dst, "null"...)
-		} else {
-			dst = appendString(dst, r.MatchedCertificate)
-		}
-		dst = append(dst, `,"verdict":`...)
-		dst = appendString(dst, r.Verdict)
-		dst = append(dst, `,"findings":[`...)
-		for i := range r.Findings {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendFinding(dst, &r.Findings[i])
-		}
-		dst = append(dst, ']')
-		if line != nil {
-			dst = append(dst, `,"line":`...)
-			dst = strconv.AppendInt(dst, int64(*line), 10)
-		}
-		if !isEmptyAny(id) {
-			dst = append(dst, `,"id":`...)
-			var err error
-			if dst, err = appendAny(dst, id); err != nil {
-				return dst, err
-			}
-		}
-		if extra != nil {
-			dst = extra(dst)
-		}
-		return append(dst, '}'), nil
+		v := envelope(r)
+		v.Line, v.ID = line, id
+		return appendVerify(dst, &v, func(dst []byte) []byte { return appendToken007(dst, r.Token, r.ParseErr) }, extra)
 	}
 	v := Verify(r)
 	v.Line, v.ID = line, id
@@ -621,9 +591,7 @@ func appendService007(dst []byte, t *token.Token007, s *token.Service) []byte {
 				} else {
 					dst = append(dst, ',')
 				}
-				pv := PermissionView{ResourceType: r.ResourceType, ResourceTypeName: token.RTM2ResourceName(r.ResourceType),
-					PermissionType: pm.PermissionType, PermissionTypeName: token.RTM2PermissionName(pm.PermissionType),
-					Resources: nonNil(pm.Resources)}
+				pv := permissionView(r.ResourceType, pm)
 				dst = appendPermissionView(dst, &pv)
 			}
 		}

@@ -226,14 +226,19 @@ func service(t *token.Token007, s *token.Service) ServiceView {
 		sv.Permissions = []PermissionView{}
 		for _, r := range s.Permissions {
 			for _, pm := range r.Permissions {
-				sv.Permissions = append(sv.Permissions, PermissionView{
-					ResourceType: r.ResourceType, ResourceTypeName: token.RTM2ResourceName(r.ResourceType),
-					PermissionType: pm.PermissionType, PermissionTypeName: token.RTM2PermissionName(pm.PermissionType),
-					Resources: nonNil(pm.Resources)})
+				sv.Permissions = append(sv.Permissions, permissionView(r.ResourceType, pm))
 			}
 		}
 	}
 	return sv
+}
+
+// permissionView is one RTM2 permission list of a resource type.
+func permissionView(resourceType uint16, pm token.RTM2Permission) PermissionView {
+	return PermissionView{
+		ResourceType: resourceType, ResourceTypeName: token.RTM2ResourceName(resourceType),
+		PermissionType: pm.PermissionType, PermissionTypeName: token.RTM2PermissionName(pm.PermissionType),
+		Resources: nonNil(pm.Resources)}
 }
 
 func nonNil(s []string) []string {
@@ -272,15 +277,21 @@ type VerifyView struct {
 
 // Verify builds the verify object of a report.
 func Verify(r *verify.Report) *VerifyView {
-	v := &VerifyView{Signature: r.Signature, Verdict: r.Verdict, Findings: r.Findings}
-	if v.Findings == nil {
-		v.Findings = []verify.Finding{}
-	}
+	v := envelope(r)
 	if r.Token != nil {
 		v.Token = Token(r.Token, r.ParseErr)
 	}
+	return &v
+}
+
+// envelope is the verify object of a report without its token.
+func envelope(r *verify.Report) VerifyView {
+	v := VerifyView{Signature: r.Signature, Verdict: r.Verdict, Findings: r.Findings}
+	if v.Findings == nil {
+		v.Findings = []verify.Finding{}
+	}
 	if r.MatchedCertificate != "" {
-		v.MatchedCertificate = p(r.MatchedCertificate)
+		v.MatchedCertificate = &r.MatchedCertificate
 	}
 	return v
 }
