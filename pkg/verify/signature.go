@@ -42,33 +42,18 @@ func hmacSHA256(key, msg []byte) [32]byte {
 		out[i] ^= 0x5c
 	}
 	var inner [32]byte
+	// The buffer for ipad ‖ msg is sized to the message: clearing it costs
+	// more than hashing the short messages of the 007 key derivation (a
+	// certificate, a 32-byte key) and a typical signing info.
 	if len(msg) <= blockSize {
-		// The short messages of the 007 key derivation (a certificate, a
-		// 32-byte key): a small buffer costs less to clear.
 		var in [2 * blockSize]byte
-		copy(in[:], key)
-		for i := 0; i < blockSize; i++ {
-			in[i] ^= 0x36
-		}
-		n := copy(in[blockSize:], msg)
-		inner = sha256.Sum256(in[:blockSize+n])
+		inner = innerSum(in[:], key, msg)
 	} else if len(msg) <= 256 {
-		// A typical signing info (one or two services).
 		var in [blockSize + 256]byte
-		copy(in[:], key)
-		for i := 0; i < blockSize; i++ {
-			in[i] ^= 0x36
-		}
-		n := copy(in[blockSize:], msg)
-		inner = sha256.Sum256(in[:blockSize+n])
+		inner = innerSum(in[:], key, msg)
 	} else if len(msg) <= stackMsg {
 		var in [blockSize + stackMsg]byte
-		copy(in[:], key)
-		for i := 0; i < blockSize; i++ {
-			in[i] ^= 0x36
-		}
-		n := copy(in[blockSize:], msg)
-		inner = sha256.Sum256(in[:blockSize+n])
+		inner = innerSum(in[:], key, msg)
 	} else {
 		s := getState()
 		var ipad [blockSize]byte
@@ -85,6 +70,17 @@ func hmacSHA256(key, msg []byte) [32]byte {
 	}
 	copy(out[blockSize:], inner[:])
 	return sha256.Sum256(out[:])
+}
+
+// innerSum is SHA-256(key ⊕ ipad ‖ msg), laid out in buf (zeroed, at least
+// blockSize+len(msg) bytes).
+func innerSum(buf, key, msg []byte) [32]byte {
+	copy(buf, key)
+	for i := 0; i < blockSize; i++ {
+		buf[i] ^= 0x36
+	}
+	n := copy(buf[blockSize:], msg)
+	return sha256.Sum256(buf[:blockSize+n])
 }
 
 // hmacU32 is HMAC-SHA256 keyed by the 4-byte little-endian encoding of k.
