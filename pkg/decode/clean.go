@@ -92,9 +92,10 @@ func cleanOnce(s string, decodeURL bool) (string, []Repair) {
 	if u, ok := percentDecode(s); ok && decodeURL {
 		s = u
 		done = append(done, RepairURLEncoded)
-		// A second layer shows as escapes of the characters base64 uses.
-		if strings.Contains(s, "%") && isVersioned(s) {
-			if u, ok := percentDecode(s); ok && !strings.ContainsAny(u, "%") && onlyBase64Escapes(s) {
+		// A second layer shows as escapes of the characters base64 uses
+		// (and only those: a literal "%41" left by the first stays).
+		if isVersioned(s) && onlyBase64Escapes(s) {
+			if u, ok := percentDecode(s); ok {
 				s = u
 				done = append(done, RepairURLTwice)
 			}

@@ -195,13 +195,19 @@ var StrictErrors = map[string]bool{
 	CodeChannelMismatch: true, CodeUIDMismatch: true, CodeServiceMissing: true,
 }
 
-// structuralFinding turns a decode error into the finding that explains it.
-func structuralFinding(err error, s string) Finding {
-	f := Finding{Code: CodeMalformed, Severity: SevError, Message: err.Error(), SDKError: SDK(SDKInvalidToken)}
+// locate sets the field, offset and layer of a finding from a decode error
+// that has them (a *token.ParseError).
+func (f *Finding) locate(err error) {
 	var pe *token.ParseError
 	if errors.As(err, &pe) {
 		f.Field, f.Offset, f.Layer = pe.Field, At(pe.Offset), pe.Layer
 	}
+}
+
+// structuralFinding turns a decode error into the finding that explains it.
+func structuralFinding(err error, s string) Finding {
+	f := Finding{Code: CodeMalformed, Severity: SevError, Message: err.Error(), SDKError: SDK(SDKInvalidToken)}
+	f.locate(err)
 	switch {
 	case errors.Is(err, token.ErrUnsupportedVersion):
 		f.Code = CodeUnsupportedVersion

@@ -45,10 +45,7 @@ func brokenRules(r *Report, exp *Expectations) {
 // (truncated has its own rule, which says by how much.)
 func structuralDetail(err error) (Finding, bool) {
 	f := Finding{Severity: SevError, SDKError: SDK(SDKInvalidToken)}
-	var pe *token.ParseError
-	if errors.As(err, &pe) {
-		f.Field, f.Offset, f.Layer = pe.Field, At(pe.Offset), pe.Layer
-	}
+	f.locate(err)
 	switch SubCode(err) {
 	case CodeTrailingData:
 		f.Code = CodeTrailingData
