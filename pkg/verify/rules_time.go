@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,32 +182,32 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 	var zero []string
 	for i, s := range t.Services {
 		for _, p := range s.Privileges {
-			k := classifyRelative(p.Expire)
-			if k == valPlausible && p.Expire > MinUsefulLifetime && p.Expire <= MaxLifetime && (t.Expire == 0 || p.Expire <= t.Expire) {
-				continue // the common case: nothing to say
+			// Names are built only for a finding: most privileges have none.
+			name := func() string { return token.ServiceName(s.Type) + "." + token.PrivilegeName(s.Type, p.ID) }
+			field := func() string {
+				return "services[" + strconv.Itoa(i) + "].privileges." + token.PrivilegeName(s.Type, p.ID)
 			}
-			name := token.ServiceName(s.Type) + "." + token.PrivilegeName(s.Type, p.ID)
-			field := fmt.Sprintf("services[%d].privileges.%s", i, token.PrivilegeName(s.Type, p.ID))
+			k := classifyRelative(p.Expire)
 			switch k {
 			case valZero:
-				zero = append(zero, name)
+				zero = append(zero, name())
 			case valPlausible:
 				switch {
 				case p.Expire > MaxLifetime:
-					r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
-						Message: fmt.Sprintf("privilege %s lasts %d s (%s), over 24 hours: the server ends it 24 h after issue, at %s", name, p.Expire, Ago(int64(p.Expire)), utc(issue+MaxLifetime)),
+					r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
+						Message: fmt.Sprintf("privilege %s lasts %d s (%s), over 24 hours: the server ends it 24 h after issue, at %s", name(), p.Expire, Ago(int64(p.Expire)), utc(issue+MaxLifetime)),
 						Hint:    "give privileges at most 86400 s"})
 				case p.Expire <= MinUsefulLifetime:
-					r.Add(shortLifetime(field, "privilege "+name, int64(p.Expire)))
+					r.Add(shortLifetime(field(), "privilege "+name(), int64(p.Expire)))
 				}
 				if t.Expire != 0 && p.Expire > t.Expire && classifyRelative(t.Expire) == valPlausible {
-					r.Add(Finding{Code: CodePrivilegeOutlivesToken, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
-						Message: fmt.Sprintf("privilege %s lasts %d s but the token only %d s: the token's expiry (%s) ends the privilege too", name, p.Expire, t.Expire, utc(int64(t.ExpireAt()))),
+					r.Add(Finding{Code: CodePrivilegeOutlivesToken, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
+						Message: fmt.Sprintf("privilege %s lasts %d s but the token only %d s: the token's expiry (%s) ends the privilege too", name(), p.Expire, t.Expire, utc(int64(t.ExpireAt()))),
 						Hint:    "renew by the token's expiry, not the privilege's; give privileges at most the token's lifetime"})
 				}
 			default:
-				r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
-					Message: implausible(k, "privilege "+name, p.Expire, issue, true),
+				r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
+					Message: implausible(k, "privilege "+name(), p.Expire, issue, true),
 					Hint:    "007 privilege values are seconds relative to issue_ts (e.g. 3600), or 0 for no separate limit"})
 			}
 		}
