@@ -1,0 +1,304 @@
+package gozlib
+
+import "math/bits"
+
+// RFC 1951 §3.2.5: base values and extra bits of the length codes 257-285
+// and of the distance codes 0-29.
+var (
+	lengthBase  = [29]uint16{3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258}
+	lengthExtra = [29]uint8{0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0}
+	distBase    = [numDist]uint32{1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577}
+	distExtra   = [numDist]uint8{0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13}
+	// codeLenOrder is the order in which the code-length code's lengths are
+	// sent (§3.2.7).
+	codeLenOrder = [numCodeLen]uint8{16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15}
+)
+
+// lengthCode[length-3] is the index (0-28) of the code of a match length.
+var lengthCode = func() (t [256]uint8) {
+	for c := range lengthBase {
+		for l := int(lengthBase[c]); l < int(lengthBase[c])+1<<lengthExtra[c] && l <= maxMatch; l++ {
+			t[l-3] = uint8(c)
+		}
+	}
+	return t
+}()
+
+// distCode is the code (0-29) of a match distance d+1.
+func distCode(d uint32) int {
+	if d < 4 {
+		return int(d)
+	}
+	l := bits.Len32(d) - 1
+	return 2*l + int(d>>(l-1)&1)
+}
+
+// The fixed Huffman code (§3.2.6), bit-reversed for LSB-first output. It is
+// defined over 288 symbols (286 and 287 are never sent), which the canonical
+// codes of the 9-bit literals depend on.
+var fixedLitLens, fixedLitCodes = func() (lens [288]uint8, codes [288]uint16) {
+	for s := range lens {
+		switch {
+		case s < 144:
+			lens[s] = 8
+		case s < 256:
+			lens[s] = 9
+		case s < 280:
+			lens[s] = 7
+		default:
+			lens[s] = 8
+		}
+	}
+	canonical(lens[:], codes[:])
+	return lens, codes
+}()
+
+// bitWriter packs bits LSB first, as DEFLATE wants them.
+type bitWriter struct {
+	acc uint64
+	n   uint
+	out []byte
+}
+
+// bits writes the low nb (at most 16) bits of v.
+func (w *bitWriter) bits(v uint32, nb uint8) {
+	w.acc |= uint64(v) << w.n
+	w.n += uint(nb)
+	if w.n >= 32 {
+		w.out = append(w.out, byte(w.acc), byte(w.acc>>8), byte(w.acc>>16), byte(w.acc>>24))
+		w.acc >>= 32
+		w.n -= 32
+	}
+}
+
+// align writes the pending bits, padded with zeros to a byte boundary.
+func (w *bitWriter) align() {
+	for w.n > 0 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.n -= min(w.n, 8)
+	}
+	w.acc = 0
+}
+
+// finalEmptyStored is what compress/flate's Close ends every stream with:
+// a final stored block of length 0 (its 3 header bits are written first).
+var finalEmptyStored = [4]byte{0x00, 0x00, 0xff, 0xff}
+
+// deflate appends the DEFLATE stream of data to dst; ok is false when the
+// direct path met a state it does not expect (the caller then uses
+// compress/flate).
+func (e *encoder) deflate(dst, data []byte) (out []byte, ok bool) {
+	w := bitWriter{out: dst}
+	if len(data) > 0 {
+		if !e.block(&w, data) {
+			return w.out, false
+		}
+	}
+	w.bits(1, 3) // BFINAL 1, BTYPE 00
+	w.align()
+	return append(w.out, finalEmptyStored[:]...), true
+}
+
+// block writes data as one non-final block of the cheapest kind.
+func (e *encoder) block(w *bitWriter, data []byte) bool {
+	e.grow(len(data))
+	e.chains(data)
+	e.parse(data)
+	lit, dist := &e.lit, &e.dist
+	lit[endOfBlock]++
+	numLit := numLitLen
+	for lit[numLit-1] == 0 {
+		numLit--
+	}
+	numDistUsed := numDist
+	for numDistUsed > 0 && dist[numDistUsed-1] == 0 {
+		numDistUsed--
+	}
+	if numDistUsed == 0 {
+		// compress/flate counts one use of distance code 0 in a block
+		// without matches, in every size it compares.
+		dist[0] = 1
+		numDistUsed = 1
+	}
+
+	extra := 0
+	for c := 257 + 8; c < numLit; c++ {
+		extra += int(lit[c]) * int(lengthExtra[c-257])
+	}
+	for c := 4; c < numDistUsed; c++ {
+		extra += int(dist[c]) * int(distExtra[c])
+	}
+
+	fixedBits := 3 + extra
+	for s, f := range lit {
+		fixedBits += int(f) * int(fixedLitLens[s])
+	}
+	for _, f := range dist {
+		fixedBits += int(f) * 5
+	}
+
+	var litLens [numLitLen]uint8
+	var distLens [numDist]uint8
+	if !e.codes.lengths(lit[:], maxCodeBits, litLens[:]) || !e.codes.lengths(dist[:], maxCodeBits, distLens[:]) {
+		return false
+	}
+	cl := &e.cl
+	cl.encode(litLens[:numLit], distLens[:numDistUsed])
+	var clLens [numCodeLen]uint8
+	if !e.codes.lengths(cl.freq[:], maxCLBits, clLens[:]) {
+		return false
+	}
+	numCL := numCodeLen
+	for numCL > 4 && cl.freq[codeLenOrder[numCL-1]] == 0 {
+		numCL--
+	}
+	dynBits := 3 + 5 + 5 + 4 + 3*numCL + extra +
+		int(cl.freq[16])*2 + int(cl.freq[17])*3 + int(cl.freq[18])*7
+	for s, f := range cl.freq {
+		dynBits += int(f) * int(clLens[s])
+	}
+	for s, f := range lit {
+		dynBits += int(f) * int(litLens[s])
+	}
+	for s, f := range dist {
+		dynBits += int(f) * int(distLens[s])
+	}
+	storedBits := (len(data) + 5) * 8
+
+	switch {
+	case storedBits < min(fixedBits, dynBits):
+		w.bits(0, 3) // BFINAL 0, BTYPE 00
+		w.align()
+		n := uint16(len(data))
+		w.out = append(w.out, byte(n), byte(n>>8), byte(^n), byte(^n>>8))
+		w.out = append(w.out, data...)
+	case dynBits < fixedBits:
+		var litCodes [numLitLen]uint16
+		var distCodes [numDist]uint16
+		var clCodes [numCodeLen]uint16
+		canonical(litLens[:], litCodes[:])
+		canonical(distLens[:], distCodes[:])
+		canonical(clLens[:], clCodes[:])
+		w.bits(2<<1, 3) // BFINAL 0, BTYPE 10
+		w.bits(uint32(numLit-257), 5)
+		w.bits(uint32(numDistUsed-1), 5)
+		w.bits(uint32(numCL-4), 4)
+		for _, s := range codeLenOrder[:numCL] {
+			w.bits(uint32(clLens[s]), 3)
+		}
+		cl.write(w, &clLens, &clCodes)
+		e.writeTokens(w, litLens[:], litCodes[:], distLens[:], distCodes[:])
+	default:
+		w.bits(1<<1, 3) // BFINAL 0, BTYPE 01
+		e.writeTokens(w, fixedLitLens[:], fixedLitCodes[:], fixedDistLens[:], fixedDistCodes[:])
+	}
+	return true
+}
+
+// The fixed distance code: 5 bits each.
+var fixedDistLens, fixedDistCodes = func() (lens [numDist]uint8, codes [numDist]uint16) {
+	for s := range lens {
+		lens[s] = 5
+	}
+	canonical(lens[:], codes[:])
+	return lens, codes
+}()
+
+// writeTokens writes the block's symbols and its end-of-block code.
+func (e *encoder) writeTokens(w *bitWriter, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+	for _, t := range e.tokens {
+		if t&matchFlag == 0 {
+			w.bits(uint32(litCodes[t]), litLens[t])
+			continue
+		}
+		xl := t >> 16 & 0xff
+		lc := lengthCode[xl]
+		w.bits(uint32(litCodes[257+int(lc)]), litLens[257+int(lc)])
+		if eb := lengthExtra[lc]; eb > 0 {
+			w.bits(xl-uint32(lengthBase[lc]-3), eb)
+		}
+		xd := t & 0xffff
+		dc := distCode(xd)
+		w.bits(uint32(distCodes[dc]), distLens[dc])
+		if eb := distExtra[dc]; eb > 0 {
+			w.bits(xd-(distBase[dc]-1), eb)
+		}
+	}
+	w.bits(uint32(litCodes[endOfBlock]), litLens[endOfBlock])
+}
+
+// codeLengthCode is the run-length coding of a dynamic block's code lengths
+// (§3.2.7) as compress/flate forms it: a run of a non-zero length is the
+// length once, then repeats of 3-6 (symbol 16) while 3 or more remain; a run
+// of zeros is 11-138 (symbol 18) while 11 or more remain, then one 3-10
+// (symbol 17) if 3 or more remain; what is left is sent one by one. Runs
+// continue across the literal/length and distance lengths.
+type codeLengthCode struct {
+	syms []uint8 // symbol, followed by its repeat count for 16, 17 and 18
+	buf  [2 * (numLitLen + numDist)]uint8
+	freq [numCodeLen]int32
+}
+
+func (c *codeLengthCode) encode(litLens, distLens []uint8) {
+	c.syms = c.buf[:0]
+	clear(c.freq[:])
+	at := func(i int) uint8 {
+		if i < len(litLens) {
+			return litLens[i]
+		}
+		return distLens[i-len(litLens)]
+	}
+	total := len(litLens) + len(distLens)
+	for i := 0; i < total; {
+		size := at(i)
+		run := 1
+		for i+run < total && at(i+run) == size {
+			run++
+		}
+		i += run
+		if size != 0 {
+			c.emit(size, 0)
+			run--
+			for run >= 3 {
+				k := min(run, 6)
+				c.emit(16, uint8(k-3))
+				run -= k
+			}
+		} else {
+			for run >= 11 {
+				k := min(run, 138)
+				c.emit(18, uint8(k-11))
+				run -= k
+			}
+			if run >= 3 {
+				c.emit(17, uint8(run-3))
+				run = 0
+			}
+		}
+		for ; run > 0; run-- {
+			c.emit(size, 0)
+		}
+	}
+}
+
+func (c *codeLengthCode) emit(sym, repeat uint8) {
+	c.freq[sym]++
+	c.syms = append(c.syms, sym)
+	if sym >= 16 {
+		c.syms = append(c.syms, repeat)
+	}
+}
+
+// write sends the coded lengths with the code-length code.
+func (c *codeLengthCode) write(w *bitWriter, lens *[numCodeLen]uint8, codes *[numCodeLen]uint16) {
+	extraBits := [3]uint8{2, 3, 7}
+	for i := 0; i < len(c.syms); i++ {
+		s := c.syms[i]
+		w.bits(uint32(codes[s]), lens[s])
+		if s >= 16 {
+			i++
+			w.bits(uint32(c.syms[i]), extraBits[s-16])
+		}
+	}
+}

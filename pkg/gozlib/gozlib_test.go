@@ -1,0 +1,334 @@
+package gozlib
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// reference is what compress/zlib writes for data: NewWriter (default level),
+// one Write, Close.
+func reference(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zlib.NewWriter(&buf)
+	if _, err := zw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// direct compresses with this package's own encoder only (no fallback).
+func direct(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var e encoder
+	out, ok := e.deflate([]byte{0x78, 0x9c}, data)
+	if !ok {
+		t.Fatalf("direct path refused %d bytes", len(data))
+	}
+	return binary.BigEndian.AppendUint32(out, adlerOf(data))
+}
+
+func adlerOf(b []byte) uint32 {
+	const mod = 65521
+	a, s := uint32(1), uint32(0)
+	for _, c := range b {
+		a = (a + uint32(c)) % mod
+		s = (s + a) % mod
+	}
+	return s<<16 | a
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+func check(t *testing.T, name string, data []byte) {
+	t.Helper()
+	want := reference(t, data)
+	if got := direct(t, data); !bytes.Equal(got, want) {
+		t.Errorf("%s (%d bytes): direct output differs from compress/zlib at byte %d:\n got %x\nwant %x", name, len(data), firstDiff(got, want), got, want)
+		return
+	}
+	if got := AppendCompress([]byte("prefix"), data); !bytes.Equal(got[6:], want) || string(got[:6]) != "prefix" {
+		t.Errorf("%s: AppendCompress differs from compress/zlib", name)
+	}
+}
+
+// payloads007 returns the inflated payloads of every 007 token string in the
+// vector files.
+func payloads007(t *testing.T) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob("../../testdata/vectors/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		collect007(v, out)
+	}
+	if len(out) < 100 {
+		t.Fatalf("only %d 007 payloads found in the vectors", len(out))
+	}
+	return out
+}
+
+func collect007(v any, out map[string][]byte) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, y := range x {
+			collect007(y, out)
+		}
+	case []any:
+		for _, y := range x {
+			collect007(y, out)
+		}
+	case string:
+		if !strings.HasPrefix(x, "007") {
+			return
+		}
+		z, err := base64.StdEncoding.DecodeString(x[3:])
+		if err != nil {
+			return
+		}
+		r, err := zlib.NewReader(bytes.NewReader(z))
+		if err != nil {
+			return
+		}
+		p, err := io.ReadAll(io.LimitReader(r, 1<<20))
+		if err != nil {
+			return
+		}
+		out[string(p)] = p
+	}
+}
+
+func TestVectorPayloads(t *testing.T) {
+	for _, p := range payloads007(t) {
+		if len(p) > MaxDirect {
+			want := reference(t, p)
+			if got := AppendCompress(nil, p); !bytes.Equal(got, want) {
+				t.Errorf("%d-byte payload (compress/flate path) differs", len(p))
+			}
+			continue
+		}
+		check(t, "vector payload", p)
+	}
+}
+
+// TestMatchesCompressFlate compares with compress/zlib over inputs shaped to
+// reach every branch: all sizes around the edges, random bytes (stored
+// blocks), text (fixed and dynamic blocks), long runs (length 258, code 285,
+// runs of zero code lengths), token-like payloads, repeats at every distance
+// class, and skewed alphabets that make the length limits bind.
+func TestMatchesCompressFlate(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	gens := map[string]func(n int) []byte{
+		"random": func(n int) []byte {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(r.Uint32())
+			}
+			return b
+		},
+		"small-alphabet": func(n int) []byte {
+			k := 1 + r.IntN(6)
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = 'a' + byte(r.IntN(k))
+			}
+			return b
+		},
+		"hex": func(n int) []byte {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "0123456789abcdef"[r.IntN(16)]
+			}
+			return b
+		},
+		"zeros": func(n int) []byte { return make([]byte, n) },
+		"repeats": func(n int) []byte {
+			b := make([]byte, 0, n)
+			for len(b) < n {
+				if len(b) > 8 && r.IntN(3) > 0 {
+					d := 1 + r.IntN(len(b))
+					l := 3 + r.IntN(300)
+					for j := 0; j < l && len(b) < n; j++ {
+						b = append(b, b[len(b)-d])
+					}
+				} else {
+					b = append(b, byte(r.IntN(256)))
+				}
+			}
+			return b
+		},
+		"skewed": func(n int) []byte {
+			// Fibonacci-like frequencies: an unlimited Huffman code
+			// would need more than 15 bits.
+			b := make([]byte, 0, n)
+			f1, f2 := 1, 1
+			for s := 0; len(b) < n && s < 40; s++ {
+				for j := 0; j < f1 && len(b) < n; j++ {
+					b = append(b, byte(s*7))
+				}
+				f1, f2 = f2, f1+f2
+			}
+			r.Shuffle(len(b), func(i, j int) { b[i], b[j] = b[j], b[i] })
+			return b
+		},
+		"token-like": func(n int) []byte {
+			b := make([]byte, 0, n)
+			b = append(b, 32, 0)
+			for range 32 {
+				b = append(b, byte(r.Uint32()))
+			}
+			b = append(b, 32, 0)
+			for range 32 {
+				b = append(b, "0123456789abcdef"[r.IntN(16)])
+			}
+			for len(b) < n {
+				switch r.IntN(4) {
+				case 0:
+					b = binary.LittleEndian.AppendUint32(b, uint32(1700000000+r.IntN(1000)))
+				case 1:
+					b = binary.LittleEndian.AppendUint16(b, uint16(r.IntN(8)))
+				case 2:
+					b = append(b, byte(r.IntN(5)), 0, 0, 0)
+				default:
+					b = append(b, "channel-"[:1+r.IntN(8)]...)
+				}
+			}
+			return b[:n]
+		},
+	}
+	sizes := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 64, 100, 137, 138, 139, 200, 255, 256, 257, 258, 259, 260, 261, 262, 263, 300, 500, 1000, 4095, 4096, 4097, 4100, 5000, 8191, 8192, 8193, MaxDirect - 1, MaxDirect}
+	for name, gen := range gens {
+		for _, n := range sizes {
+			check(t, name, gen(n))
+		}
+		for range 60 {
+			check(t, name, gen(r.IntN(2000)))
+		}
+	}
+}
+
+// TestFarMatches covers the 4096-byte limit on 4-byte matches and long
+// chains of one hash (the 128-candidate limit).
+func TestFarMatches(t *testing.T) {
+	var b []byte
+	for i := 0; i < 4200; i++ {
+		b = append(b, byte(i*31+7))
+	}
+	b = append(b, b[:4]...)
+	b = append(b, b[100:105]...)
+	check(t, "far 4-byte match", b)
+
+	long := bytes.Repeat([]byte("abcdX"), 500)
+	for i := range long {
+		if i%7 == 0 {
+			long[i] = byte('A' + i%23)
+		}
+	}
+	check(t, "long chains", long)
+	check(t, "one byte repeated", bytes.Repeat([]byte{'z'}, 3000))
+}
+
+func TestLongerThanMaxDirect(t *testing.T) {
+	data := bytes.Repeat([]byte("tokencheck 007 "), 2*MaxDirect/15)
+	if got, want := AppendCompress(nil, data), reference(t, data); !bytes.Equal(got, want) {
+		t.Errorf("compress/flate path differs")
+	}
+}
+
+func TestCodeLengthsLimited(t *testing.T) {
+	var c codeBuilder
+	freq := make([]int32, numCodeLen)
+	f1, f2 := int32(1), int32(1)
+	for i := range freq {
+		freq[i] = f1
+		f1, f2 = f2, f1+f2
+	}
+	lens := make([]uint8, numCodeLen)
+	if !c.lengths(freq, maxCLBits, lens) {
+		t.Fatal("lengths refused")
+	}
+	kraft := 0.0
+	for _, l := range lens {
+		if l == 0 || l > maxCLBits {
+			t.Fatalf("length %d out of range: %v", l, lens)
+		}
+		kraft += 1 / float64(uint(1)<<l)
+	}
+	if kraft != 1 {
+		t.Errorf("code is not complete: Kraft sum %v (%v)", kraft, lens)
+	}
+}
+
+func FuzzMatchesCompressFlate(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte("a"))
+	f.Add([]byte("abcabcabcabcabcabc"))
+	f.Add(bytes.Repeat([]byte{0}, 600))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > MaxDirect {
+			data = data[:MaxDirect]
+		}
+		want := reference(t, data)
+		if got := direct(t, data); !bytes.Equal(got, want) {
+			t.Fatalf("differs from compress/zlib at byte %d:\n got %x\nwant %x", firstDiff(got, want), got, want)
+		}
+	})
+}
+
+func BenchmarkAppendCompress(b *testing.B) {
+	tok, err := os.ReadFile("../../testdata/examples/rtc-rtm-chat-apaas-007.token")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := map[string][]byte{}
+	collect007(strings.TrimSpace(string(tok)), p)
+	if len(p) != 1 {
+		b.Fatal("example token does not inflate")
+	}
+	var payload []byte
+	for _, v := range p {
+		payload = v
+	}
+	buf := make([]byte, 0, 512)
+	b.Run("gozlib", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = AppendCompress(buf[:0], payload)
+		}
+	})
+	b.Run("compress-flate", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = appendStdlib(buf[:0], payload)
+		}
+	})
+}

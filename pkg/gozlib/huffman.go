@@ -1,0 +1,234 @@
+package gozlib
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// Alphabet sizes of RFC 1951 §3.2.5-3.2.7.
+const (
+	numLitLen   = 286 // literals 0-255, end of block 256, lengths 257-285
+	numDist     = 30
+	numCodeLen  = 19
+	endOfBlock  = 256
+	maxCodeBits = 15
+	maxCLBits   = 7 // code-length code
+	sortCountMx = 1024
+)
+
+// codeBuilder computes length-limited prefix codes the way compress/flate
+// does; its scratch space is reused between blocks.
+type codeBuilder struct {
+	keys   []uint32 // freq<<9 | symbol, sorted ascending
+	count  []int32  // counting-sort buckets by frequency
+	byRank []int32  // frequencies in sorted order, plus a sentinel
+	counts [maxCodeBits + 1]int32
+	chain  []chainLink
+}
+
+// lengths sets out[s] to the code length of symbol s for the frequencies
+// freq (len(out) == len(freq)): 0 for unused symbols, at most maxBits.
+// Symbols are ranked by frequency, equal frequencies by symbol; the most
+// frequent get the shortest codes. With one or two symbols used, each gets
+// length 1. It reports false on a state the construction should never
+// reach, so that the caller can fall back to compress/flate.
+func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) bool {
+	clear(out)
+	keys := c.sorted(freq)
+	n := len(keys)
+	if n <= 2 {
+		for _, k := range keys {
+			out[k&511] = 1
+		}
+		return true
+	}
+	counts, ok := c.bitCounts(keys, maxBits)
+	if !ok {
+		return false
+	}
+	// The most frequent symbols (the end of keys) get the shortest codes.
+	i := n
+	for l := 1; l < len(counts); l++ {
+		for range counts[l] {
+			i--
+			out[keys[i]&511] = uint8(l)
+		}
+	}
+	return i == 0
+}
+
+// sorted returns the used symbols as keys freq<<9|symbol in ascending order.
+func (c *codeBuilder) sorted(freq []int32) []uint32 {
+	keys := c.keys[:0]
+	top := int32(0)
+	for s, f := range freq {
+		if f != 0 {
+			keys = append(keys, uint32(f)<<9|uint32(s))
+			top = max(top, f)
+		}
+	}
+	c.keys = keys
+	if len(keys) <= 2 {
+		return keys
+	}
+	if top >= sortCountMx {
+		slices.Sort(keys)
+		return keys
+	}
+	// A stable counting sort by frequency keeps equal frequencies in symbol
+	// order, which is the order the keys were appended in.
+	if cap(c.count) < sortCountMx+1 {
+		c.count = make([]int32, sortCountMx+1)
+	}
+	cnt := c.count[:top+2]
+	clear(cnt)
+	for _, k := range keys {
+		cnt[k>>9+1]++
+	}
+	for f := 1; f < len(cnt); f++ {
+		cnt[f] += cnt[f-1]
+	}
+	if cap(c.byRank) < 2*len(keys) {
+		c.byRank = make([]int32, 2*len(keys)+numLitLen)
+	}
+	tmp := c.byRank[:len(keys)]
+	for _, k := range keys {
+		f := k >> 9
+		tmp[cnt[f]] = int32(k)
+		cnt[f]++
+	}
+	for i, k := range tmp {
+		keys[i] = uint32(k)
+	}
+	return keys
+}
+
+// level is the state of one list of the boundary package-merge construction
+// (Katajainen, Moffat and Turpin, "A fast and space-economical algorithm for
+// length-limited coding", 1995): list L holds leaves and packages of the two
+// cheapest items of list L-1, built lazily from the lowest cost up. On equal
+// weights a package is taken before a leaf.
+type level struct {
+	last     int32 // weight of the item taken last
+	nextLeaf int32 // weight of the next leaf not yet taken
+	nextPkg  int32 // weight of the next package from the list below
+	needed   int32 // items this list must still produce
+	// The boundary chain of the item taken last: how many leaves it takes
+	// from this list (own), and the chain it continues in the lists below
+	// (tail, an index into codeBuilder.chain, or -1 for none).
+	own  int32
+	tail int32
+}
+
+// chainLink is a frozen chain: the leaf count of one list and the link to
+// the lists below it.
+type chainLink struct{ own, tail int32 }
+
+// bitCounts returns, for l = 1..maxBits' (maxBits, or one less than the
+// number of symbols if that is smaller), how many symbols get an l-bit code,
+// for the sorted keys (at least three).
+func (c *codeBuilder) bitCounts(keys []uint32, maxBits int) ([]int32, bool) {
+	n := int32(len(keys))
+	w := c.byRank[:0]
+	for _, k := range keys {
+		w = append(w, int32(k>>9))
+	}
+	w = append(w, math.MaxInt32) // sentinel: no more leaves
+	c.byRank = w
+	top := min(int32(maxBits), n-1)
+
+	const inf = math.MaxInt32
+	var lists [maxCodeBits + 2]level
+	for l := int32(1); l <= top; l++ {
+		lists[l] = level{last: w[1], nextLeaf: w[2], nextPkg: w[0] + w[1], own: 2, tail: -1}
+	}
+	lists[1].nextPkg = inf
+	lists[top].needed = 2*n - 4
+	links := c.chain[:0]
+
+	l := top
+	for {
+		cur := &lists[l]
+		if cur.nextPkg == inf && cur.nextLeaf == inf {
+			cur.needed = 0
+			if l+1 > top {
+				return nil, false
+			}
+			lists[l+1].nextPkg = inf
+			l++
+			continue
+		}
+		before := cur.last
+		if cur.nextLeaf < cur.nextPkg {
+			k := cur.own + 1
+			if k > n {
+				return nil, false
+			}
+			cur.last = cur.nextLeaf
+			cur.own = k
+			cur.nextLeaf = w[k]
+		} else {
+			if l < 2 {
+				return nil, false
+			}
+			cur.last = cur.nextPkg
+			below := &lists[l-1]
+			cur.tail = int32(len(links))
+			links = append(links, chainLink{below.own, below.tail})
+			below.needed = 2
+		}
+		cur.needed--
+		if cur.needed == 0 {
+			if l == top {
+				break
+			}
+			lists[l+1].nextPkg = before + cur.last
+			l++
+			continue
+		}
+		for l > 1 && lists[l-1].needed > 0 {
+			l--
+		}
+	}
+	c.chain = links
+	if lists[top].own != n {
+		return nil, false
+	}
+	// leaves[j]: leaves the final chain takes from list j.
+	var leaves [maxCodeBits + 2]int32
+	leaves[top] = lists[top].own
+	for j, t := top-1, lists[top].tail; t >= 0 && j > 0; j-- {
+		leaves[j] = links[t].own
+		t = links[t].tail
+	}
+	counts := append(c.counts[:0], 0)
+	for j := top; j > 0; j-- {
+		counts = append(counts, leaves[j]-leaves[j-1])
+	}
+	return counts, true
+}
+
+// canonical sets codes[s] to the RFC 1951 canonical code of symbol s for the
+// code lengths lens, bit-reversed for LSB-first output.
+func canonical(lens []uint8, codes []uint16) {
+	var count [maxCodeBits + 1]uint16
+	for _, l := range lens {
+		count[l]++
+	}
+	count[0] = 0
+	var next [maxCodeBits + 2]uint16
+	code := uint16(0)
+	for l := 1; l <= maxCodeBits; l++ {
+		code = (code + count[l-1]) << 1
+		next[l] = code
+	}
+	for s, l := range lens {
+		if l == 0 {
+			codes[s] = 0
+			continue
+		}
+		codes[s] = bits.Reverse16(next[l]) >> (16 - l)
+		next[l]++
+	}
+}

@@ -1,0 +1,201 @@
+package gozlib
+
+import "math/bits"
+
+// The LZ77 parameters of compress/flate at level 6.
+const (
+	minMatch   = 4   // shortest match emitted (a 3-byte match is never taken)
+	maxMatch   = 258 // longest match DEFLATE can code
+	lazyLimit  = 16  // a match this long is not followed by a lazy search
+	niceLength = 128 // a match this long ends the chain walk
+	chainLimit = 128 // candidates examined per search
+	farLimit   = 4096
+	hashBits   = 17
+	hashMul    = 0x1e35a7bd
+	noPos      = -1
+)
+
+// A token is a literal byte (< 256) or a match: matchFlag | (length-3)<<16 |
+// (distance-1).
+const matchFlag = 1 << 31
+
+// encoder holds the per-stream state; it is reused through a pool.
+type encoder struct {
+	// hash[p] is the 17-bit hash of data[p:p+4]; same[p] is the latest
+	// position before p with the same hash, or noPos.
+	hash []uint32
+	same []int16
+	// bucket heads (position+1, 0 = empty) and the per-position link to the
+	// previous position of the same bucket. Buckets are the low bits of the
+	// hash; chains of equal full hashes are resolved from them.
+	head       []uint16
+	bucketPrev []uint16
+
+	tokens []uint32
+	lit    [numLitLen]int32
+	dist   [numDist]int32
+
+	codes codeBuilder
+	cl    codeLengthCode
+}
+
+// grow sizes the per-position tables for n bytes.
+func (e *encoder) grow(n int) {
+	if cap(e.hash) < n {
+		c := max(n, 512)
+		e.hash = make([]uint32, c)
+		e.same = make([]int16, c)
+		e.bucketPrev = make([]uint16, c)
+		e.tokens = make([]uint32, 0, c)
+	}
+}
+
+// hash4 is compress/flate's hash of the 4 bytes at b: their big-endian value
+// times hashMul, top 17 bits.
+func hash4(b []byte) uint32 {
+	v := uint32(b[3]) | uint32(b[2])<<8 | uint32(b[1])<<16 | uint32(b[0])<<24
+	return (v * hashMul) >> (32 - hashBits)
+}
+
+// chains fills hash and same for every position that starts 4 bytes.
+//
+// compress/flate inserts each such position into its hash chains exactly
+// once, in increasing order, before it searches from any later position, so
+// the chain a search walks from position p is always: every earlier position
+// with p's hash, latest first. Here that chain is computed up front through a
+// bucket table small enough to clear cheaply.
+func (e *encoder) chains(data []byte) {
+	last := len(data) - 3 // positions < last have 4 bytes
+	if last <= 0 {
+		return
+	}
+	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
+	mask := uint32(1)<<bb - 1
+	if cap(e.head) < 1<<bb {
+		e.head = make([]uint16, 1<<hashBits)
+	}
+	head := e.head[:1<<bb]
+	clear(head)
+	hash := e.hash[:last]
+	same := e.same[:last]
+	prev := e.bucketPrev[:last]
+	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
+	for p := range hash {
+		v = v<<8 | uint32(data[p+3])
+		h := (v * hashMul) >> (32 - hashBits)
+		hash[p] = h
+		b := h & mask
+		q := int(head[b]) - 1
+		for q >= 0 && hash[q] != h {
+			q = int(prev[q]) - 1
+		}
+		same[p] = int16(q)
+		prev[p] = head[b]
+		head[b] = uint16(p + 1)
+	}
+}
+
+// matchLen is the length of the common prefix of a and b, at most limit;
+// both hold at least limit bytes.
+func matchLen(a, b []byte, limit int) int {
+	a, b = a[:limit], b[:limit]
+	n := 0
+	for len(a)-n >= 8 {
+		x := leUint64(a[n:]) ^ leUint64(b[n:])
+		if x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		n += 8
+	}
+	for n < len(a) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+func leUint64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// findMatch walks the chain from candidate and returns the longest match at
+// pos longer than 3 bytes, or ok false. lookahead (> 3) is the number of
+// bytes from pos to the end. A longer match replaces the best one only when
+// it is longer; a 4-byte match only within farLimit; the walk stops at
+// niceLength (or the lookahead) or after chainLimit candidates.
+func (e *encoder) findMatch(data []byte, pos, candidate, lookahead int) (length, dist int, ok bool) {
+	limit := min(maxMatch, lookahead)
+	win := data[:pos+limit]
+	nice := min(limit, niceLength)
+	cur := win[pos:]
+	length = minMatch - 1
+	end := cur[length]
+	for i, tries := candidate, chainLimit; tries > 0; tries-- {
+		if win[i+length] == end {
+			n := matchLen(win[i:], cur, limit)
+			if n > length && (n > minMatch || pos-i <= farLimit) {
+				length, dist, ok = n, pos-i, true
+				if n >= nice {
+					break
+				}
+				end = cur[n]
+			}
+		}
+		i = int(e.same[i])
+		if i < 0 {
+			break
+		}
+	}
+	return length, dist, ok
+}
+
+// parse turns data into tokens with compress/flate's lazy matching: a match
+// found at one position is emitted only if the search from the next position
+// finds nothing longer; a match of lazyLimit bytes or more is taken without
+// that second search. It counts the symbol frequencies as it goes.
+func (e *encoder) parse(data []byte) {
+	clear(e.lit[:])
+	clear(e.dist[:])
+	toks := e.tokens[:0]
+	n := len(data)
+	last := n - 3
+	length, dist := minMatch-1, 0
+	pending := false // data[index-1] is a literal not yet emitted
+	index := 0
+	for index < n {
+		lookahead := n - index
+		chain := noPos
+		if index < last {
+			chain = int(e.same[index])
+		}
+		prevLength, prevDist := length, dist
+		length, dist = minMatch-1, 0
+		if chain >= 0 && lookahead > prevLength && prevLength < lazyLimit {
+			if l, d, ok := e.findMatch(data, index, chain, lookahead); ok {
+				length, dist = l, d
+			}
+		}
+		if prevLength >= minMatch && length <= prevLength {
+			toks = append(toks, matchFlag|uint32(prevLength-3)<<16|uint32(prevDist-1))
+			lc := lengthCode[prevLength-3]
+			e.lit[257+int(lc)]++
+			e.dist[distCode(uint32(prevDist-1))]++
+			index += prevLength - 1
+			pending = false
+			length = minMatch - 1
+			continue
+		}
+		if pending {
+			toks = append(toks, uint32(data[index-1]))
+			e.lit[data[index-1]]++
+		}
+		index++
+		pending = true
+	}
+	if pending {
+		toks = append(toks, uint32(data[n-1]))
+		e.lit[data[n-1]]++
+	}
+	e.tokens = toks
+}
