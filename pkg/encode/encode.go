@@ -6,15 +6,13 @@
 package encode
 
 import (
-	"compress/flate"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
-	"hash/adler32"
 	"strconv"
-	"sync"
 	"unsafe"
 
+	"github.com/tokencheck/tokencheck/pkg/gozlib"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -125,48 +123,15 @@ func assemble007(sig, info []byte) []byte {
 	return w.Buf
 }
 
-// z007 is a pooled zlib writer: a compress/flate compressor at the default
-// level (what compress/zlib uses) with the zlib framing written here, and its
-// output buffer. Reusing it avoids allocating the compressor's ~1 MB of state
-// per token; its Reset still clears the hash tables.
-type z007 struct {
-	fw  *flate.Writer
-	out sliceWriter
-}
-
-// sliceWriter appends to a byte slice; it never fails.
-type sliceWriter struct{ b []byte }
-
-func (w *sliceWriter) Write(p []byte) (int, error) {
-	w.b = append(w.b, p...)
-	return len(p), nil
-}
-
-var zwriters = sync.Pool{New: func() any {
-	z := &z007{}
-	// Level 6 (the default) is in range: NewWriter cannot fail.
-	z.fw, _ = flate.NewWriter(&z.out, flate.DefaultCompression)
-	return z
-}}
-
-// String007 compresses a payload with Go's compress/zlib at the default level
-// (the compressor of the Go reference builder, whose token strings this
-// reproduces exactly) and returns "007" ‖ base64.
+// String007 compresses a payload as Go's compress/zlib does at the default
+// level (the compressor of the Go reference builder, whose token strings this
+// reproduces exactly; see package gozlib) and returns "007" ‖ base64.
 func String007(payload []byte) string {
-	z := zwriters.Get().(*z007)
-	// zlib header of compress/zlib at the default level: 78 9C.
-	z.out.b = append(z.out.b[:0], 0x78, 0x9c)
-	z.fw.Reset(&z.out)
-	// Writes to a sliceWriter cannot fail.
-	_, _ = z.fw.Write(payload)
-	_ = z.fw.Close()
-	z.out.b = binary.BigEndian.AppendUint32(z.out.b, adler32.Checksum(payload))
-	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z.out.b)))
+	var buf [512]byte
+	z := gozlib.AppendCompress(buf[:0], payload)
+	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
 	copy(out, "007")
-	base64.StdEncoding.Encode(out[3:], z.out.b)
-	if cap(z.out.b) <= 64<<10 {
-		zwriters.Put(z)
-	}
+	base64.StdEncoding.Encode(out[3:], z)
 	// out is never written again: the string can own it.
 	return unsafe.String(&out[0], len(out))
 }

@@ -107,9 +107,14 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	e.parse(data)
 	lit, dist := &e.lit, &e.dist
 	lit[endOfBlock]++
+	e.litUsed[endOfBlock>>6] |= 1 << (endOfBlock & 63)
+	fixedBits := 3 + e.fixedCost + int(fixedLitLens[endOfBlock])
 	numLit := numLitLen
-	for lit[numLit-1] == 0 {
-		numLit--
+	for w := len(e.litUsed) - 1; w >= 0; w-- {
+		if e.litUsed[w] != 0 {
+			numLit = w<<6 + bits.Len64(e.litUsed[w])
+			break
+		}
 	}
 	numDistUsed := numDist
 	for numDistUsed > 0 && dist[numDistUsed-1] == 0 {
@@ -120,6 +125,7 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 		// without matches, in every size it compares.
 		dist[0] = 1
 		numDistUsed = 1
+		fixedBits += 5
 	}
 
 	extra := 0
@@ -129,41 +135,28 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	for c := 4; c < numDistUsed; c++ {
 		extra += int(dist[c]) * int(distExtra[c])
 	}
-
-	fixedBits := 3 + extra
-	for s, f := range lit {
-		fixedBits += int(f) * int(fixedLitLens[s])
-	}
-	for _, f := range dist {
-		fixedBits += int(f) * 5
-	}
+	fixedBits += extra
 
 	var litLens [numLitLen]uint8
 	var distLens [numDist]uint8
-	if !e.codes.lengths(lit[:], maxCodeBits, litLens[:]) || !e.codes.lengths(dist[:], maxCodeBits, distLens[:]) {
+	litCost, okLit := e.codes.lengths(lit[:], e.litUsed[:], maxCodeBits, litLens[:])
+	distCost, okDist := e.codes.lengths(dist[:], nil, maxCodeBits, distLens[:])
+	if !okLit || !okDist {
 		return false
 	}
 	cl := &e.cl
 	cl.encode(litLens[:numLit], distLens[:numDistUsed])
 	var clLens [numCodeLen]uint8
-	if !e.codes.lengths(cl.freq[:], maxCLBits, clLens[:]) {
+	clCost, ok := e.codes.lengths(cl.freq[:], nil, maxCLBits, clLens[:])
+	if !ok {
 		return false
 	}
 	numCL := numCodeLen
 	for numCL > 4 && cl.freq[codeLenOrder[numCL-1]] == 0 {
 		numCL--
 	}
-	dynBits := 3 + 5 + 5 + 4 + 3*numCL + extra +
+	dynBits := 3 + 5 + 5 + 4 + 3*numCL + extra + clCost + litCost + distCost +
 		int(cl.freq[16])*2 + int(cl.freq[17])*3 + int(cl.freq[18])*7
-	for s, f := range cl.freq {
-		dynBits += int(f) * int(clLens[s])
-	}
-	for s, f := range lit {
-		dynBits += int(f) * int(litLens[s])
-	}
-	for s, f := range dist {
-		dynBits += int(f) * int(distLens[s])
-	}
 	storedBits := (len(data) + 5) * 8
 
 	switch {
@@ -206,10 +199,11 @@ var fixedDistLens, fixedDistCodes = func() (lens [numDist]uint8, codes [numDist]
 }()
 
 // writeTokens writes the block's symbols and its end-of-block code.
-func (e *encoder) writeTokens(w *bitWriter, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+func (e *encoder) writeTokens(bw *bitWriter, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+	w := *bw // a local copy stays in registers
 	for _, t := range e.tokens {
 		if t&matchFlag == 0 {
-			w.bits(uint32(litCodes[t]), litLens[t])
+			w.bits(uint32(litCodes[t&0xff]), litLens[t&0xff])
 			continue
 		}
 		xl := t >> 16 & 0xff
@@ -226,6 +220,7 @@ func (e *encoder) writeTokens(w *bitWriter, litLens []uint8, litCodes []uint16, 
 		}
 	}
 	w.bits(uint32(litCodes[endOfBlock]), litLens[endOfBlock])
+	*bw = w
 }
 
 // codeLengthCode is the run-length coding of a dynamic block's code lengths
@@ -235,70 +230,77 @@ func (e *encoder) writeTokens(w *bitWriter, litLens []uint8, litCodes []uint16, 
 // (symbol 17) if 3 or more remain; what is left is sent one by one. Runs
 // continue across the literal/length and distance lengths.
 type codeLengthCode struct {
-	syms []uint8 // symbol, followed by its repeat count for 16, 17 and 18
-	buf  [2 * (numLitLen + numDist)]uint8
+	// syms[:n] are the symbols, each with its repeat count (for 16, 17
+	// and 18) in the high byte.
+	syms [numLitLen + numDist]uint16
+	n    int
+	lens [numLitLen + numDist]uint8
 	freq [numCodeLen]int32
 }
 
 func (c *codeLengthCode) encode(litLens, distLens []uint8) {
-	c.syms = c.buf[:0]
-	clear(c.freq[:])
-	at := func(i int) uint8 {
-		if i < len(litLens) {
-			return litLens[i]
-		}
-		return distLens[i-len(litLens)]
-	}
-	total := len(litLens) + len(distLens)
-	for i := 0; i < total; {
-		size := at(i)
+	var freq [numCodeLen]int32
+	syms := c.syms[:]
+	n := 0
+	seq := append(append(c.lens[:0], litLens...), distLens...)
+	for i := 0; i < len(seq); {
+		size := seq[i]
 		run := 1
-		for i+run < total && at(i+run) == size {
+		if size == 0 {
+			// Zero runs are the long ones: skip 8 lengths at a time.
+			for i+run+8 <= len(seq) && leUint64(seq[i+run:]) == 0 {
+				run += 8
+			}
+		}
+		for i+run < len(seq) && seq[i+run] == size {
 			run++
 		}
 		i += run
 		if size != 0 {
-			c.emit(size, 0)
+			syms[n] = uint16(size)
+			n++
+			freq[size]++
 			run--
 			for run >= 3 {
 				k := min(run, 6)
-				c.emit(16, uint8(k-3))
+				syms[n] = 16 | uint16(k-3)<<8
+				n++
+				freq[16]++
 				run -= k
 			}
 		} else {
 			for run >= 11 {
 				k := min(run, 138)
-				c.emit(18, uint8(k-11))
+				syms[n] = 18 | uint16(k-11)<<8
+				n++
+				freq[18]++
 				run -= k
 			}
 			if run >= 3 {
-				c.emit(17, uint8(run-3))
+				syms[n] = 17 | uint16(run-3)<<8
+				n++
+				freq[17]++
 				run = 0
 			}
 		}
 		for ; run > 0; run-- {
-			c.emit(size, 0)
+			syms[n] = uint16(size)
+			n++
+			freq[size]++
 		}
 	}
-}
-
-func (c *codeLengthCode) emit(sym, repeat uint8) {
-	c.freq[sym]++
-	c.syms = append(c.syms, sym)
-	if sym >= 16 {
-		c.syms = append(c.syms, repeat)
-	}
+	c.n = n
+	c.freq = freq
 }
 
 // write sends the coded lengths with the code-length code.
 func (c *codeLengthCode) write(w *bitWriter, lens *[numCodeLen]uint8, codes *[numCodeLen]uint16) {
 	extraBits := [3]uint8{2, 3, 7}
-	for i := 0; i < len(c.syms); i++ {
-		s := c.syms[i]
+	for _, v := range c.syms[:c.n] {
+		s := v & 0xff
 		w.bits(uint32(codes[s]), lens[s])
 		if s >= 16 {
-			i++
-			w.bits(uint32(c.syms[i]), extraBits[s-16])
+			w.bits(uint32(v>>8), extraBits[s-16])
 		}
 	}
 }

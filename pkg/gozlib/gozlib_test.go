@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -273,7 +274,7 @@ func TestCodeLengthsLimited(t *testing.T) {
 		f1, f2 = f2, f1+f2
 	}
 	lens := make([]uint8, numCodeLen)
-	if !c.lengths(freq, maxCLBits, lens) {
+	if _, ok := c.lengths(freq, nil, maxCLBits, lens); !ok {
 		t.Fatal("lengths refused")
 	}
 	kraft := 0.0
@@ -329,6 +330,116 @@ func BenchmarkAppendCompress(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf = appendStdlib(buf[:0], payload)
+		}
+	})
+}
+
+// randomKeys returns n sorted keys freq<<9|symbol with frequencies drawn to
+// give many ties (small ranges) or deep codes (near-geometric growth).
+func randomKeys(r *rand.Rand, n int) []uint32 {
+	keys := make([]uint32, n)
+	switch r.IntN(3) {
+	case 0:
+		f, g := 1.0, 1.2+r.Float64()
+		for i := range keys {
+			keys[i] = uint32(int(f)+r.IntN(2))<<9 | uint32(i)
+			f = min(f*g, 1e6)
+		}
+	default:
+		top := []int{2, 3, 5, 10, 100, 1000}[r.IntN(6)]
+		for i := range keys {
+			keys[i] = uint32(1+r.IntN(top))<<9 | uint32(i)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// profilesEqual compares two length profiles (count per length), ignoring
+// trailing zero counts.
+func profilesEqual(a, b []int32) bool {
+	for l := 0; l < max(len(a), len(b)); l++ {
+		var x, y int32
+		if l < len(a) {
+			x = a[l]
+		}
+		if l < len(b) {
+			y = b[l]
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// TestHuffmanMatchesPackageMerge checks the shortcut lengths takes: whenever
+// the Huffman code (merged items before leaves of equal weight) is no deeper
+// than the limit, its length profile is the package-merge's.
+func TestHuffmanMatchesPackageMerge(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var c codeBuilder
+	tested, atLimit := 0, 0
+	for i := 0; i < 200000; i++ {
+		maxBits, n := maxCodeBits, 3+r.IntN(60)
+		switch {
+		case i%10 == 0:
+			n = 3 + r.IntN(numLitLen-2)
+		case i%3 == 0:
+			maxBits, n = maxCLBits, 3+r.IntN(numCodeLen-2)
+		}
+		keys := randomKeys(r, n)
+		want, ok := c.bitCounts(keys, maxBits)
+		if !ok {
+			t.Fatalf("package-merge refused %v", keys)
+		}
+		want = slices.Clone(want)
+		got, ok := c.huffmanCounts(keys, maxBits)
+		if !ok {
+			continue
+		}
+		tested++
+		if len(want) == maxBits+1 && want[maxBits] > 0 {
+			atLimit++
+		}
+		if !profilesEqual(got, want) {
+			t.Fatalf("n=%d maxBits=%d keys %v:\nHuffman %v\npackage-merge %v", n, maxBits, keys, got, want)
+		}
+	}
+	if tested < 150000 || atLimit < 5000 {
+		t.Fatalf("only %d cases compared (%d at the length limit)", tested, atLimit)
+	}
+}
+
+// FuzzCodeLengths compares the Huffman shortcut with the package-merge on
+// fuzzed frequencies.
+func FuzzCodeLengths(f *testing.F) {
+	f.Add([]byte{1, 1, 2, 2}, false)
+	f.Add([]byte{1, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144}, true)
+	f.Fuzz(func(t *testing.T, freq []byte, small bool) {
+		maxBits, limit := maxCodeBits, numLitLen
+		if small {
+			maxBits, limit = maxCLBits, numCodeLen
+		}
+		var c codeBuilder
+		fr := make([]int32, min(len(freq), limit))
+		for i := range fr {
+			fr[i] = int32(freq[i])
+		}
+		keys := slices.Clone(c.sorted(fr, nil))
+		if len(keys) < 3 {
+			return
+		}
+		want, ok := c.bitCounts(keys, maxBits)
+		if !ok {
+			if len(keys) > 1<<maxBits {
+				return
+			}
+			t.Fatalf("package-merge refused %v", keys)
+		}
+		want = slices.Clone(want)
+		if got, ok := c.huffmanCounts(keys, maxBits); ok && !profilesEqual(got, want) {
+			t.Fatalf("keys %v:\nHuffman %v\npackage-merge %v", keys, got, want)
 		}
 	})
 }

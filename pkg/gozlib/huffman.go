@@ -20,32 +20,46 @@ const (
 // codeBuilder computes length-limited prefix codes the way compress/flate
 // does; its scratch space is reused between blocks.
 type codeBuilder struct {
-	keys   []uint32 // freq<<9 | symbol, sorted ascending
-	count  []int32  // counting-sort buckets by frequency
-	byRank []int32  // frequencies in sorted order, plus a sentinel
+	keyBuf [numLitLen]uint32 // freq<<9 | symbol, sorted ascending
+	tmp    [numLitLen]uint32
+	count  [sortCountMx + 1]int32 // counting-sort buckets by frequency
+	byRank []int32                // frequencies in sorted order, plus a sentinel
 	counts [maxCodeBits + 1]int32
 	chain  []chainLink
+	merged [numLitLen]int32
+	weight [numLitLen + 1]int32
+	parent [2 * numLitLen]int16
+	depth  [2 * numLitLen]uint8
 }
 
 // lengths sets out[s] to the code length of symbol s for the frequencies
-// freq (len(out) == len(freq)): 0 for unused symbols, at most maxBits.
-// Symbols are ranked by frequency, equal frequencies by symbol; the most
-// frequent get the shortest codes. With one or two symbols used, each gets
-// length 1. It reports false on a state the construction should never
-// reach, so that the caller can fall back to compress/flate.
-func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) bool {
+// freq (len(out) == len(freq)): 0 for unused symbols, at most maxBits, and
+// returns the bits the symbols take, Σ freq·length. Symbols are ranked by
+// frequency, equal frequencies by symbol; the most frequent get the
+// shortest codes. With one or two symbols used, each gets length 1. It
+// reports false on a state the construction should never reach, so that the
+// caller can fall back to compress/flate.
+//
+// used, if not nil, has bit s set for every symbol s with a non-zero
+// frequency (and no other), so that only those are visited.
+func (c *codeBuilder) lengths(freq []int32, used []uint64, maxBits int, out []uint8) (int, bool) {
 	clear(out)
-	keys := c.sorted(freq)
+	keys := c.sorted(freq, used)
 	n := len(keys)
+	cost := 0
 	if n <= 2 {
 		for _, k := range keys {
 			out[k&511] = 1
+			cost += int(k >> 9)
 		}
-		return true
+		return cost, true
 	}
-	counts, ok := c.bitCounts(keys, maxBits)
+	counts, ok := c.huffmanCounts(keys, maxBits)
 	if !ok {
-		return false
+		// The Huffman code is too deep: the limit shapes the code.
+		if counts, ok = c.bitCounts(keys, maxBits); !ok {
+			return 0, false
+		}
 	}
 	// The most frequent symbols (the end of keys) get the shortest codes.
 	i := n
@@ -53,23 +67,39 @@ func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) bool {
 		for range counts[l] {
 			i--
 			out[keys[i]&511] = uint8(l)
+			cost += int(keys[i]>>9) * l
 		}
 	}
-	return i == 0
+	return cost, i == 0
 }
 
 // sorted returns the used symbols as keys freq<<9|symbol in ascending order.
-func (c *codeBuilder) sorted(freq []int32) []uint32 {
-	keys := c.keys[:0]
+func (c *codeBuilder) sorted(freq []int32, used []uint64) []uint32 {
+	all := c.keyBuf[:len(freq)]
+	n := 0
 	top := int32(0)
-	for s, f := range freq {
-		if f != 0 {
-			keys = append(keys, uint32(f)<<9|uint32(s))
+	if used != nil {
+		for w, word := range used {
+			for word != 0 {
+				s := w<<6 | bits.TrailingZeros64(word)
+				word &= word - 1
+				f := freq[s]
+				all[n] = uint32(f)<<9 | uint32(s)
+				n++
+				top = max(top, f)
+			}
+		}
+	} else {
+		for s, f := range freq {
+			// Written for every symbol, kept (n advances) only when
+			// used: no branch on the frequency.
+			all[n] = uint32(f)<<9 | uint32(s)
+			n += int(uint32(-f) >> 31)
 			top = max(top, f)
 		}
 	}
-	c.keys = keys
-	if len(keys) <= 2 {
+	keys := all[:n]
+	if n <= 2 {
 		return keys
 	}
 	if top >= sortCountMx {
@@ -77,10 +107,7 @@ func (c *codeBuilder) sorted(freq []int32) []uint32 {
 		return keys
 	}
 	// A stable counting sort by frequency keeps equal frequencies in symbol
-	// order, which is the order the keys were appended in.
-	if cap(c.count) < sortCountMx+1 {
-		c.count = make([]int32, sortCountMx+1)
-	}
+	// order, which is the order the keys were collected in.
 	cnt := c.count[:top+2]
 	clear(cnt)
 	for _, k := range keys {
@@ -89,19 +116,69 @@ func (c *codeBuilder) sorted(freq []int32) []uint32 {
 	for f := 1; f < len(cnt); f++ {
 		cnt[f] += cnt[f-1]
 	}
-	if cap(c.byRank) < 2*len(keys) {
-		c.byRank = make([]int32, 2*len(keys)+numLitLen)
-	}
-	tmp := c.byRank[:len(keys)]
+	tmp := c.tmp[:n]
 	for _, k := range keys {
 		f := k >> 9
-		tmp[cnt[f]] = int32(k)
+		tmp[cnt[f]] = k
 		cnt[f]++
 	}
-	for i, k := range tmp {
-		keys[i] = uint32(k)
-	}
+	copy(keys, tmp)
 	return keys
+}
+
+// huffmanCounts returns how many symbols get an l-bit code (index l) in the
+// Huffman code of the sorted keys (at least three), built by merging the two
+// lightest items, taking a merged item before a leaf of equal weight; ok is
+// false if the code is deeper than maxBits. Whenever it is not deeper, this
+// is the same count as the boundary package-merge of bitCounts gives
+// (TestHuffmanMatchesPackageMerge, FuzzCodeLengths), at a fraction of the
+// cost; compress/flate always runs the package-merge.
+func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) {
+	n := len(keys)
+	// Nodes 0..n-1 are the leaves in key order, n.. the merged items in the
+	// order they are made (so by non-decreasing weight, a queue). Both
+	// queues end in a sentinel heavier than any item.
+	const inf = math.MaxInt32
+	w := c.weight[:n+1]
+	for i, k := range keys {
+		w[i] = int32(k >> 9)
+	}
+	w[n] = inf
+	merged := c.merged[:n]
+	parent := c.parent[:2*n-1]
+	leaf, head := 0, 0
+	for m := range n - 1 {
+		merged[m] = inf
+		var sum int32
+		for range 2 {
+			if lw, mw := w[leaf], merged[head]; lw < mw {
+				sum += lw
+				parent[leaf] = int16(n + m)
+				leaf++
+			} else {
+				sum += mw
+				parent[n+head] = int16(n + m)
+				head++
+			}
+		}
+		merged[m] = sum
+	}
+	// Depths from the root down: a parent is always made after its children.
+	depth := c.depth[:2*n-1]
+	depth[2*n-2] = 0
+	for i := 2*n - 3; i >= n; i-- {
+		depth[i] = depth[parent[i]] + 1
+	}
+	counts := c.counts[:maxBits+1]
+	clear(counts)
+	for i := range n {
+		d := int(depth[parent[i]]) + 1
+		if d > maxBits {
+			return nil, false
+		}
+		counts[d]++
+	}
+	return counts, true
 }
 
 // level is the state of one list of the boundary package-merge construction

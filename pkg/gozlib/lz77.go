@@ -34,6 +34,10 @@ type encoder struct {
 	tokens []uint32
 	lit    [numLitLen]int32
 	dist   [numDist]int32
+	// litUsed has bit s set when lit[s] > 0; fixedCost is the bits the
+	// tokens take in the fixed code, without extra bits.
+	litUsed   [(numLitLen + 63) / 64]uint64
+	fixedCost int
 
 	codes codeBuilder
 	cl    codeLengthCode
@@ -155,47 +159,55 @@ func (e *encoder) findMatch(data []byte, pos, candidate, lookahead int) (length,
 // finds nothing longer; a match of lazyLimit bytes or more is taken without
 // that second search. It counts the symbol frequencies as it goes.
 func (e *encoder) parse(data []byte) {
-	clear(e.lit[:])
-	clear(e.dist[:])
+	lit, dist, used := &e.lit, &e.dist, &e.litUsed
+	clear(lit[:])
+	clear(dist[:])
+	clear(used[:])
+	cost := 0
 	toks := e.tokens[:0]
 	n := len(data)
-	last := n - 3
-	length, dist := minMatch-1, 0
+	same := e.same[:max(n-3, 0)]
+	length, d := minMatch-1, 0
 	pending := false // data[index-1] is a literal not yet emitted
-	index := 0
-	for index < n {
-		lookahead := n - index
-		chain := noPos
-		if index < last {
-			chain = int(e.same[index])
-		}
-		prevLength, prevDist := length, dist
-		length, dist = minMatch-1, 0
-		if chain >= 0 && lookahead > prevLength && prevLength < lazyLimit {
-			if l, d, ok := e.findMatch(data, index, chain, lookahead); ok {
-				length, dist = l, d
+	for index := 0; index < n; {
+		prevLength, prevDist := length, d
+		length, d = minMatch-1, 0
+		if index < len(same) && prevLength < lazyLimit {
+			if chain := int(same[index]); chain >= 0 && n-index > prevLength {
+				if l, dd, ok := e.findMatch(data, index, chain, n-index); ok {
+					length, d = l, dd
+				}
 			}
 		}
 		if prevLength >= minMatch && length <= prevLength {
 			toks = append(toks, matchFlag|uint32(prevLength-3)<<16|uint32(prevDist-1))
-			lc := lengthCode[prevLength-3]
-			e.lit[257+int(lc)]++
-			e.dist[distCode(uint32(prevDist-1))]++
+			s := 257 + int(lengthCode[uint8(prevLength-3)])
+			lit[s]++
+			used[s>>6] |= 1 << (s & 63)
+			cost += int(fixedLitLens[s]) + 5
+			dist[distCode(uint32(prevDist-1))]++
 			index += prevLength - 1
 			pending = false
 			length = minMatch - 1
 			continue
 		}
 		if pending {
-			toks = append(toks, uint32(data[index-1]))
-			e.lit[data[index-1]]++
+			b := data[index-1]
+			toks = append(toks, uint32(b))
+			lit[b]++
+			used[b>>6] |= 1 << (b & 63)
+			cost += int(fixedLitLens[b])
 		}
 		index++
 		pending = true
 	}
 	if pending {
-		toks = append(toks, uint32(data[n-1]))
-		e.lit[data[n-1]]++
+		b := data[n-1]
+		toks = append(toks, uint32(b))
+		lit[b]++
+		used[b>>6] |= 1 << (b & 63)
+		cost += int(fixedLitLens[b])
 	}
 	e.tokens = toks
+	e.fixedCost = cost
 }
