@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/tokencheck/tokencheck/pkg/gozlib"
@@ -89,7 +90,7 @@ func writeService(w *token.Writer, s *token.Service) error {
 }
 
 // Payload007 signs the model with cert and returns the payload (signature
-// field ‖ signing info). It also stores the signature in t.Signature.
+// field ‖ signing info). It also sets t.Signature, a view of the payload.
 func Payload007(t *token.Token007, cert string) ([]byte, error) {
 	// The payload is written in place: the signature field first (its value
 	// patched in once computed), then the signing info, which is signed where
@@ -102,7 +103,8 @@ func Payload007(t *token.Token007, cert string) ([]byte, error) {
 	}
 	sig := verify.Signature007(cert, t.IssueTs, t.Salt, w.Buf[head:])
 	copy(w.Buf[2:head], sig[:])
-	t.Signature = sig[:]
+	// The model's signature is a view of the payload, as decoding gives it.
+	t.Signature = w.Buf[2:head:head]
 	return w.Buf, nil
 }
 
@@ -127,14 +129,24 @@ func assemble007(sig, info []byte) []byte {
 // level (the compressor of the Go reference builder, whose token strings this
 // reproduces exactly; see package gozlib) and returns "007" ‖ base64.
 func String007(payload []byte) string {
-	var buf [512]byte
-	z := gozlib.AppendCompress(buf[:0], payload)
+	scratch := zscratch.Get().(*[]byte)
+	z := gozlib.AppendCompress((*scratch)[:0], payload)
 	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
 	copy(out, "007")
 	base64.StdEncoding.Encode(out[3:], z)
+	if cap(z) <= 64<<10 {
+		*scratch = z
+		zscratch.Put(scratch)
+	}
 	// out is never written again: the string can own it.
 	return unsafe.String(&out[0], len(out))
 }
+
+// zscratch holds buffers for the zlib stream between compression and base64.
+var zscratch = sync.Pool{New: func() any {
+	b := make([]byte, 0, 1024)
+	return &b
+}}
 
 // Token007 signs the model with cert and returns the token string.
 func Token007(t *token.Token007, cert string) (string, error) {
