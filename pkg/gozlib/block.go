@@ -1,6 +1,9 @@
 package gozlib
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // RFC 1951 §3.2.5: base values and extra bits of the length codes 257-285
 // and of the distance codes 0-29.
@@ -65,7 +68,7 @@ func (w *bitWriter) bits(v uint32, nb uint8) {
 	w.acc |= uint64(v) << w.n
 	w.n += uint(nb)
 	if w.n >= 32 {
-		w.out = append(w.out, byte(w.acc), byte(w.acc>>8), byte(w.acc>>16), byte(w.acc>>24))
+		w.out = binary.LittleEndian.AppendUint32(w.out, uint32(w.acc))
 		w.acc >>= 32
 		w.n -= 32
 	}

@@ -76,7 +76,7 @@ func (e *encoder) chains(data []byte) {
 	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
 	mask := uint32(1)<<bb - 1
 	if cap(e.head) < 1<<bb {
-		e.head = make([]uint16, 1<<hashBits)
+		e.head = make([]uint16, 1<<bb)
 	}
 	head := e.head[:1<<bb]
 	clear(head)
