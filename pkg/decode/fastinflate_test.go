@@ -87,3 +87,125 @@ func TestFastInflateMatchesFlate(t *testing.T) {
 	}
 	t.Logf("fast path: %d of %d valid streams", fast, valid)
 }
+
+// checkAgainstFlate fails the test when fastInflate accepts s (into a buffer
+// of capacity limit) and compress/flate does not give the same output from
+// the same number of bytes. It reports whether fastInflate accepted.
+func checkAgainstFlate(t *testing.T, tables *inflateTables, s []byte, limit int, what string) bool {
+	t.Helper()
+	out, used, ok := fastInflate(tables, make([]byte, 0, limit), s, limit)
+	if !ok {
+		return false
+	}
+	want, wused, err := flateDecode(s)
+	if err != nil {
+		t.Fatalf("%s: fastInflate accepted a stream compress/flate refuses (%v)", what, err)
+	}
+	if !bytes.Equal(out, want) || used != wused {
+		t.Fatalf("%s: fastInflate gave %d bytes using %d, compress/flate %d using %d", what, len(out), used, len(want), wused)
+	}
+	if len(out) > limit {
+		t.Fatalf("%s: %d bytes out, over the limit %d", what, len(out), limit)
+	}
+	return true
+}
+
+// TestFastInflateRandomBits feeds fastInflate random bit strings behind
+// every block header (fixed and dynamic, final or not), which reaches the
+// symbols real streams never use (lengths 286-287, distances 30-31,
+// distances before the start, incomplete and oversubscribed codes), and
+// requires agreement with compress/flate whenever it accepts.
+func TestFastInflateRandomBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var tables inflateTables
+	accepted := 0
+	for i := 0; i < 200000; i++ {
+		s := make([]byte, 1+rng.IntN(40))
+		for j := range s {
+			s[j] = byte(rng.UintN(256))
+		}
+		// Mostly fixed blocks, which decode far before failing.
+		if i%4 != 0 {
+			s[0] = s[0]&^6 | 2
+		}
+		tb := &tables
+		if i%2 == 0 {
+			tb = nil // tables from the pool
+		}
+		if checkAgainstFlate(t, tb, s, 1+rng.IntN(300), "random bits") {
+			accepted++
+		}
+	}
+	t.Logf("%d random streams accepted", accepted)
+}
+
+// TestFastInflateShapes covers the stream shapes the level sweep of
+// TestFastInflateMatchesFlate may miss: skewed inputs whose dynamic codes are
+// longer than one table lookup, several blocks (Flush, stored and empty
+// blocks), long overlapping matches, and outputs cut by the limit.
+func TestFastInflateShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var tables inflateTables
+	long := 0
+	for i := 0; i < 600; i++ {
+		n := 1 + int(rng.UintN(5000))
+		p := make([]byte, n)
+		switch i % 4 {
+		case 0: // geometric symbol frequencies: long codes for rare symbols
+			for j := range p {
+				c := 0
+				for c < 255 && rng.UintN(4) != 0 {
+					c++
+				}
+				p[j] = byte(c)
+			}
+		case 1: // runs: overlapping matches at short distances
+			for j := 0; j < n; {
+				c, r := byte(rng.UintN(256)), 1+int(rng.UintN(600))
+				for ; r > 0 && j < n; r-- {
+					p[j] = c
+					j++
+				}
+			}
+		case 2: // a short period repeated
+			period := 1 + int(rng.UintN(7))
+			for j := range p {
+				if j < period {
+					p[j] = byte(rng.UintN(256))
+				} else {
+					p[j] = p[j-period]
+				}
+			}
+		default: // incompressible, for stored blocks at level 0
+			for j := range p {
+				p[j] = byte(rng.UintN(256))
+			}
+		}
+		level := int(rng.UintN(12)) - 2
+		var z bytes.Buffer
+		w, _ := flate.NewWriter(&z, level)
+		for j := 0; j < n; {
+			k := min(n-j, 1+int(rng.UintN(uint(n))))
+			w.Write(p[j : j+k])
+			if rng.UintN(2) == 0 {
+				w.Flush()
+			}
+			j += k
+		}
+		w.Close()
+		s := append(z.Bytes(), 1, 2, 3, 4)
+		if !checkAgainstFlate(t, &tables, s, n+int(rng.UintN(10)), "shape") {
+			t.Fatalf("case %d (shape %d, level %d): fastInflate refused a valid stream", i, i%4, level)
+		}
+		if i%4 == 0 && (tables.lit.long || tables.dist.long) {
+			long++
+		}
+		// A limit below the output must be refused, never overrun.
+		if n > 1 && checkAgainstFlate(t, nil, s, rng.IntN(n), "short limit") {
+			t.Fatalf("case %d: accepted %d bytes of output under a smaller limit", i, n)
+		}
+	}
+	if long == 0 {
+		t.Fatal("no stream had codes longer than one table lookup")
+	}
+}

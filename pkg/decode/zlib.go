@@ -13,9 +13,8 @@ import (
 )
 
 type inflater struct {
-	src    bytes.Reader
-	r      io.ReadCloser
-	tables inflateTables
+	src bytes.Reader
+	r   io.ReadCloser
 }
 
 var inflaters = sync.Pool{New: func() any {
@@ -23,6 +22,9 @@ var inflaters = sync.Pool{New: func() any {
 	f.r = flate.NewReader(&f.src)
 	return f
 }}
+
+// tablePool holds the tables fastInflate builds for dynamic blocks.
+var tablePool = sync.Pool{New: func() any { return new(inflateTables) }}
 
 // scratch holds the per-call buffers of a decode that do not outlive it: the
 // base64-decoded body and the inflated payload before it is copied out.
@@ -66,8 +68,6 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	if flg&0x20 != 0 {
 		return nil, hdr, token.Errorf("zlib", 1, "header", token.ErrMalformed, "zlib preset dictionary is not allowed")
 	}
-	f := inflaters.Get().(*inflater)
-	defer inflaters.Put(f)
 	// The fast decoder's output is taken only for a stream that ends exactly
 	// before a matching checksum; everything else, errors included, is
 	// decoded (and located) by compress/flate below.
@@ -77,7 +77,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	if cap(dst) < 2048 {
 		dst = make([]byte, 0, 2048)
 	}
-	if out, n, ok := fastInflate(&f.tables, dst, data[2:], min(cap(dst), token.MaxPayloadSize)); ok && len(data)-2-n == 4 {
+	if out, n, ok := fastInflate(nil, dst, data[2:], min(cap(dst), token.MaxPayloadSize)); ok && len(data)-2-n == 4 {
 		rest := data[2+n:]
 		if binary.BigEndian.Uint32(rest) == adler32.Checksum(out) {
 			if out == nil {
@@ -86,6 +86,8 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 			return out, hdr, nil
 		}
 	}
+	f := inflaters.Get().(*inflater)
+	defer inflaters.Put(f)
 	f.src.Reset(data[2:])
 	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
 		return nil, hdr, token.Errorf("zlib", 2, "deflate", token.ErrMalformed, "%v", err)
