@@ -40,6 +40,9 @@ const (
 	kindEnd   = 2 << 8 // the end-of-block symbol
 	kindBad   = 3 << 8 // a symbol RFC 1951 reserves (lengths 286-287, distances 30-31)
 	kindMask  = 3 << 8
+	// litFlag marks the entries of literals in a literal/length table,
+	// so that the decoding loop tests one bit for its common case.
+	litFlag = 1 << 31
 )
 
 var (
@@ -54,7 +57,7 @@ var (
 	// code-length alphabets.
 	litInfo = func() (t [288]uint32) {
 		for s := 0; s < 256; s++ {
-			t[s] = kindValue | uint32(s)<<16
+			t[s] = litFlag | kindValue | uint32(s)<<16
 		}
 		t[256] = kindEnd
 		for i := range lenBase {
@@ -77,10 +80,10 @@ var (
 		return t
 	}()
 
-	// fixedLit and fixedDist are the tables of the fixed code (RFC 1951
-	// 3.2.6). The distance code is built over all 32 five-bit codes, which
-	// makes it complete; codes 30 and 31 decode to kindBad.
-	fixedLit, fixedDist = func() (*huffTable, *huffTable) {
+	// fixedCodes are the tables of the fixed code (RFC 1951 3.2.6). The
+	// distance code is built over all 32 five-bit codes, which makes it
+	// complete; codes 30 and 31 decode to kindBad.
+	fixedCodes = func() *codes {
 		var l [288]uint8
 		for i := range l {
 			switch {
@@ -98,15 +101,20 @@ var (
 		for i := range d {
 			d[i] = 5
 		}
-		lit, dist := new(huffTable), new(huffTable)
-		if !lit.build(l[:], litInfo[:]) || !dist.build(d[:], distInfo[:]) {
+		c := new(codes)
+		if !c.lit.build(l[:], litInfo[:]) || !c.dist.build(d[:], distInfo[:]) {
 			// Both codes are complete: not reached. Empty tables
 			// decode nothing, so every fixed block would fall back.
-			return new(huffTable), new(huffTable)
+			return new(codes)
 		}
-		return lit, dist
+		return c
 	}()
 )
+
+// codes are the two codes of a Huffman-coded block.
+type codes struct {
+	lit, dist huffTable
+}
 
 // huffTable decodes one prefix code: entries for codes of up to fastBits
 // bits are direct; longer codes go through the canonical count/symbol lists.
@@ -279,8 +287,9 @@ func (br *bitReader) sym(h *huffTable) (int, bool) {
 // inflateTables is the state of fastInflate for dynamic blocks (about 8
 // KiB), pooled.
 type inflateTables struct {
-	lit, dist, cl huffTable
-	lens          [286 + 30]uint8
+	codes
+	cl   huffTable
+	lens [286 + 30]uint8
 }
 
 // fastInflate decodes the raw deflate stream at the start of data, appending
@@ -305,7 +314,7 @@ func fastInflate(t *inflateTables, dst, data []byte, limit int) ([]byte, int, bo
 			return nil, 0, false
 		}
 		final := hdr&1 == 1
-		var lit, dist *huffTable
+		var c *codes
 		switch hdr >> 1 {
 		case 0: // stored
 			// Drop to the byte boundary; give back whole bytes read ahead.
@@ -327,7 +336,7 @@ func fastInflate(t *inflateTables, dst, data []byte, limit int) ([]byte, int, bo
 			}
 			continue
 		case 1:
-			lit, dist = fixedLit, fixedDist
+			c = fixedCodes
 		case 2:
 			if t == nil {
 				t = tablePool.Get().(*inflateTables)
@@ -336,11 +345,11 @@ func fastInflate(t *inflateTables, dst, data []byte, limit int) ([]byte, int, bo
 			if !readDynamic(&br, t) {
 				return nil, 0, false
 			}
-			lit, dist = &t.lit, &t.dist
+			c = &t.codes
 		default:
 			return nil, 0, false
 		}
-		if o, ok = br.block(buf, o, lit, dist); !ok {
+		if o, ok = br.block(buf, o, c); !ok {
 			return nil, 0, false
 		}
 		if final {
@@ -352,98 +361,179 @@ func fastInflate(t *inflateTables, dst, data []byte, limit int) ([]byte, int, bo
 
 // block decodes the symbols of one Huffman-coded block into buf from offset
 // o, up to and including its end-of-block symbol, and returns the new
-// offset. It works on local copies of the bit reader's state, written back
-// at the end.
-func (br *bitReader) block(buf []byte, o int, lit, dist *huffTable) (int, bool) {
-	data, pos, b, nb := br.data, br.pos, br.b, br.nb
+// offset. The loop of fast does the common symbols; what it does not take
+// (a code longer than the table, a reserved symbol, the last bytes of the
+// input, the last bytes of room) is done one symbol at a time by step.
+func (br *bitReader) block(buf []byte, o int, c *codes) (int, bool) {
 	for {
-		// A literal/length code, its extra bits, a distance code and its
-		// extra bits take at most 15+5+15+13 = 48 bits: one refill.
-		if nb < 48 {
-			if pos <= len(data)-8 {
-				b |= binary.LittleEndian.Uint64(data[pos:]) << nb
-				pos += int((63 - nb) >> 3)
-				nb |= 56
-			} else {
-				for nb <= 56 && pos < len(data) {
-					b |= uint64(data[pos]) << nb
-					pos++
-					nb += 8
-				}
-			}
+		var done, ok bool
+		if o, done = br.fast(buf, o, c); done {
+			return o, true
 		}
-		e := lit.fast[b&(1<<fastBits-1)]
+		if o, done, ok = br.step(buf, o, &c.lit, &c.dist); !ok || done {
+			return o, ok
+		}
+	}
+}
+
+// fast decodes symbols while at least eight bytes of input are left, and
+// returns at the first symbol it leaves to step
+// (with nothing of it consumed), or after the end-of-block symbol (done). It
+// calls nothing, so that its state stays in registers.
+//
+// Each refill loads eight bytes and counts as many whole bytes as fit, so
+// right after it all 64 bits of b are bits of the stream (those above nb
+// are the next ones, counted by later refills). A symbol with its extra bits
+// and distance takes at most 15+5+15+13 = 48 bits, so after one refill to at
+// least 56 bits a symbol needs no check of nb, and at least 16 bits of the
+// stream are still in b: enough to look up the next entry before the next
+// refill. That takes the refill off the path from one lookup to the next.
+func (br *bitReader) fast(buf []byte, o int, t *codes) (int, bool) {
+	if br.pos > len(br.data)-8 {
+		return o, false
+	}
+	// in is the input from pos on: one register fewer than data and pos.
+	in, b, nb := br.data[br.pos:], br.b, br.nb
+	b |= binary.LittleEndian.Uint64(in) << (nb & 63)
+	in = in[(63-nb)>>3:]
+	nb |= 56
+	e := t.lit.fast[b&(1<<fastBits-1)]
+	done := false
+loop:
+	for len(in) >= 8 {
+		// Refill; e, looked up from the low bits, stays valid.
+		b |= binary.LittleEndian.Uint64(in) << (nb & 63)
+		in = in[(63-nb)>>3:]
+		nb |= 56
 		n := uint(e & 15)
-		if n == 0 {
-			var ok bool
-			if e, n, ok = lit.slow(b, nb); !ok {
-				return 0, false
-			}
-		}
-		if n > nb {
-			return 0, false
-		}
-		b >>= n
-		nb -= n
-		switch e & kindMask {
-		case kindValue:
+		if e&litFlag != 0 {
 			if o >= len(buf) {
-				return 0, false
+				break // no room
 			}
+			b >>= n
+			nb -= n
 			buf[o] = byte(e >> 16)
 			o++
+			e = t.lit.fast[b&(1<<fastBits-1)]
 			continue
+		}
+		switch e & kindMask {
+		case kindLen:
 		case kindEnd:
-			br.pos, br.b, br.nb = pos, b, nb
-			return o, true
-		case kindBad:
-			return 0, false
+			b >>= n
+			nb -= n
+			done = true
+			break loop
+		default:
+			break loop
 		}
 		ex := uint(e >> 4 & 15)
-		if ex > nb {
-			return 0, false
+		c := b >> n
+		length := int(e>>16) + int(c&(1<<ex-1))
+		c >>= ex
+		d := t.dist.fast[c&(1<<fastBits-1)]
+		dn := uint(d & 15)
+		if d&kindMask != kindValue || dn == 0 {
+			break // a longer code or a reserved one: step decodes it again
 		}
-		length := int(e>>16) + int(b&(1<<ex-1))
-		b >>= ex
-		nb -= ex
-
-		e = dist.fast[b&(1<<fastBits-1)]
-		n = uint(e & 15)
-		if n == 0 {
-			var ok bool
-			if e, n, ok = dist.slow(b, nb); !ok {
-				return 0, false
-			}
-		}
-		if n > nb || e&kindMask != kindValue {
-			return 0, false
-		}
-		b >>= n
-		nb -= n
-		ex = uint(e >> 4 & 15)
-		if ex > nb {
-			return 0, false
-		}
-		back := int(e>>16) + int(b&(1<<ex-1))
-		b >>= ex
-		nb -= ex
+		c >>= dn
+		dex := uint(d >> 4 & 15)
+		back := int(d>>16) + int(c&(1<<dex-1))
 		if back > o || length > len(buf)-o {
-			return 0, false
+			break
 		}
-		d := buf[o : o+length]
-		s := buf[o-back : o-back+length]
+		b = c >> dex
+		nb -= n + ex + dn + dex
+		e = t.lit.fast[b&(1<<fastBits-1)]
+		dst := buf[o : o+length]
+		src := buf[o-back:][:length]
 		if back >= length {
-			copy(d, s)
+			copy(dst, src)
 		} else {
 			// The source overlaps what is being written: copy forward
 			// byte by byte, so that repeated bytes are read after they
 			// are written.
-			for i := range d {
-				d[i] = s[i]
+			for i := range dst {
+				dst[i] = src[i]
 			}
 		}
 		o += length
 	}
+	br.pos, br.b, br.nb = len(br.data)-len(in), b, nb
+	return o, done
+}
+
+// step decodes one symbol (a literal, a length with its distance, or the
+// end of the block), checking everything.
+func (br *bitReader) step(buf []byte, o int, lit, dist *huffTable) (int, bool, bool) {
+	if br.nb < 48 {
+		br.refill()
+	}
+	b, nb := br.b, br.nb
+	e := lit.fast[b&(1<<fastBits-1)]
+	n := uint(e & 15)
+	if n == 0 {
+		var ok bool
+		if e, n, ok = lit.slow(b, nb); !ok {
+			return 0, false, false
+		}
+	}
+	if n > nb {
+		return 0, false, false
+	}
+	b >>= n & 63
+	nb -= n
+	switch e & kindMask {
+	case kindValue:
+		if o >= len(buf) {
+			return 0, false, false
+		}
+		buf[o] = byte(e >> 16)
+		br.b, br.nb = b, nb
+		return o + 1, false, true
+	case kindEnd:
+		br.b, br.nb = b, nb
+		return o, true, true
+	case kindBad:
+		return 0, false, false
+	}
+	ex := uint(e >> 4 & 15)
+	if ex > nb {
+		return 0, false, false
+	}
+	length := int(e>>16) + int(b&(1<<ex-1))
+	b >>= ex
+	nb -= ex
+	e = dist.fast[b&(1<<fastBits-1)]
+	n = uint(e & 15)
+	if n == 0 {
+		var ok bool
+		if e, n, ok = dist.slow(b, nb); !ok {
+			return 0, false, false
+		}
+	}
+	if n > nb || e&kindMask != kindValue {
+		return 0, false, false
+	}
+	b >>= n & 63
+	nb -= n
+	ex = uint(e >> 4 & 15)
+	if ex > nb {
+		return 0, false, false
+	}
+	back := int(e>>16) + int(b&(1<<ex-1))
+	b >>= ex
+	nb -= ex
+	if back > o || length > len(buf)-o {
+		return 0, false, false
+	}
+	dst := buf[o : o+length]
+	src := buf[o-back:][:length]
+	for i := range dst {
+		dst[i] = src[i]
+	}
+	br.b, br.nb = b, nb
+	return o + length, false, true
 }
 
 func readDynamic(br *bitReader, t *inflateTables) bool {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/vectors"
 )
 
 // flateDecode is the judge: compress/flate's output for the stream at the
@@ -208,4 +210,40 @@ func TestFastInflateShapes(t *testing.T) {
 	if long == 0 {
 		t.Fatal("no stream had codes longer than one table lookup")
 	}
+}
+
+// BenchmarkFastInflate is the deflate decoding of the benchmark vectors'
+// payloads alone (no base64, no checksum, no payload parsing).
+func BenchmarkFastInflate(b *testing.B) {
+	for _, id := range []string{"007-rtc-uid-zlib", "007-parse-tool-sample"} {
+		s := benchVectorInternal(b, id)
+		raw, _, err := decodeBase64Into(nil, s[3:], 3, "body")
+		if err != nil {
+			b.Fatal(err)
+		}
+		dst := make([]byte, 0, 2048)
+		b.Run(id, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, ok := fastInflate(nil, dst, raw[2:], cap(dst)); !ok {
+					b.Fatal("fast path refused the vector")
+				}
+			}
+		})
+	}
+}
+
+// benchVectorInternal returns the expected string of a known-answer vector.
+func benchVectorInternal(b *testing.B, id string) string {
+	b.Helper()
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, v := range ka.Vectors {
+		if v.ID == id {
+			return v.Expected
+		}
+	}
+	b.Fatalf("vector %s not found", id)
+	return ""
 }
