@@ -2,6 +2,7 @@ package decode
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -39,9 +40,23 @@ func decodeBase64Into(dst []byte, s string, base int, field string) ([]byte, boo
 		dst = make([]byte, 0, need)
 	}
 	out := dst[:need]
-	// Every group but the last has no padding.
-	o := 0
-	for i := 0; i < n-4; i += 4 {
+	// Every group but the last has no padding. Two groups at a time first:
+	// their 48 bits are stored as one 8-byte word, whose last two bytes the
+	// next groups overwrite (i ≤ n-12 keeps the word within out).
+	o, i := 0, 0
+	for ; i <= n-12; i += 8 {
+		g := s[i : i+8]
+		a, b, c, d := b64Values[g[0]], b64Values[g[1]], b64Values[g[2]], b64Values[g[3]]
+		e, f, h, k := b64Values[g[4]], b64Values[g[5]], b64Values[g[6]], b64Values[g[7]]
+		if (a|b|c|d|e|f|h|k)&0x80 != 0 {
+			return decodeBase64(s, base, field)
+		}
+		v := uint64(a)<<58 | uint64(b)<<52 | uint64(c)<<46 | uint64(d)<<40 |
+			uint64(e)<<34 | uint64(f)<<28 | uint64(h)<<22 | uint64(k)<<16
+		binary.BigEndian.PutUint64(out[o:], v)
+		o += 6
+	}
+	for ; i < n-4; i += 4 {
 		a, b, c, d := b64Values[s[i]], b64Values[s[i+1]], b64Values[s[i+2]], b64Values[s[i+3]]
 		if (a|b|c|d)&0x80 != 0 {
 			return decodeBase64(s, base, field)
