@@ -159,11 +159,13 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool) erro
 		if i < len(old) {
 			oldPriv = old[i].Privileges
 		}
-		svc, err := p.service(typ, oldPriv)
-		if err != nil {
+		// The record is decoded in place (a Service is large to return
+		// and copy) and dropped again if it fails.
+		t.Services = append(t.Services, token.Service{Type: typ})
+		if err := p.service(&t.Services[i], oldPriv); err != nil {
+			t.Services = t.Services[:i]
 			return within(err, "services[%d]", i)
 		}
-		t.Services = append(t.Services, svc)
 	}
 	if r.Len() > 0 {
 		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%s after the last service", token.Plural(r.Len(), "byte"))
@@ -212,40 +214,40 @@ func (p *p007) privileges(old []token.Privilege) ([]token.Privilege, error) {
 	return out, nil
 }
 
-func (p *p007) service(typ uint16, oldPriv []token.Privilege) (token.Service, error) {
-	svc := token.Service{Type: typ}
+// service decodes the record of svc.Type after its type field into svc.
+func (p *p007) service(svc *token.Service, oldPriv []token.Privilege) error {
 	var err error
 	if svc.Privileges, err = p.privileges(oldPriv); err != nil {
-		return svc, err
+		return err
 	}
-	switch typ {
+	switch svc.Type {
 	case token.ServiceRTC:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Account, err = p.str(".uid")
 	case token.ServiceStreaming, token.ServiceFCDN:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Account, err = p.str(".account")
 	case token.ServiceRTM, token.ServiceChat:
 		svc.UserID, err = p.str(".user_id")
 	case token.ServiceAPaaS:
 		if svc.RoomUUID, err = p.str(".room_uuid"); err != nil {
-			return svc, err
+			return err
 		}
 		if svc.UserUUID, err = p.str(".user_uuid"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Role, err = p.r.I16(".role")
 	case token.ServiceRTM2:
 		if svc.UserID, err = p.str(".user_id"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Permissions, err = p.rtm2()
 	}
-	return svc, err
+	return err
 }
 
 func (p *p007) rtm2() ([]token.RTM2Resource, error) {
