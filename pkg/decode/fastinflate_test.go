@@ -148,11 +148,11 @@ func TestFastInflateRandomBits(t *testing.T) {
 func TestFastInflateShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var tables inflateTables
-	long := 0
-	for i := 0; i < 600; i++ {
+	long, pairs := 0, 0
+	for i := 0; i < 750; i++ {
 		n := 1 + int(rng.UintN(5000))
 		p := make([]byte, n)
-		switch i % 4 {
+		switch i % 5 {
 		case 0: // geometric symbol frequencies: long codes for rare symbols
 			for j := range p {
 				c := 0
@@ -178,10 +178,23 @@ func TestFastInflateShapes(t *testing.T) {
 					p[j] = p[j-period]
 				}
 			}
-		default: // incompressible, for stored blocks at level 0
+		case 3: // incompressible, for stored blocks at level 0
 			for j := range p {
 				p[j] = byte(rng.UintN(256))
 			}
+		default: // every byte equally often, a few matches: dynamic
+			// codes whose literals all have 8 or 9 bits (fastPairs)
+			p = p[:0]
+			for len(p) < n {
+				for _, v := range rng.Perm(256) {
+					p = append(p, byte(v))
+				}
+				if len(p) > 600 && rng.UintN(2) == 0 {
+					at := rng.IntN(len(p) - 300)
+					p = append(p, p[at:at+4+rng.IntN(30)]...)
+				}
+			}
+			n = len(p)
 		}
 		level := int(rng.UintN(12)) - 2
 		var z bytes.Buffer
@@ -197,10 +210,13 @@ func TestFastInflateShapes(t *testing.T) {
 		w.Close()
 		s := append(z.Bytes(), 1, 2, 3, 4)
 		if !checkAgainstFlate(t, &tables, s, n+int(rng.UintN(10)), "shape") {
-			t.Fatalf("case %d (shape %d, level %d): fastInflate refused a valid stream", i, i%4, level)
+			t.Fatalf("case %d (shape %d, level %d): fastInflate refused a valid stream", i, i%5, level)
 		}
-		if i%4 == 0 && (tables.lit.long || tables.dist.long) {
+		if i%5 == 0 && (tables.lit.long || tables.dist.long) {
 			long++
+		}
+		if i%5 == 4 && tables.lit89 {
+			pairs++
 		}
 		// A limit below the output must be refused, never overrun.
 		if n > 1 && checkAgainstFlate(t, nil, s, rng.IntN(n), "short limit") {
@@ -209,6 +225,9 @@ func TestFastInflateShapes(t *testing.T) {
 	}
 	if long == 0 {
 		t.Fatal("no stream had codes longer than one table lookup")
+	}
+	if pairs == 0 {
+		t.Fatal("no dynamic code had only 8- and 9-bit literals")
 	}
 }
 
