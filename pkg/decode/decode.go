@@ -331,7 +331,7 @@ func ParseInto(s string, t *token.Token) error {
 			t.T007 = new(token.Token007)
 		}
 		t.T006 = nil
-		if ok, err := parse007Into(s, t, true); !ok {
+		if ok, err := parse007Into(s, t); !ok {
 			// On an error in the outer layers only the version is known,
 			// as ParsePartial says.
 			*t = token.Token{Version: token.V007}
