@@ -181,10 +181,29 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
+// notHex is 1 for the bytes isHex refuses, 0 for the others.
+var notHex = func() (t [256]byte) {
+	for c := range t {
+		if !isHex(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // checkAppID returns a located error when id is not 32 hex characters.
 func checkAppID(id string, layer string, base int, field string) error {
 	if len(id) != 32 {
 		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %s, want 32 hexadecimal characters", token.Plural(len(id), "byte"))
+	}
+	// One pass without branches; the loop that names the character runs
+	// only on failure.
+	var bad byte
+	for i := 0; i < len(id); i++ {
+		bad |= notHex[id[i]]
+	}
+	if bad == 0 {
+		return nil
 	}
 	for i := 0; i < len(id); i++ {
 		if !isHex(id[i]) {
