@@ -266,3 +266,19 @@ func benchVectorInternal(b *testing.B, id string) string {
 	b.Fatalf("vector %s not found", id)
 	return ""
 }
+
+// FuzzFastInflate requires agreement with compress/flate on every stream
+// fastInflate accepts, under any output limit.
+func FuzzFastInflate(f *testing.F) {
+	for _, p := range []string{"", "a", "hello, hello, hello", "007eJxTYGBgYDi"} {
+		var z bytes.Buffer
+		w, _ := flate.NewWriter(&z, flate.DefaultCompression)
+		w.Write([]byte(p))
+		w.Close()
+		f.Add(z.Bytes(), uint16(300))
+	}
+	f.Add([]byte{0x63, 0x60, 0x00, 0x00}, uint16(10))
+	f.Fuzz(func(t *testing.T, s []byte, limit uint16) {
+		checkAgainstFlate(t, nil, s, int(limit), "fuzz")
+	})
+}
