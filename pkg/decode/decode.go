@@ -17,6 +17,7 @@ package decode
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"strings"
 
@@ -180,10 +181,29 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
+// notHex is 1 for the bytes isHex refuses, 0 for the others.
+var notHex = func() (t [256]byte) {
+	for c := range t {
+		if !isHex(byte(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
 // checkAppID returns a located error when id is not 32 hex characters.
 func checkAppID(id string, layer string, base int, field string) error {
 	if len(id) != 32 {
 		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %s, want 32 hexadecimal characters", token.Plural(len(id), "byte"))
+	}
+	// One pass without branches; the loop that names the character runs
+	// only on failure.
+	var bad byte
+	for i := 0; i < len(id); i++ {
+		bad |= notHex[id[i]]
+	}
+	if bad == 0 {
+		return nil
 	}
 	for i := 0; i < len(id); i++ {
 		if !isHex(id[i]) {
@@ -239,6 +259,16 @@ func readPrivilegesInto(r *token.Reader, old []token.Privilege, reuse bool) ([]t
 // fillPrivileges reads len(out) map entries into out, refusing a repeated
 // key; start is the offset of the map's count, for error locations.
 func fillPrivileges(r *token.Reader, out []token.Privilege, start int, field string) error {
+	// The callers' Count16 has checked that the entries fit: read them
+	// straight from the bytes. The field-by-field loop stays for a caller
+	// that has not, to locate the end.
+	if b := r.Rest(); r.Skip(6 * len(out)) {
+		for i := range out {
+			e := b[6*i : 6*i+6]
+			out[i] = token.Privilege{ID: binary.LittleEndian.Uint16(e), Expire: binary.LittleEndian.Uint32(e[2:])}
+		}
+		return checkRepeats(r, out, start, field)
+	}
 	for i := range out {
 		k, err := r.U16(".id")
 		if err != nil {
@@ -250,6 +280,11 @@ func fillPrivileges(r *token.Reader, out []token.Privilege, start int, field str
 		}
 		out[i] = token.Privilege{ID: k, Expire: v}
 	}
+	return checkRepeats(r, out, start, field)
+}
+
+// checkRepeats refuses a privilege map whose entries repeat a key.
+func checkRepeats(r *token.Reader, out []token.Privilege, start int, field string) error {
 	if i := firstRepeat(out); i >= 0 {
 		return token.Errorf(r.Layer(), start+2+6*i, fmt.Sprintf("%s[%d].id", field, i), token.ErrMalformed,
 			"privilege %d repeated in the map that starts at byte %d", out[i].ID, start)
@@ -315,7 +350,7 @@ func ParseInto(s string, t *token.Token) error {
 			t.T007 = new(token.Token007)
 		}
 		t.T006 = nil
-		if ok, err := parse007Into(s, t, true); !ok {
+		if ok, err := parse007Into(s, t); !ok {
 			// On an error in the outer layers only the version is known,
 			// as ParsePartial says.
 			*t = token.Token{Version: token.V007}

@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"encoding/binary"
 	"fmt"
 	"unsafe"
 
@@ -13,59 +14,116 @@ type tok007 struct {
 	t7  token.Token007
 }
 
+// The boxes below are tok007 with room for the services and privilege
+// entries of a token of 1, 2 or 4 services (four entries each, as many as an
+// RTC record has), so that Parse allocates the model of a typical token at
+// once. A token that needs more takes what it needs beyond them.
+type (
+	tok007n1 struct {
+		x tok007
+		s [1]token.Service
+		p [4]token.Privilege
+	}
+	tok007n2 struct {
+		x tok007
+		s [2]token.Service
+		p [8]token.Privilege
+	}
+	tok007n4 struct {
+		x tok007
+		s [4]token.Service
+		p [16]token.Privilege
+	}
+)
+
+// newTok007 allocates the model of a token that declares n services: the
+// token and, when n is small, room for its services and privilege entries.
+func newTok007(n int) (*tok007, []token.Service, []token.Privilege) {
+	switch {
+	case n <= 1:
+		b := new(tok007n1)
+		return &b.x, b.s[:0], b.p[:0]
+	case n <= 2:
+		b := new(tok007n2)
+		return &b.x, b.s[:0], b.p[:0]
+	case n <= 4:
+		b := new(tok007n4)
+		return &b.x, b.s[:0], b.p[:0]
+	}
+	return new(tok007), nil, nil
+}
+
+// declaredServices reads the service count of a 007 payload without
+// decoding it (0 when the payload is too short to hold one): the decoding
+// proper checks everything.
+func declaredServices(p []byte) int {
+	off := 0
+	for k := 0; k < 2; k++ { // signature, app ID
+		if off+2 > len(p) {
+			return 0
+		}
+		off += 2 + int(binary.LittleEndian.Uint16(p[off:]))
+	}
+	off += 12 // issue_ts, expire, salt
+	if off+2 > len(p) {
+		return 0
+	}
+	return int(binary.LittleEndian.Uint16(p[off:]))
+}
+
 func parse007(s string) (*token.Token, error) {
-	x := new(tok007)
-	x.tok.T007 = &x.t7
-	ok, err := parse007Into(s, &x.tok, false)
-	if !ok {
+	sc := getScratch()
+	defer putScratch(sc)
+	out, enc, err := outer007(s, sc, sc.out[:0])
+	if err != nil {
 		// On an error in the outer layers only the version is known.
 		return &token.Token{Version: token.V007}, err
 	}
-	return &x.tok, err
+	sc.out = keepSmall(out, sc.out)
+	x, svc, priv := newTok007(declaredServices(out))
+	// One allocation: the payload, then an immutable copy the strings
+	// share (the payload is the caller's to modify; the strings never are).
+	buf := make([]byte, 2*len(out))
+	payload, strs := buf[:len(out):len(out)], buf[len(out):]
+	copy(payload, out)
+	copy(strs, out)
+	x.tok = token.Token{Version: token.V007, T007: &x.t7, Encoding: enc}
+	return &x.tok, payload007(payload, &x.t7, bytesString(strs), false, svc, priv)
 }
 
-// parse007Into decodes s into tok, whose T007 is set. With reuse, the
-// payload, service and privilege buffers tok already holds are reused and the
-// strings alias the payload (see ParseInto); without, everything is fresh and
-// the strings share one immutable copy of the payload. The result is false
-// when nothing was decoded (the caller returns a nil token).
-func parse007Into(s string, tok *token.Token, reuse bool) (bool, error) {
+// outer007 undoes the base64 and zlib layers of s, inflating into dst (and
+// keeping the base64 scratch in sc), and describes their encoding.
+func outer007(s string, sc *scratch, dst []byte) ([]byte, token.Encoding, error) {
+	var enc token.Encoding
+	raw, nonCanon, err := decodeBase64Into(sc.b64[:0], s[3:], 3, "body")
+	if err != nil {
+		return nil, enc, err
+	}
+	sc.b64 = keepSmall(raw, sc.b64)
+	out, hdr, err := inflateTo(dst, raw)
+	if err != nil {
+		return nil, enc, err
+	}
+	enc.Base64NonCanonical = nonCanon
+	enc.ZlibHeader = hdr
+	enc.Compressor = compressorFamily(raw)
+	return out, enc, nil
+}
+
+// parse007Into decodes s into tok, whose T007 is set, reusing the payload,
+// service and privilege buffers tok already holds; the strings alias the
+// payload (see ParseInto). The result is false when nothing was decoded (the
+// caller returns a nil token).
+func parse007Into(s string, tok *token.Token) (bool, error) {
 	sc := getScratch()
 	defer putScratch(sc)
-	raw, nonCanon, err := decodeBase64Into(sc.b64[:0], s[3:], 3, "body")
+	t := tok.T007
+	payload, enc, err := outer007(s, sc, t.Payload[:0])
 	if err != nil {
 		return false, err
 	}
-	sc.b64 = keepSmall(raw, sc.b64)
-	t := tok.T007
-	var payload, strs []byte
-	var hdr [2]byte
-	if reuse {
-		payload, hdr, err = inflateTo(t.Payload[:0], raw)
-		if err != nil {
-			return false, err
-		}
-		strs = payload
-	} else {
-		var out []byte
-		out, hdr, err = inflateTo(sc.out[:0], raw)
-		if err != nil {
-			return false, err
-		}
-		sc.out = keepSmall(out, sc.out)
-		// One allocation: the payload, then an immutable copy the strings
-		// share (the payload is the caller's to modify; the strings never are).
-		buf := make([]byte, 2*len(out))
-		payload = buf[:len(out):len(out)]
-		strs = buf[len(out):]
-		copy(payload, out)
-		copy(strs, out)
-	}
-	*tok = token.Token{Version: token.V007, T007: t}
-	tok.Encoding.Base64NonCanonical = nonCanon
-	tok.Encoding.ZlibHeader = hdr
-	tok.Encoding.Compressor = compressorFamily(raw)
-	return true, payload007(payload, t, bytesString(strs), reuse)
+	*tok = token.Token{Version: token.V007, T007: t, Encoding: enc}
+	return true, payload007(payload, t, bytesString(payload), true, nil, nil)
 }
 
 // bytesString views b as a string without copying. The caller guarantees b is
@@ -86,7 +144,7 @@ func bytesString(b []byte) string {
 func Payload007(payload []byte) (*token.Token, error) {
 	x := new(tok007)
 	x.tok = token.Token{Version: token.V007, T007: &x.t7}
-	return &x.tok, payload007(payload, &x.t7, string(payload), false)
+	return &x.tok, payload007(payload, &x.t7, string(payload), false, nil, nil)
 }
 
 // p007 reads one payload: strs is the payload as a string (the strings of the
@@ -99,14 +157,16 @@ type p007 struct {
 }
 
 // payload007 fills t from payload. With reuse, the Services and privilege
-// slices t already holds are reused when large enough.
-func payload007(payload []byte, t *token.Token007, strs string, reuse bool) error {
-	var old []token.Service
+// slices t already holds are reused when large enough; without, the services
+// go into svc and the privilege entries into priv while they have room
+// (both empty, possibly nil).
+func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc []token.Service, priv []token.Privilege) error {
+	old := svc
 	if reuse {
 		old = t.Services[:cap(t.Services)]
 	}
 	*t = token.Token007{Payload: payload}
-	p := p007{r: *token.NewReader(payload, "payload"), strs: strs, reuse: reuse}
+	p := p007{r: *token.NewReader(payload, "payload"), strs: strs, reuse: reuse, arena: priv}
 	r := &p.r
 	var err error
 	if t.Signature, err = readSignature(r); err != nil {
@@ -159,11 +219,13 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool) erro
 		if i < len(old) {
 			oldPriv = old[i].Privileges
 		}
-		svc, err := p.service(typ, oldPriv)
-		if err != nil {
+		// The record is decoded in place (a Service is large to return
+		// and copy) and dropped again if it fails.
+		t.Services = append(t.Services, token.Service{Type: typ})
+		if err := p.service(&t.Services[i], oldPriv); err != nil {
+			t.Services = t.Services[:i]
 			return within(err, "services[%d]", i)
 		}
-		t.Services = append(t.Services, svc)
 	}
 	if r.Len() > 0 {
 		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%s after the last service", token.Plural(r.Len(), "byte"))
@@ -212,40 +274,40 @@ func (p *p007) privileges(old []token.Privilege) ([]token.Privilege, error) {
 	return out, nil
 }
 
-func (p *p007) service(typ uint16, oldPriv []token.Privilege) (token.Service, error) {
-	svc := token.Service{Type: typ}
+// service decodes the record of svc.Type after its type field into svc.
+func (p *p007) service(svc *token.Service, oldPriv []token.Privilege) error {
 	var err error
 	if svc.Privileges, err = p.privileges(oldPriv); err != nil {
-		return svc, err
+		return err
 	}
-	switch typ {
+	switch svc.Type {
 	case token.ServiceRTC:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Account, err = p.str(".uid")
 	case token.ServiceStreaming, token.ServiceFCDN:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Account, err = p.str(".account")
 	case token.ServiceRTM, token.ServiceChat:
 		svc.UserID, err = p.str(".user_id")
 	case token.ServiceAPaaS:
 		if svc.RoomUUID, err = p.str(".room_uuid"); err != nil {
-			return svc, err
+			return err
 		}
 		if svc.UserUUID, err = p.str(".user_uuid"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Role, err = p.r.I16(".role")
 	case token.ServiceRTM2:
 		if svc.UserID, err = p.str(".user_id"); err != nil {
-			return svc, err
+			return err
 		}
 		svc.Permissions, err = p.rtm2()
 	}
-	return svc, err
+	return err
 }
 
 func (p *p007) rtm2() ([]token.RTM2Resource, error) {

@@ -31,8 +31,22 @@ func LookupService(t uint16) (ServiceInfo, bool) {
 	return s, ok
 }
 
+// knownServices has bit t set for each service type t < 64 in services, so
+// that the decoder's per-service check is not a map lookup.
+var knownServices = func() (m uint64) {
+	for t := range services {
+		if t < 64 {
+			m |= 1 << t
+		}
+	}
+	return m
+}()
+
 // KnownService reports whether t has a known record layout.
 func KnownService(t uint16) bool {
+	if t < 64 {
+		return knownServices>>t&1 != 0
+	}
 	_, ok := services[t]
 	return ok
 }

@@ -93,6 +93,16 @@ func (r *Reader) Bytes16(field string) ([]byte, error) {
 	return b, nil
 }
 
+// Skip consumes the next n bytes. It reports false, consuming nothing, when
+// fewer than n are left (or n is negative).
+func (r *Reader) Skip(n int) bool {
+	if n < 0 || n > r.Len() {
+		return false
+	}
+	r.off += n
+	return true
+}
+
 // String16 reads a bytes16 field as a string.
 func (r *Reader) String16(field string) (string, error) {
 	b, err := r.Bytes16(field)

@@ -62,3 +62,18 @@ func TestReaderLengthMessages(t *testing.T) {
 		t.Errorf("Count16: %v", err)
 	}
 }
+
+// TestReaderSkip: Skip consumes exactly what is left or less, and nothing
+// when asked for more (or a negative count).
+func TestReaderSkip(t *testing.T) {
+	r := NewReader([]byte{1, 2, 3, 4}, "payload")
+	if !r.Skip(3) || r.Offset() != 3 {
+		t.Fatalf("Skip(3): offset %d", r.Offset())
+	}
+	if r.Skip(2) || r.Skip(-1) || r.Offset() != 3 {
+		t.Fatalf("Skip past the end or backwards moved to %d", r.Offset())
+	}
+	if !r.Skip(1) || r.Len() != 0 {
+		t.Fatalf("Skip(1): %d left", r.Len())
+	}
+}

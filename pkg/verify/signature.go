@@ -38,9 +38,7 @@ func hmacSHA256(key, msg []byte) [32]byte {
 	}
 	var out [blockSize + 32]byte
 	copy(out[:], key)
-	for i := 0; i < blockSize; i++ {
-		out[i] ^= 0x5c
-	}
+	xorPad(out[:blockSize], opadWord)
 	var inner [32]byte
 	// The buffer for ipad ‖ msg is sized to the message: clearing it costs
 	// more than hashing the short messages of the 007 key derivation (a
@@ -56,12 +54,10 @@ func hmacSHA256(key, msg []byte) [32]byte {
 		inner = innerSum(in[:], key, msg)
 	} else {
 		s := getState()
-		var ipad [blockSize]byte
-		copy(ipad[:], key)
-		for i := range ipad {
-			ipad[i] ^= 0x36
-		}
-		copy(s.buf[:], ipad[:])
+		var pad [blockSize]byte
+		copy(pad[:], key)
+		xorPad(pad[:], ipadWord)
+		copy(s.buf[:], pad[:])
 		s.h.Reset()
 		s.h.Write(s.buf[:blockSize])
 		s.write(msg)
@@ -76,11 +72,24 @@ func hmacSHA256(key, msg []byte) [32]byte {
 // blockSize+len(msg) bytes).
 func innerSum(buf, key, msg []byte) [32]byte {
 	copy(buf, key)
-	for i := 0; i < blockSize; i++ {
-		buf[i] ^= 0x36
-	}
+	xorPad(buf[:blockSize], ipadWord)
 	n := copy(buf[blockSize:], msg)
 	return sha256.Sum256(buf[:blockSize+n])
+}
+
+// The HMAC pads, eight bytes at a time.
+const (
+	ipadWord = 0x3636363636363636
+	opadWord = 0x5c5c5c5c5c5c5c5c
+)
+
+// xorPad XORs every byte of the key block b (blockSize bytes) with the pad
+// byte repeated in pad, a word at a time.
+func xorPad(b []byte, pad uint64) {
+	b = b[:blockSize]
+	for i := 0; i < blockSize; i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], binary.LittleEndian.Uint64(b[i:])^pad)
+	}
 }
 
 // hmacU32 is HMAC-SHA256 keyed by the 4-byte little-endian encoding of k.
