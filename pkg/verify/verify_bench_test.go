@@ -62,21 +62,43 @@ func loadBench(b testing.TB, id string) benchInput {
 
 // floorHMAC is HMAC-SHA256 for a key of at most 64 bytes written as tightly
 // as the standard library allows: the padded key and the message are laid out
-// in one stack buffer each and hashed with sha256.Sum256 (no hash.Hash
+// in one stack buffer each, the message buffer the smallest that holds it,
+// the pads XORed a word at a time, hashed with sha256.Sum256 (no hash.Hash
 // interface, no allocation). msg must be at most 448 bytes.
 func floorHMAC(key, msg []byte) [32]byte {
-	var in [64 + 448]byte
 	var out [64 + 32]byte
-	copy(in[:], key)
 	copy(out[:], key)
-	for i := 0; i < 64; i++ {
-		in[i] ^= 0x36
-		out[i] ^= 0x5c
+	floorPad(out[:64], 0x5c5c5c5c5c5c5c5c)
+	// ipad ‖ msg in the smallest buffer that holds it: clearing a larger
+	// one costs more than hashing a short message.
+	var inner [32]byte
+	switch {
+	case len(msg) <= 64:
+		var in [64 + 64]byte
+		inner = floorInner(in[:], key, msg)
+	case len(msg) <= 192:
+		var in [64 + 192]byte
+		inner = floorInner(in[:], key, msg)
+	default:
+		var in [64 + 448]byte
+		inner = floorInner(in[:], key, msg)
 	}
-	n := copy(in[64:], msg)
-	sum := sha256.Sum256(in[:64+n])
-	copy(out[64:], sum[:])
+	copy(out[64:], inner[:])
 	return sha256.Sum256(out[:])
+}
+
+func floorInner(buf, key, msg []byte) [32]byte {
+	copy(buf, key)
+	floorPad(buf[:64], 0x3636363636363636)
+	n := copy(buf[64:], msg)
+	return sha256.Sum256(buf[:64+n])
+}
+
+// floorPad XORs a 64-byte key block with a pad byte, a word at a time.
+func floorPad(b []byte, pad uint64) {
+	for i := 0; i < 64; i += 8 {
+		binary.LittleEndian.PutUint64(b[i:], binary.LittleEndian.Uint64(b[i:])^pad)
+	}
 }
 
 // floor006 is a 006 check reduced to its cryptography: the certificate's
