@@ -3,6 +3,7 @@ package gozlib
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 )
 
 // RFC 1951 §3.2.5: base values and extra bits of the length codes 257-285
@@ -67,11 +68,19 @@ type bitWriter struct {
 func (w *bitWriter) bits(v uint32, nb uint8) {
 	w.acc |= uint64(v) << w.n
 	w.n += uint(nb)
-	if w.n >= 32 {
-		w.out = binary.LittleEndian.AppendUint32(w.out, uint32(w.acc))
-		w.acc >>= 32
-		w.n -= 32
+	for w.n >= 8 {
+		w.out = append(w.out, byte(w.acc))
+		w.acc >>= 8
+		w.n -= 8
 	}
+}
+
+// room makes sure the output has space for n more bytes beyond what is
+// written, and returns it at full capacity with the write offset, for
+// putBits.
+func (w *bitWriter) room(n int) ([]byte, int) {
+	w.out = slices.Grow(w.out, n)
+	return w.out[:cap(w.out)], len(w.out)
 }
 
 // align writes the pending bits, padded with zeros to a byte boundary.
@@ -110,15 +119,10 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	e.parse(data)
 	lit, dist := &e.lit, &e.dist
 	lit[endOfBlock]++
-	e.litUsed[endOfBlock>>6] |= 1 << (endOfBlock & 63)
 	fixedBits := 3 + e.fixedCost + int(fixedLitLens[endOfBlock])
-	numLit := numLitLen
-	for w := len(e.litUsed) - 1; w >= 0; w-- {
-		if e.litUsed[w] != 0 {
-			numLit = w<<6 + bits.Len64(e.litUsed[w])
-			break
-		}
-	}
+	// The literal/length code ends with the end of block or the longest
+	// length code used.
+	numLit := endOfBlock + bits.Len32(e.lengthsUsed|1)
 	numDistUsed := numDist
 	for numDistUsed > 0 && dist[numDistUsed-1] == 0 {
 		numDistUsed--
@@ -140,17 +144,20 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	}
 	fixedBits += extra
 
-	var litLens [numLitLen]uint8
-	var distLens [numDist]uint8
-	litCost, okLit := e.codes.lengths(lit[:], e.litUsed[:], maxCodeBits, litLens[:])
-	distCost, okDist := e.codes.lengths(dist[:], nil, maxCodeBits, distLens[:])
+	// The code lengths in the order the header sends them: literal/length
+	// then distance, and eight bytes of padding for cl.encode.
+	var lens [numLitLen + numDist + 8]uint8
+	seq := lens[:numLit+numDistUsed]
+	litLens, distLens := seq[:numLit], seq[numLit:]
+	litCost, okLit := e.codes.lengths(lit[:numLit], maxCodeBits, litLens)
+	distCost, okDist := e.codes.lengths(dist[:numDistUsed], maxCodeBits, distLens)
 	if !okLit || !okDist {
 		return false
 	}
 	cl := &e.cl
-	cl.encode(litLens[:numLit], distLens[:numDistUsed])
+	cl.encode(lens[:len(seq)+8], len(seq))
 	var clLens [numCodeLen]uint8
-	clCost, ok := e.codes.lengths(cl.freq[:], nil, maxCLBits, clLens[:])
+	clCost, ok := e.codes.lengths(cl.freq[:], maxCLBits, clLens[:])
 	if !ok {
 		return false
 	}
@@ -173,8 +180,8 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 		var litCodes [numLitLen]uint16
 		var distCodes [numDist]uint16
 		var clCodes [numCodeLen]uint16
-		canonical(litLens[:], litCodes[:])
-		canonical(distLens[:], distCodes[:])
+		canonical(litLens, litCodes[:numLit])
+		canonical(distLens, distCodes[:numDistUsed])
 		canonical(clLens[:], clCodes[:])
 		w.bits(2<<1, 3) // BFINAL 0, BTYPE 10
 		w.bits(uint32(numLit-257), 5)
@@ -184,10 +191,10 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 			w.bits(uint32(clLens[s]), 3)
 		}
 		cl.write(w, &clLens, &clCodes)
-		e.writeTokens(w, litLens[:], litCodes[:], distLens[:], distCodes[:])
+		e.writeSymbols(w, data, litLens, litCodes[:numLit], distLens, distCodes[:numDistUsed])
 	default:
 		w.bits(1<<1, 3) // BFINAL 0, BTYPE 01
-		e.writeTokens(w, fixedLitLens[:], fixedLitCodes[:], fixedDistLens[:], fixedDistCodes[:])
+		e.writeSymbols(w, data, fixedLitLens[:], fixedLitCodes[:], fixedDistLens[:], fixedDistCodes[:])
 	}
 	return true
 }
@@ -201,29 +208,48 @@ var fixedDistLens, fixedDistCodes = func() (lens [numDist]uint8, codes [numDist]
 	return lens, codes
 }()
 
-// writeTokens writes the block's symbols and its end-of-block code.
-func (e *encoder) writeTokens(bw *bitWriter, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
-	w := *bw // a local copy stays in registers
-	for _, t := range e.tokens {
-		if t&matchFlag == 0 {
-			w.bits(uint32(litCodes[t&0xff]), litLens[t&0xff])
-			continue
+// writeSymbols writes the block's literals and matches and its end-of-block
+// code.
+func (e *encoder) writeSymbols(w *bitWriter, data []byte, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+	// A literal takes at most 15 bits, a match at most 48 for its 4 or more
+	// bytes: 2 bytes per input byte, and putBits' 8 bytes of slack.
+	buf, o := w.room(2*len(data) + 16)
+	acc, n := w.acc, w.n
+	p := 0
+	for _, m := range e.matches {
+		for _, b := range data[p:m.pos] {
+			o, acc, n = putBits(buf, o, acc, n, litCodes[b], litLens[b])
 		}
-		xl := t >> 16 & 0xff
-		lc := lengthCode[xl]
-		w.bits(uint32(litCodes[257+int(lc)]), litLens[257+int(lc)])
+		xl := m.lenDist >> 16
+		lc := lengthCode[uint8(xl)]
+		o, acc, n = putBits(buf, o, acc, n, litCodes[257+int(lc)], litLens[257+int(lc)])
 		if eb := lengthExtra[lc]; eb > 0 {
-			w.bits(xl-uint32(lengthBase[lc]-3), eb)
+			o, acc, n = putBits(buf, o, acc, n, uint16(xl-uint32(lengthBase[lc]-3)), eb)
 		}
-		xd := t & 0xffff
+		xd := m.lenDist & 0xffff
 		dc := distCode(xd)
-		w.bits(uint32(distCodes[dc]), distLens[dc])
+		o, acc, n = putBits(buf, o, acc, n, distCodes[dc], distLens[dc])
 		if eb := distExtra[dc]; eb > 0 {
-			w.bits(xd-(distBase[dc]-1), eb)
+			o, acc, n = putBits(buf, o, acc, n, uint16(xd-(distBase[dc]-1)), eb)
 		}
+		p = int(m.pos) + int(xl) + 3
 	}
-	w.bits(uint32(litCodes[endOfBlock]), litLens[endOfBlock])
-	*bw = w
+	for _, b := range data[p:] {
+		o, acc, n = putBits(buf, o, acc, n, litCodes[b], litLens[b])
+	}
+	o, acc, n = putBits(buf, o, acc, n, litCodes[endOfBlock], litLens[endOfBlock])
+	w.out, w.acc, w.n = buf[:o], acc, n
+}
+
+// putBits writes the low nb (at most 16) bits of v after the n (< 8) bits
+// pending in acc, storing every whole byte at buf[o:] (which has 8 bytes of
+// room), and returns the new write offset and pending bits.
+func putBits(buf []byte, o int, acc uint64, n uint, v uint16, nb uint8) (int, uint64, uint) {
+	acc |= uint64(v) << (n & 63)
+	n += uint(nb)
+	binary.LittleEndian.PutUint64(buf[o:o+8], acc)
+	k := n >> 3
+	return o + int(k), acc >> (k << 3 & 63), n & 7
 }
 
 // codeLengthCode is the run-length coding of a dynamic block's code lengths
@@ -237,26 +263,30 @@ type codeLengthCode struct {
 	// and 18) in the high byte.
 	syms [numLitLen + numDist]uint16
 	n    int
-	lens [numLitLen + numDist]uint8
 	freq [numCodeLen]int32
 }
 
-func (c *codeLengthCode) encode(litLens, distLens []uint8) {
+// encode forms the run-length coding of the m code lengths at the start of
+// seq, which has room for 8 bytes after them.
+func (c *codeLengthCode) encode(seq []uint8, m int) {
 	var freq [numCodeLen]int32
 	syms := c.syms[:]
 	n := 0
-	seq := append(append(c.lens[:0], litLens...), distLens...)
-	for i := 0; i < len(seq); {
-		size := seq[i]
+	// Eight bytes that are no code length end the m lengths, so that runs
+	// are measured eight lengths at a time without running off them.
+	buf := seq[:m+8]
+	binary.LittleEndian.PutUint64(buf[m:], ^uint64(0))
+	for i := 0; i < m; {
+		size := buf[i]
+		pattern := uint64(size) * 0x0101010101010101
 		run := 1
-		if size == 0 {
-			// Zero runs are the long ones: skip 8 lengths at a time.
-			for i+run+8 <= len(seq) && leUint64(seq[i+run:]) == 0 {
-				run += 8
+		for {
+			x := leUint64(buf[i+run:]) ^ pattern
+			if x != 0 {
+				run += bits.TrailingZeros64(x) >> 3
+				break
 			}
-		}
-		for i+run < len(seq) && seq[i+run] == size {
-			run++
+			run += 8
 		}
 		i += run
 		if size != 0 {
@@ -299,11 +329,15 @@ func (c *codeLengthCode) encode(litLens, distLens []uint8) {
 // write sends the coded lengths with the code-length code.
 func (c *codeLengthCode) write(w *bitWriter, lens *[numCodeLen]uint8, codes *[numCodeLen]uint16) {
 	extraBits := [3]uint8{2, 3, 7}
+	// At most 7+7 bits per symbol, and putBits' 8 bytes of slack.
+	buf, o := w.room(2*c.n + 8)
+	acc, n := w.acc, w.n
 	for _, v := range c.syms[:c.n] {
 		s := v & 0xff
-		w.bits(uint32(codes[s]), lens[s])
+		o, acc, n = putBits(buf, o, acc, n, codes[s], lens[s])
 		if s >= 16 {
-			w.bits(uint32(v>>8), extraBits[s-16])
+			o, acc, n = putBits(buf, o, acc, n, v>>8, extraBits[s-16])
 		}
 	}
+	w.out, w.acc, w.n = buf[:o], acc, n
 }

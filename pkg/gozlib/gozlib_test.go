@@ -274,7 +274,7 @@ func TestCodeLengthsLimited(t *testing.T) {
 		f1, f2 = f2, f1+f2
 	}
 	lens := make([]uint8, numCodeLen)
-	if _, ok := c.lengths(freq, nil, maxCLBits, lens); !ok {
+	if _, ok := c.lengths(freq, maxCLBits, lens); !ok {
 		t.Fatal("lengths refused")
 	}
 	kraft := 0.0
@@ -426,7 +426,7 @@ func FuzzCodeLengths(f *testing.F) {
 		for i := range fr {
 			fr[i] = int32(freq[i])
 		}
-		keys := slices.Clone(c.sorted(fr, nil))
+		keys := slices.Clone(c.sorted(fr))
 		if len(keys) < 3 {
 			return
 		}

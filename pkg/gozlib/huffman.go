@@ -26,10 +26,7 @@ type codeBuilder struct {
 	byRank []int32                // frequencies in sorted order, plus a sentinel
 	counts [maxCodeBits + 1]int32
 	chain  []chainLink
-	merged [numLitLen]int32
-	weight [numLitLen + 1]int32
-	parent [2 * numLitLen]int16
-	depth  [2 * numLitLen]uint8
+	weight [numLitLen]int32
 }
 
 // lengths sets out[s] to the code length of symbol s for the frequencies
@@ -39,12 +36,9 @@ type codeBuilder struct {
 // shortest codes. With one or two symbols used, each gets length 1. It
 // reports false on a state the construction should never reach, so that the
 // caller can fall back to compress/flate.
-//
-// used, if not nil, has bit s set for every symbol s with a non-zero
-// frequency (and no other), so that only those are visited.
-func (c *codeBuilder) lengths(freq []int32, used []uint64, maxBits int, out []uint8) (int, bool) {
+func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) (int, bool) {
 	clear(out)
-	keys := c.sorted(freq, used)
+	keys := c.sorted(freq)
 	n := len(keys)
 	cost := 0
 	if n <= 2 {
@@ -74,55 +68,56 @@ func (c *codeBuilder) lengths(freq []int32, used []uint64, maxBits int, out []ui
 }
 
 // sorted returns the used symbols as keys freq<<9|symbol in ascending order.
-func (c *codeBuilder) sorted(freq []int32, used []uint64) []uint32 {
-	all := c.keyBuf[:len(freq)]
-	n := 0
+//
+// The symbols used once, most of them in a token's payload, come first, in
+// symbol order as they are collected; only the others need sorting. Keys
+// are distinct (they hold the symbol), so any sort orders them the same.
+func (c *codeBuilder) sorted(freq []int32) []uint32 {
+	ones := c.keyBuf[:len(freq)]
+	rest := c.tmp[:len(freq)]
+	n1, n2 := 0, 0
 	top := int32(0)
-	if used != nil {
-		for w, word := range used {
-			for word != 0 {
-				s := w<<6 | bits.TrailingZeros64(word)
-				word &= word - 1
-				f := freq[s]
-				all[n] = uint32(f)<<9 | uint32(s)
-				n++
-				top = max(top, f)
-			}
+	for s, f := range freq {
+		// Written for every symbol, kept (a cursor advances) only when
+		// used: no branch on the frequency.
+		k := uint32(f)<<9 | uint32(s)
+		ones[n1] = k
+		rest[n2] = k
+		d := f - 1
+		once := 1 - int(uint32(d|-d)>>31) // f == 1
+		used := int(uint32(-f) >> 31)     // f > 0
+		n1 += once
+		n2 += used - once
+		top = max(top, f)
+	}
+	keys := ones[:n1+n2]
+	rest = rest[:n2]
+	switch {
+	case n2 <= 1:
+		copy(keys[n1:], rest)
+	case top >= sortCountMx:
+		slices.Sort(rest)
+		copy(keys[n1:], rest)
+	default:
+		// A counting sort by frequency (2 to top), stable, so equal
+		// frequencies stay in symbol order.
+		cnt := c.count[:top+1]
+		clear(cnt)
+		for _, k := range rest {
+			cnt[k>>9]++
 		}
-	} else {
-		for s, f := range freq {
-			// Written for every symbol, kept (n advances) only when
-			// used: no branch on the frequency.
-			all[n] = uint32(f)<<9 | uint32(s)
-			n += int(uint32(-f) >> 31)
-			top = max(top, f)
+		pos := int32(n1)
+		for f := 2; f <= int(top); f++ {
+			n := cnt[f]
+			cnt[f] = pos
+			pos += n
+		}
+		for _, k := range rest {
+			f := k >> 9
+			keys[cnt[f]] = k
+			cnt[f]++
 		}
 	}
-	keys := all[:n]
-	if n <= 2 {
-		return keys
-	}
-	if top >= sortCountMx {
-		slices.Sort(keys)
-		return keys
-	}
-	// A stable counting sort by frequency keeps equal frequencies in symbol
-	// order, which is the order the keys were collected in.
-	cnt := c.count[:top+2]
-	clear(cnt)
-	for _, k := range keys {
-		cnt[k>>9+1]++
-	}
-	for f := 1; f < len(cnt); f++ {
-		cnt[f] += cnt[f-1]
-	}
-	tmp := c.tmp[:n]
-	for _, k := range keys {
-		f := k >> 9
-		tmp[cnt[f]] = k
-		cnt[f]++
-	}
-	copy(keys, tmp)
 	return keys
 }
 
@@ -133,50 +128,60 @@ func (c *codeBuilder) sorted(freq []int32, used []uint64) []uint32 {
 // is the same count as the boundary package-merge of bitCounts gives
 // (TestHuffmanMatchesPackageMerge, FuzzCodeLengths), at a fraction of the
 // cost; compress/flate always runs the package-merge.
+//
+// The construction is Moffat and Katajainen's in place ("In-place
+// calculation of minimum-redundancy codes", 1995): one array holds the
+// weights, then the parent of each merged item, then its depth.
 func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) {
 	n := len(keys)
-	// Nodes 0..n-1 are the leaves in key order, n.. the merged items in the
-	// order they are made (so by non-decreasing weight, a queue). Both
-	// queues end in a sentinel heavier than any item.
-	const inf = math.MaxInt32
-	w := c.weight[:n+1]
+	a := c.weight[:n]
 	for i, k := range keys {
-		w[i] = int32(k >> 9)
+		a[i] = int32(k >> 9)
 	}
-	w[n] = inf
-	merged := c.merged[:n]
-	parent := c.parent[:2*n-1]
-	leaf, head := 0, 0
-	for m := range n - 1 {
-		merged[m] = inf
-		var sum int32
-		for range 2 {
-			if lw, mw := w[leaf], merged[head]; lw < mw {
-				sum += lw
-				parent[leaf] = int16(n + m)
-				leaf++
-			} else {
-				sum += mw
-				parent[n+head] = int16(n + m)
-				head++
-			}
+	// Merged item j goes to a[j] (its weight, then its parent), below the
+	// leaves still to be taken (leaf > j always).
+	a[0] += a[1]
+	root, leaf := 0, 2
+	for next := 1; next < n-1; next++ {
+		if leaf >= n || a[root] <= a[leaf] {
+			a[next] = a[root]
+			a[root] = int32(next)
+			root++
+		} else {
+			a[next] = a[leaf]
+			leaf++
 		}
-		merged[m] = sum
+		if leaf >= n || (root < next && a[root] <= a[leaf]) {
+			a[next] += a[root]
+			a[root] = int32(next)
+			root++
+		} else {
+			a[next] += a[leaf]
+			leaf++
+		}
 	}
-	// Depths from the root down: a parent is always made after its children.
-	depth := c.depth[:2*n-1]
-	depth[2*n-2] = 0
-	for i := 2*n - 3; i >= n; i-- {
-		depth[i] = depth[parent[i]] + 1
+	// Depths of the merged items, from the root (item n-2) down.
+	a[n-2] = 0
+	for j := n - 3; j >= 0; j-- {
+		a[j] = a[a[j]] + 1
 	}
+	// At each depth, the places not taken by merged items are leaves.
 	counts := c.counts[:maxBits+1]
 	clear(counts)
-	for i := range n {
-		d := int(depth[parent[i]]) + 1
-		if d > maxBits {
-			return nil, false
+	avail, depth := 1, 0
+	for j := n - 2; avail > 0; depth++ {
+		used := 0
+		for j >= 0 && int(a[j]) == depth {
+			used++
+			j--
 		}
-		counts[d]++
+		if leaves := avail - used; leaves > 0 {
+			if depth > maxBits {
+				return nil, false
+			}
+			counts[depth] = int32(leaves)
+		}
+		avail = 2 * used
 	}
 	return counts, true
 }

@@ -15,9 +15,12 @@ const (
 	noPos      = -1
 )
 
-// A token is a literal byte (< 256) or a match: matchFlag | (length-3)<<16 |
-// (distance-1).
-const matchFlag = 1 << 31
+// A match is one LZ77 back-reference: it starts at pos, and packs
+// (length-3)<<16 | (distance-1). The bytes between matches are literals.
+type match struct {
+	pos     uint32
+	lenDist uint32
+}
 
 // encoder holds the per-stream state; it is reused through a pool.
 type encoder struct {
@@ -31,13 +34,14 @@ type encoder struct {
 	head       []uint16
 	bucketPrev []uint16
 
-	tokens []uint32
-	lit    [numLitLen]int32
-	dist   [numDist]int32
-	// litUsed has bit s set when lit[s] > 0; fixedCost is the bits the
-	// tokens take in the fixed code, without extra bits.
-	litUsed   [(numLitLen + 63) / 64]uint64
-	fixedCost int
+	matches []match
+	lit     [numLitLen]int32
+	dist    [numDist]int32
+	// lengthsUsed has bit s-256 set when the length symbol s is used;
+	// fixedCost is the bits the symbols take in the fixed code, without
+	// extra bits.
+	lengthsUsed uint32
+	fixedCost   int
 
 	codes codeBuilder
 	cl    codeLengthCode
@@ -50,7 +54,6 @@ func (e *encoder) grow(n int) {
 		e.hash = make([]uint32, c)
 		e.same = make([]int16, c)
 		e.bucketPrev = make([]uint16, c)
-		e.tokens = make([]uint32, 0, c)
 	}
 }
 
@@ -154,24 +157,36 @@ func (e *encoder) findMatch(data []byte, pos, candidate, lookahead int) (length,
 	return length, dist, ok
 }
 
-// parse turns data into tokens with compress/flate's lazy matching: a match
-// found at one position is emitted only if the search from the next position
-// finds nothing longer; a match of lazyLimit bytes or more is taken without
-// that second search. It counts the symbol frequencies as it goes.
+// parse finds the matches of data with compress/flate's lazy matching: a
+// match found at one position is emitted only if the search from the next
+// position finds nothing longer; a match of lazyLimit bytes or more is taken
+// without that second search. It counts the symbol frequencies as it goes.
 func (e *encoder) parse(data []byte) {
-	lit, dist, used := &e.lit, &e.dist, &e.litUsed
+	lit, dist := &e.lit, &e.dist
 	clear(lit[:])
 	clear(dist[:])
-	clear(used[:])
-	cost := 0
-	toks := e.tokens[:0]
+	lengthsUsed := uint32(0)
+	cost, matched := 0, 0
+	ms := e.matches[:0]
 	n := len(data)
 	same := e.same[:max(n-3, 0)]
-	length, d := minMatch-1, 0
-	pending := false // data[index-1] is a literal not yet emitted
-	for index := 0; index < n; {
-		prevLength, prevDist := length, d
-		length, d = minMatch-1, 0
+	litStart := 0 // the literals not yet counted start here
+	index := 0
+	// prevLength and prevDist are the match found at index-1, if
+	// prevLength >= minMatch (it is then emitted or passed over at index).
+	prevLength, prevDist := minMatch-1, 0
+	for index < n {
+		if prevLength < minMatch {
+			// No match pending: a position without a chain is a
+			// literal, and nothing more happens there.
+			for index < len(same) && same[index] < 0 {
+				index++
+			}
+			if index >= len(same) {
+				break
+			}
+		}
+		length, d := minMatch-1, 0
 		if index < len(same) && prevLength < lazyLimit {
 			if chain := int(same[index]); chain >= 0 && n-index > prevLength {
 				if l, dd, ok := e.findMatch(data, index, chain, n-index); ok {
@@ -180,34 +195,43 @@ func (e *encoder) parse(data []byte) {
 			}
 		}
 		if prevLength >= minMatch && length <= prevLength {
-			toks = append(toks, matchFlag|uint32(prevLength-3)<<16|uint32(prevDist-1))
+			start := index - 1
+			countLiterals(lit, data[litStart:start])
+			ms = append(ms, match{uint32(start), uint32(prevLength-3)<<16 | uint32(prevDist-1)})
 			s := 257 + int(lengthCode[uint8(prevLength-3)])
 			lit[s]++
-			used[s>>6] |= 1 << (s & 63)
+			lengthsUsed |= 1 << (s - 256)
 			cost += int(fixedLitLens[s]) + 5
+			matched += prevLength
 			dist[distCode(uint32(prevDist-1))]++
-			index += prevLength - 1
-			pending = false
-			length = minMatch - 1
+			index = start + prevLength
+			litStart = index
+			prevLength = minMatch - 1
 			continue
 		}
-		if pending {
-			b := data[index-1]
-			toks = append(toks, uint32(b))
-			lit[b]++
-			used[b>>6] |= 1 << (b & 63)
-			cost += int(fixedLitLens[b])
-		}
+		prevLength, prevDist = length, d
 		index++
-		pending = true
 	}
-	if pending {
-		b := data[n-1]
-		toks = append(toks, uint32(b))
-		lit[b]++
-		used[b>>6] |= 1 << (b & 63)
-		cost += int(fixedLitLens[b])
-	}
-	e.tokens = toks
+	countLiterals(lit, data[litStart:])
+	cost += fixedLiteralBits(lit, n-matched)
+	e.lengthsUsed = lengthsUsed
+	e.matches = ms
 	e.fixedCost = cost
+}
+
+// countLiterals counts the bytes of run as literals.
+func countLiterals(lit *[numLitLen]int32, run []byte) {
+	for _, b := range run {
+		lit[b]++
+	}
+}
+
+// fixedLiteralBits is the bits that n literals with the counts lit take in
+// the fixed code: 8 each, 9 from 144 on.
+func fixedLiteralBits(lit *[numLitLen]int32, n int) int {
+	high := int32(0)
+	for _, f := range lit[144:256] {
+		high += f
+	}
+	return 8*n + int(high)
 }
