@@ -39,10 +39,10 @@ func Parse(s string) (*token.Token, error) {
 // the error (possibly nil), so that a broken token can still be explained.
 func ParsePartial(s string) (*token.Token, error) {
 	if len(s) == 0 {
-		return nil, token.Errorf("token", 0, "", token.ErrTruncated, "empty token")
+		return nil, token.Errorf("token", 0, "token", token.ErrTruncated, "empty token")
 	}
 	if len(s) > token.MaxTokenLength {
-		return nil, token.Errorf("token", token.MaxTokenLength, "", token.ErrTooLarge,
+		return nil, token.Errorf("token", token.MaxTokenLength, "token", token.ErrTooLarge,
 			"token is %d bytes, the limit is %d", len(s), token.MaxTokenLength)
 	}
 	if fixedHexKey(s) {

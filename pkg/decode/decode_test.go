@@ -97,14 +97,14 @@ func TestErrorLocation(t *testing.T) {
 		{"app id not hex", tok6[:34] + "g" + tok6[35:], "token", 34, "app_id", token.ErrMalformed},
 		{"bad base64 char", tok6[:40] + "*" + tok6[41:], "token", 40, "content", token.ErrMalformed},
 		{"unsupported", "009abc", "token", 0, "version", token.ErrUnsupportedVersion},
-		{"empty", "", "token", 0, "", token.ErrTruncated},
+		{"empty", "", "token", 0, "token", token.ErrTruncated},
 		{"005 cut after its prefix", "005", "content", 0, "service_type", token.ErrTruncated},
 		{"007 cut after its prefix", "007", "token", 3, "body", token.ErrTruncated},
 		{"006 cut after its prefix", "006", "token", 3, "app_id", token.ErrTruncated},
 		{"signaling cut in its expiry", "1:970CA35de60c44645bbae8a215061b33:15142", "token", 40, "signature", token.ErrTruncated},
 		{"signaling cut in its app ID", "1:970CA35de60c4", "token", 15, "expired_ts", token.ErrTruncated},
 		{"signaling with a fifth field", "1:970CA35de60c44645bbae8a215061b33:1514219634:82539e1f3973bcfe3f0d0c8993e6c051:x", "token", 78, "signature", token.ErrTrailingData},
-		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "", token.ErrTooLarge},
+		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "token", token.ErrTooLarge},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -190,5 +190,62 @@ func TestSingularCounts(t *testing.T) {
 		if strings.Contains(err.Error(), " 1 bytes") {
 			t.Errorf("%s: %v", in, err)
 		}
+	}
+}
+
+// TestPartial006: in a broken 006 content the message is decoded before the
+// bytes after it are judged, so the first problem reading left to right is
+// the one reported, and the fields before it are kept.
+func TestPartial006(t *testing.T) {
+	const tok6 = "006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW"
+	content, err := base64.StdEncoding.DecodeString(tok6[35:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := decode.Parse(tok6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const lenOff = 2 + 32 + 4 + 4 // the message length field
+	with := func(edit func([]byte) []byte) string {
+		return tok6[:35] + base64.StdEncoding.EncodeToString(edit(bytes.Clone(content)))
+	}
+	cases := []struct {
+		name      string
+		in        string
+		is        error
+		field     string
+		offset    int
+		salt, ts  bool // decoded despite the error
+		privCount int
+	}{
+		{"message length too short", with(func(c []byte) []byte { c[lenOff], c[lenOff+1] = 5, 0; return c }),
+			token.ErrTruncated, "message.ts", lenOff + 2 + 4, true, false, 0},
+		{"bytes after the message", with(func(c []byte) []byte { return append(c, 0, 0, 0) }),
+			token.ErrTrailingData, "message", len(content), true, true, len(good.T006.Privileges)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tok, err := decode.ParsePartial(c.in)
+			if !errors.Is(err, c.is) {
+				t.Fatalf("error %v, want %v", err, c.is)
+			}
+			var pe *token.ParseError
+			if !errors.As(err, &pe) || pe.Field != c.field || pe.Offset != c.offset {
+				t.Errorf("located at %+v, want field %q offset %d", pe, c.field, c.offset)
+			}
+			if tok == nil || tok.T006 == nil {
+				t.Fatal("no partial token")
+			}
+			if got := tok.T006.Salt == good.T006.Salt; got != c.salt {
+				t.Errorf("salt decoded: %v, want %v", got, c.salt)
+			}
+			if got := tok.T006.Ts == good.T006.Ts; got != c.ts {
+				t.Errorf("ts decoded: %v, want %v", got, c.ts)
+			}
+			if len(tok.T006.Privileges) != c.privCount {
+				t.Errorf("%d privileges, want %d", len(tok.T006.Privileges), c.privCount)
+			}
+		})
 	}
 }

@@ -62,10 +62,23 @@ func parse006Into(s string, tok *token.Token, reuse bool) error {
 	if err != nil {
 		return err
 	}
-	if r.Len() > 0 {
-		return token.Errorf("content", r.Offset(), "", token.ErrTrailingData, "%s after the message", token.Plural(r.Len(), "byte"))
-	}
 	t.Message = msg
+	// The message is decoded before the bytes after it are judged: reading
+	// left to right, a problem inside it comes first, and its fields are
+	// then known whatever follows.
+	if err := message006(t, msg, msgOff, oldPriv, reuse); err != nil {
+		return err
+	}
+	if r.Len() > 0 {
+		return token.Errorf("content", r.Offset(), "message", token.ErrTrailingData, "%s after the message", token.Plural(r.Len(), "byte"))
+	}
+	return nil
+}
+
+// message006 decodes the signed message msg, which starts at msgOff in the
+// content, into t.
+func message006(t *token.Token006, msg []byte, msgOff int, oldPriv []token.Privilege, reuse bool) error {
+	var err error
 	m := token.NewReader(msg, "content")
 	// Offsets inside the message are reported relative to the content (shift).
 	if t.Salt, err = m.U32(".salt"); err != nil {

@@ -228,7 +228,7 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		}
 	}
 	if r.Len() > 0 {
-		return token.Errorf("payload", r.Offset(), "", token.ErrTrailingData, "%s after the last service", token.Plural(r.Len(), "byte"))
+		return token.Errorf("payload", r.Offset(), "services", token.ErrTrailingData, "%s after the last service", token.Plural(r.Len(), "byte"))
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
 	}
 	if len(rest) > 4 {
-		return nil, hdr, token.Errorf("zlib", end+4, "", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
+		return nil, hdr, token.Errorf("zlib", end+4, "adler32", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
 	}
 	return out, hdr, nil
 }

@@ -58,26 +58,26 @@ func TestParseRejects(t *testing.T) {
 		field  string
 		msg    string // a fragment of the message
 	}{
-		{"empty", "", token.ErrMalformed, LayerToken, 0, "", "empty"},
-		{"short", "00", token.ErrMalformed, LayerToken, 2, "", "match no legacy key"},
-		{"dk4 truncated by 2", kaDK4[:101], token.ErrTruncated, LayerToken, 101, "", "looks like a 004 key but is 101 characters, not 103"},
-		{"dk4 one extra char", kaDK4 + "0", token.ErrTrailingData, LayerToken, 103, "", "is 104 characters, not 103"},
-		{"dk3 truncated", kaDK3[:112], token.ErrTruncated, LayerToken, 112, "", "003 key"},
-		{"dk4 minus sign", kaDK4[:93] + "-390330226", token.ErrMalformed, LayerToken, 93, "", "negative decimal"},
-		{"dk4 non-hex in signature", kaDK4[:10] + "g" + kaDK4[11:], token.ErrMalformed, LayerToken, 10, "", "not hex"},
+		{"empty", "", token.ErrMalformed, LayerToken, 0, "token", "empty"},
+		{"short", "00", token.ErrMalformed, LayerToken, 2, "token", "match no legacy key"},
+		{"dk4 truncated by 2", kaDK4[:101], token.ErrTruncated, LayerToken, 101, "token", "looks like a 004 key but is 101 characters, not 103"},
+		{"dk4 one extra char", kaDK4 + "0", token.ErrTrailingData, LayerToken, 103, "token", "is 104 characters, not 103"},
+		{"dk3 truncated", kaDK3[:112], token.ErrTruncated, LayerToken, 112, "token", "003 key"},
+		{"dk4 minus sign", kaDK4[:93] + "-390330226", token.ErrMalformed, LayerToken, 93, "token", "negative decimal"},
+		{"dk4 non-hex in signature", kaDK4[:10] + "g" + kaDK4[11:], token.ErrMalformed, LayerToken, 10, "token", "not hex"},
 		{"dk4 uppercase signature", kaDK4[:10] + "D" + kaDK4[11:], token.ErrMalformed, LayerToken, 10, "signature", "lowercase"},
 		{"dk4 hex in expired_ts", kaDK4[:100] + "abc", token.ErrMalformed, LayerToken, 100, "expired_ts", "decimal digit"},
 		{"dk4 expired_ts over 2^32", kaDK4[:93] + "4294967296", token.ErrMalformed, LayerToken, 93, "expired_ts", "exceeds"},
 		{"dk1 uppercase random", kaDK1[:85] + "B" + kaDK1[86:], token.ErrMalformed, LayerToken, 85, "random_int", "lowercase"},
-		{"dk1 non-hex", kaDK1[:89] + "z", token.ErrMalformed, LayerToken, 89, "", "looks like a DK1 key"},
+		{"dk1 non-hex", kaDK1[:89] + "z", token.ErrMalformed, LayerToken, 89, "token", "looks like a DK1 key"},
 		{"dk2 uid not decimal", kaDK2[:95] + "a" + kaDK2[96:], token.ErrMalformed, LayerToken, 95, "uid", "decimal digit"},
-		{"dk2 truncated", kaDK2[:108], token.ErrTruncated, LayerToken, 108, "", "DK2 key"},
-		{"hex 105", strings.Repeat("a", 105), token.ErrTruncated, LayerToken, 105, "", "DK2 key (110 hex characters, no prefix) but is 105 characters"},
-		{"hex 60", strings.Repeat("a", 60), token.ErrUnsupportedVersion, LayerToken, 60, "", "60 hex characters match no legacy key"},
-		{"unknown version", "008abc", token.ErrUnsupportedVersion, LayerToken, 0, "", "008"},
+		{"dk2 truncated", kaDK2[:108], token.ErrTruncated, LayerToken, 108, "token", "DK2 key"},
+		{"hex 105", strings.Repeat("a", 105), token.ErrTruncated, LayerToken, 105, "token", "DK2 key (110 hex characters, no prefix) but is 105 characters"},
+		{"hex 60", strings.Repeat("a", 60), token.ErrUnsupportedVersion, LayerToken, 60, "version", "60 hex characters match no legacy key"},
+		{"unknown version", "008abc", token.ErrUnsupportedVersion, LayerToken, 0, "version", "008"},
 		{"006 token", "006970ca35de60c44645bbae8a215061b33IACaaaa", token.ErrUnsupportedVersion, LayerToken, 0, "version", "006"},
 		{"007 token", "007eJxTYGBg", token.ErrUnsupportedVersion, LayerToken, 0, "version", "007"},
-		{"whitespace", " " + kaDK4, token.ErrMalformed, LayerToken, 0, "", "whitespace"},
+		{"whitespace", " " + kaDK4, token.ErrMalformed, LayerToken, 0, "token", "whitespace"},
 
 		{"dk5 empty content", "005", token.ErrTruncated, LayerContent, 0, "service_type", ""},
 		{"dk5 bad base64 char", "005BAA*", token.ErrMalformed, LayerToken, 6, "content", "base64"},
@@ -86,7 +86,7 @@ func TestParseRejects(t *testing.T) {
 		{"dk5 line break", kaDK5[:20] + "\n" + kaDK5[20:], token.ErrMalformed, LayerToken, 20, "content", "canonical"},
 		{"dk5 nonzero padding bits", "005BAB=", token.ErrMalformed, LayerToken, 6, "content", "base64"},
 		{"dk5 truncated content", dk5Token(c[:50]), token.ErrTruncated, LayerContent, 44, "app_id", "exceeds"},
-		{"dk5 trailing byte", dk5Token(append(append([]byte(nil), c...), 0)), token.ErrTrailingData, LayerContent, 81, "", "1 byte after"},
+		{"dk5 trailing byte", dk5Token(append(append([]byte(nil), c...), 0)), token.ErrTrailingData, LayerContent, 81, "extra", "1 byte after"},
 		{"dk5 service type 0", dk5Token(mutate(c, setU16(0, 0))), token.ErrMalformed, LayerContent, 0, "service_type", "1-4"},
 		{"dk5 service type 5", dk5Token(mutate(c, setU16(0, 5))), token.ErrMalformed, LayerContent, 0, "service_type", "1-4"},
 		{"dk5 huge signature length", dk5Token(mutate(c, setU16(2, 0xFFFF))), token.ErrTruncated, LayerContent, 2, "signature", "65535"},
@@ -110,9 +110,9 @@ func TestParseRejects(t *testing.T) {
 			return append(b, 1, 0, 1, 0, '3')
 		})), token.ErrMalformed, LayerContent, 81, "extra[1].key", "ascending"},
 
-		{"signaling 3 fields", "1:970CA35de60c44645bbae8a215061b33:1514219634", token.ErrMalformed, LayerToken, 45, "", "3 ':'-separated fields"},
-		{"signaling 5 fields", kaSig + ":x", token.ErrMalformed, LayerToken, 80, "", "5 ':'-separated fields"},
-		{"signaling version 2", "2" + kaSig[1:], token.ErrMalformed, LayerToken, 0, "", "version is \"2\""},
+		{"signaling 3 fields", "1:970CA35de60c44645bbae8a215061b33:1514219634", token.ErrMalformed, LayerToken, 45, "token", "3 ':'-separated fields"},
+		{"signaling 5 fields", kaSig + ":x", token.ErrMalformed, LayerToken, 80, "token", "5 ':'-separated fields"},
+		{"signaling version 2", "2" + kaSig[1:], token.ErrMalformed, LayerToken, 0, "token", "version is \"2\""},
 		{"signaling short app id", "1:970CA35de60c44645bbae8a215061b3:1514219634:82539e1f3973bcfe3f0d0c8993e6c051", token.ErrMalformed, LayerToken, 2, "app_id", "31 characters"},
 		{"signaling non-hex app id", "1:970CA35de60c44645bbae8a215061b3x:1514219634:82539e1f3973bcfe3f0d0c8993e6c051", token.ErrMalformed, LayerToken, 33, "app_id", "not hex"},
 		{"signaling negative expiry", "1:970CA35de60c44645bbae8a215061b33:-1:82539e1f3973bcfe3f0d0c8993e6c051", token.ErrMalformed, LayerToken, 35, "expired_ts", "negative"},
@@ -122,7 +122,7 @@ func TestParseRejects(t *testing.T) {
 		{"signaling uppercase md5", kaSig[:50] + "F" + kaSig[51:], token.ErrMalformed, LayerToken, 50, "signature", "lowercase"},
 		{"signaling short md5", kaSig[:len(kaSig)-1], token.ErrMalformed, LayerToken, 46, "signature", "31 characters"},
 
-		{"too large", "005" + strings.Repeat("A", token.MaxTokenLength), token.ErrTooLarge, LayerToken, token.MaxTokenLength, "", "limit"},
+		{"too large", "005" + strings.Repeat("A", token.MaxTokenLength), token.ErrTooLarge, LayerToken, token.MaxTokenLength, "token", "limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,7 +50,7 @@ const (
 // token.MaxTokenLength give token.ErrTooLarge. On error the result is nil.
 func Parse(s string) (*token.Legacy, error) {
 	if len(s) > token.MaxTokenLength {
-		return nil, token.Errorf(LayerToken, token.MaxTokenLength, "", token.ErrTooLarge,
+		return nil, token.Errorf(LayerToken, token.MaxTokenLength, "token", token.ErrTooLarge,
 			"%d bytes exceed the limit of %d", len(s), token.MaxTokenLength)
 	}
 	r := Recognize(s)
@@ -89,7 +89,11 @@ func recognitionError(s string, r Recognition) error {
 	if off < 0 {
 		off = 0
 	}
-	return token.Errorf(LayerToken, off, "", sentinel, "%s", r.Reason)
+	field := "token"
+	if sentinel == token.ErrUnsupportedVersion {
+		field = "version"
+	}
+	return token.Errorf(LayerToken, off, field, sentinel, "%s", r.Reason)
 }
 
 func fixedLen(v token.Version) int {
@@ -177,7 +181,7 @@ func (c *textCursor) dec10(field string) (uint32, error) {
 func parseHexKey(s string, v token.Version) (*token.Legacy, error) {
 	h, ok := layoutOf(v)
 	if !ok || len(s) != h.length() || !strings.HasPrefix(s, h.prefix) {
-		return nil, token.Errorf(LayerToken, 0, "", token.ErrMalformed, "not %s", describe(v))
+		return nil, token.Errorf(LayerToken, 0, "token", token.ErrMalformed, "not %s", describe(v))
 	}
 	c := &textCursor{s: s, off: len(h.prefix)}
 	l := &token.Legacy{Format: v}
@@ -336,7 +340,7 @@ func decodeDK5Content(content []byte) (*token.Legacy, error) {
 		l.Extra = append(l.Extra, token.LegacyExtra{Key: k, Value: v})
 	}
 	if r.Len() > 0 {
-		return nil, token.Errorf(LayerContent, r.Offset(), "", token.ErrTrailingData,
+		return nil, token.Errorf(LayerContent, r.Offset(), "extra", token.ErrTrailingData,
 			"%s after the extra map", token.Plural(r.Len(), "byte"))
 	}
 	if field, detail := checkDK5Extra(st, l.Extra); detail != "" {
