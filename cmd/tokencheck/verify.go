@@ -114,12 +114,10 @@ func runVerify(e *env, args []string) int {
 	refineCompressor(r.Token, r.Input)
 	if *asJSON {
 		if err := writeJSON(e.stdout, report.Verify(r)); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
+			return writeFailed(e, err)
 		}
 	} else if err := printReport(e, r, exp.Now); err != nil {
-		errorf(e, "writing output: %v", err)
-		return exitUsage
+		return writeFailed(e, err)
 	}
 	return exitCode(r)
 }
@@ -139,7 +137,9 @@ func exitCode(r *verify.Report) int {
 func printReport(e *env, r *verify.Report, now time.Time) error {
 	w := e.stdout
 	if r.Token != nil {
-		fmt.Fprintf(w, "Token %s (%s)\n", r.Token.Version, versionTitle[r.Token.Version])
+		if _, err := fmt.Fprintf(w, "Token %s (%s)\n", r.Token.Version, versionTitle[r.Token.Version]); err != nil {
+			return err
+		}
 		if err := renderTable(w, []string{"field", "value", "meaning"}, tokenRows(r.Token, now)); err != nil {
 			return err
 		}
@@ -148,10 +148,15 @@ func printReport(e *env, r *verify.Report, now time.Time) error {
 	if r.MatchedCertificate != "" {
 		sig += " (" + r.MatchedCertificate + " certificate)"
 	}
-	fmt.Fprintf(w, "signature: %s\nverdict:   %s\n", sig, r.Verdict)
-	if len(r.Findings) == 0 {
-		fmt.Fprintln(w, "findings:  none")
-		return nil
+	if _, err := fmt.Fprintf(w, "signature: %s\nverdict:   %s\n", sig, r.Verdict); err != nil {
+		return err
 	}
-	return renderTable(w, []string{"severity", "code", "sdk error", "message"}, findingRows(r.Findings))
+	if len(r.Findings) == 0 {
+		_, err := fmt.Fprintln(w, "findings:  none")
+		return err
+	}
+	if err := renderTable(w, []string{"severity", "code", "sdk error", "message"}, findingRows(r.Findings)); err != nil {
+		return err
+	}
+	return outputErr(e)
 }
