@@ -49,6 +49,8 @@ func TestOutputWriteFailure(t *testing.T) {
 		{"verify table", []string{"verify", "--cert-file", sampleCert, "--now", "2022-08-23T16:00:00Z", tok7}, ""},
 		{"verify table expired", []string{"verify", "--cert-file", sampleCert, tok7}, ""},
 		{"verify json", []string{"verify", "--json", "--cert-file", sampleCert, tok7}, ""},
+		{"verify without certificate", []string{"verify", "--now", "2022-08-23T16:00:00Z", tok7}, ""},
+		{"verify without certificate json", []string{"verify", "--json", "--now", "2022-08-23T16:00:00Z", tok7}, ""},
 		{"verify 006 table", []string{"verify", "--cert-file", sampleCert, "--channel", "7d72365eb983485397e3e3f9d460bdda", "--uid", "2882341273", "--now", "1000000", tok6}, ""},
 		{"build fpa", []string{"build", "fpa", "--app-id", app, "--cert-file", sampleCert}, ""},
 		{"build fpa json", []string{"build", "fpa", "--json", "--app-id", app, "--cert-file", sampleCert}, ""},

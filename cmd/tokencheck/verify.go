@@ -105,11 +105,11 @@ func runVerify(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if len(exp.Certificates) == 0 && exp.Keyring == nil {
-		errorf(e, "no App Certificate: verify needs one to check the signature")
-		hintf(e, "give it with --cert-file FILE, --keyring FILE or the TOKENCHECK_CERT environment variable (or use 'tokencheck decode' to only look inside)")
-		return exitUsage
-	}
+	noCert := len(exp.Certificates) == 0 && exp.Keyring == nil
+	// Without a certificate the token is still decoded and audited: the
+	// report says signature "unchecked" (a signature_unchecked finding) and
+	// the exit code is 2 unless another finding makes it 1, as for a 006
+	// token given without its channel.
 	r := verify.Inspect(raw, exp)
 	refineCompressor(r.Token, r.Input)
 	if *asJSON {
@@ -118,6 +118,10 @@ func runVerify(e *env, args []string) int {
 		}
 	} else if err := printReport(e, r, exp.Now); err != nil {
 		return writeFailed(e, err)
+	}
+	if noCert && r.Signature == verify.SigUnchecked {
+		fmt.Fprintln(e.stderr, "tokencheck: warning: no App Certificate given: the signature was not checked")
+		hintf(e, "give it with --cert-file FILE, --keyring FILE or the TOKENCHECK_CERT environment variable (or use 'tokencheck decode' to only look inside)")
 	}
 	return exitCode(r)
 }
