@@ -362,3 +362,27 @@ func TestRunStreams(t *testing.T) {
 		t.Fatalf("second result is line %d", n)
 	}
 }
+
+// TestRunNilEmit: Run without an emit function returns ErrNoEmit and reads
+// nothing, instead of panicking.
+func TestRunNilEmit(t *testing.T) {
+	r := &countingReader{r: strings.NewReader("007abc\n")}
+	err := audit.Run(context.Background(), []audit.Source{{R: r}}, audit.Options{}, nil)
+	if !errors.Is(err, audit.ErrNoEmit) {
+		t.Fatalf("error %v, want ErrNoEmit", err)
+	}
+	if r.n != 0 {
+		t.Errorf("%d bytes read", r.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
