@@ -435,3 +435,35 @@ func TestAuditLineCertInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditExitUnchecked: the exit code when no line is bad but some
+// signatures could not be checked is 2, as the README documents (and as for
+// verify); one bad line makes it 1; all lines verified and fine, 0.
+func TestAuditExitUnchecked(t *testing.T) {
+	tok7 := strings.TrimSpace(readFile(t, example007))
+	tok6 := strings.TrimSpace(readFile(t, example006))
+	cases := []struct {
+		name  string
+		input string
+		args  []string
+		code  int
+		table string
+	}{
+		{"no certificate", tok7 + "\n", []string{"--now", "1661271000"}, exitUsage, "unchecked: 1"},
+		{"006 without channel", tok6 + "\n" + `{"token":"` + tok6 + `","channel":"7d72365eb983485397e3e3f9d460bdda","uid":2882341273}` + "\n",
+			[]string{"--cert-file", sampleCert, "--now", "1000000"}, exitUsage, "ok: 1   bad: 0   unchecked: 1"},
+		{"a bad line wins", tok7 + "\nxyz\n", []string{"--now", "1661271000"}, exitBad, "bad: 1   unchecked: 1"},
+		{"all verified", tok7 + "\n", []string{"--cert-file", sampleCert, "--now", "1661271000"}, exitOK, "ok: 1   bad: 0   unchecked: 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, c.input, nil, append([]string{"audit"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, c.code, errs)
+			}
+			if !strings.Contains(out, c.table) {
+				t.Errorf("summary lacks %q:\n%s", c.table, out)
+			}
+		})
+	}
+}
