@@ -112,8 +112,9 @@ func runAudit(e *env, args []string) int {
 			ce.Write(zap.String("file", sourceName(r.File)), zap.Int("line", r.Line), zap.String("verdict", r.Report.Verdict))
 		}
 		if r.Encoded != nil {
-			_, err := out.Write(r.Encoded)
-			return err
+			if _, err := out.Write(r.Encoded); err != nil {
+				return &outputError{err: err}
+			}
 		}
 		return nil
 	})
@@ -121,11 +122,15 @@ func runAudit(e *env, args []string) int {
 	sum.Finish()
 	elapsed := time.Since(start)
 	if runErr == nil {
+		var err error
 		switch *format {
 		case "json":
-			runErr = writeJSON(out, &sum)
+			err = writeJSON(out, &sum)
 		case "table":
-			runErr = printSummary(out, &sum)
+			err = printSummary(out, &sum)
+		}
+		if err != nil {
+			runErr = &outputError{err: err}
 		}
 	}
 	if runErr != nil {

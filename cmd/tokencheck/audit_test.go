@@ -397,3 +397,73 @@ func TestAuditStdinName(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditLineCertInvalid: a line's cert that is no App Certificate makes
+// the line bad_input naming the cert, never quoting it, and the line is not
+// verified with the run's certificate instead.
+func TestAuditLineCertInvalid(t *testing.T) {
+	tok7 := strings.TrimSpace(readFile(t, example007))
+	cases := []struct{ name, cert string }{
+		{"two characters", "zz"},
+		{"32 characters, one not hexadecimal", "5CFd2fd1755d40ecb72977518be15d3z"},
+		{"a trailing space", verify.SampleCertificate + " "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			line, _ := json.Marshal(map[string]string{"id": "x", "token": tok7, "cert": c.cert})
+			code, out, _ := runCLI(t, string(line)+"\n", nil, "audit", "--format", "jsonl", "--cert-file", sampleCert, "--now", "1661271000")
+			if code != exitBad {
+				t.Errorf("exit %d, want %d", code, exitBad)
+			}
+			var v struct {
+				Signature string           `json:"signature"`
+				Verdict   string           `json:"verdict"`
+				Findings  []verify.Finding `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			if v.Verdict != verify.CodeBadInput || v.Signature != verify.SigUnchecked {
+				t.Errorf("verdict %s, signature %s: want bad_input, unchecked", v.Verdict, v.Signature)
+			}
+			if len(v.Findings) != 1 || !strings.Contains(v.Findings[0].Message, "cert: an App Certificate is 32 hexadecimal characters") {
+				t.Errorf("findings %+v do not name the cert", v.Findings)
+			}
+			if strings.Contains(out, strings.TrimSpace(c.cert)) {
+				t.Errorf("the output quotes the certificate: %s", out)
+			}
+		})
+	}
+}
+
+// TestAuditExitUnchecked: the exit code when no line is bad but some
+// signatures could not be checked is 2, as the README documents (and as for
+// verify); one bad line makes it 1; all lines verified and fine, 0.
+func TestAuditExitUnchecked(t *testing.T) {
+	tok7 := strings.TrimSpace(readFile(t, example007))
+	tok6 := strings.TrimSpace(readFile(t, example006))
+	cases := []struct {
+		name  string
+		input string
+		args  []string
+		code  int
+		table string
+	}{
+		{"no certificate", tok7 + "\n", []string{"--now", "1661271000"}, exitUsage, "unchecked: 1"},
+		{"006 without channel", tok6 + "\n" + `{"token":"` + tok6 + `","channel":"7d72365eb983485397e3e3f9d460bdda","uid":2882341273}` + "\n",
+			[]string{"--cert-file", sampleCert, "--now", "1000000"}, exitUsage, "ok: 1   bad: 0   unchecked: 1"},
+		{"a bad line wins", tok7 + "\nxyz\n", []string{"--now", "1661271000"}, exitBad, "bad: 1   unchecked: 1"},
+		{"all verified", tok7 + "\n", []string{"--cert-file", sampleCert, "--now", "1661271000"}, exitOK, "ok: 1   bad: 0   unchecked: 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, c.input, nil, append([]string{"audit"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, c.code, errs)
+			}
+			if !strings.Contains(out, c.table) {
+				t.Errorf("summary lacks %q:\n%s", c.table, out)
+			}
+		})
+	}
+}

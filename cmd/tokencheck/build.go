@@ -179,7 +179,9 @@ func runBuild(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "tokencheck: warning: [%s] %s\n", w.Code, w)
 	}
 	if !b.asJSON {
-		fmt.Fprintln(e.stdout, res.Token)
+		if _, err := fmt.Fprintln(e.stdout, res.Token); err != nil {
+			return writeFailed(e, err)
+		}
 		return exitOK
 	}
 	out := buildView{Builder: name, Version: string(res.Model.Version), Token: res.Token, Warnings: []warningView{}, Decoded: report.Token(res.Model, nil)}
@@ -187,8 +189,7 @@ func runBuild(e *env, args []string) int {
 		out.Warnings = append(out.Warnings, warningView(w))
 	}
 	if err := writeJSON(e.stdout, out); err != nil {
-		errorf(e, "writing output: %v", err)
-		return exitUsage
+		return writeFailed(e, err)
 	}
 	return exitOK
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/report"
+	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
@@ -42,24 +44,10 @@ func runDecode(e *env, args []string) int {
 			v.Repairs = append(v.Repairs, string(r))
 		}
 		if err := writeJSON(e.stdout, v); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
+			return writeFailed(e, err)
 		}
-	} else {
-		if tok != nil {
-			status := "signature: not verified (use tokencheck verify)"
-			if perr != nil {
-				status = "decoded only up to the error below"
-			}
-			fmt.Fprintf(e.stdout, "Token %s (%s), %s\n", tok.Version, versionTitle[tok.Version], status)
-			if err := renderTable(e.stdout, []string{"field", "value", "meaning"}, tokenRows(tok, now)); err != nil {
-				errorf(e, "writing output: %v", err)
-				return exitUsage
-			}
-		}
-		for _, r := range repairs {
-			fmt.Fprintf(e.stdout, "repaired before decoding: %s\n", r)
-		}
+	} else if err := printDecoded(e, tok, perr, repairs, now); err != nil {
+		return writeFailed(e, err)
 	}
 	if perr != nil {
 		errorf(e, "%v", perr)
@@ -74,4 +62,27 @@ func runDecode(e *env, args []string) int {
 		return exitBad
 	}
 	return exitOK
+}
+
+// printDecoded renders a decoded token for people: the field table and the
+// repairs undone before decoding. It returns the first write error.
+func printDecoded(e *env, tok *token.Token, perr error, repairs []decode.Repair, now time.Time) error {
+	if tok != nil {
+		status := "signature: not verified (use tokencheck verify)"
+		if perr != nil {
+			status = "decoded only up to the error below"
+		}
+		if _, err := fmt.Fprintf(e.stdout, "Token %s (%s), %s\n", tok.Version, versionTitle[tok.Version], status); err != nil {
+			return err
+		}
+		if err := renderTable(e.stdout, []string{"field", "value", "meaning"}, tokenRows(tok, now)); err != nil {
+			return err
+		}
+	}
+	for _, r := range repairs {
+		if _, err := fmt.Fprintf(e.stdout, "repaired before decoding: %s\n", r); err != nil {
+			return err
+		}
+	}
+	return outputErr(e)
 }

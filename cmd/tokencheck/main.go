@@ -58,14 +58,22 @@ func isTerminal(f *os.File) bool {
 
 // run dispatches to a subcommand and returns the exit code.
 func run(e *env, args []string) int {
+	guardStdout(e)
+	return finishOutput(e, dispatch(e, args))
+}
+
+// dispatch runs the subcommand named by args[0].
+func dispatch(e *env, args []string) int {
 	if len(args) == 0 {
-		usage(e.stderr)
+		_ = usage(e.stderr)
 		return exitUsage
 	}
 	name := args[0]
 	switch name {
 	case "-h", "--help", "help":
-		usage(e.stdout)
+		if err := usage(e.stdout); err != nil {
+			return writeFailed(e, err)
+		}
 		return exitOK
 	}
 	c, ok := commands[name]
@@ -77,21 +85,25 @@ func run(e *env, args []string) int {
 	return c.run(e, args[1:])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "tokencheck: decode, verify, audit and build Agora access tokens")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage:")
+// usage prints the list of commands; it returns the first write error.
+func usage(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintln(&b, "tokencheck: decode, verify, audit and build Agora access tokens")
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, "Usage:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  tokencheck %-60s %s\n", commands[n].usage, commands[n].summary)
+		fmt.Fprintf(&b, "  tokencheck %-60s %s\n", commands[n].usage, commands[n].summary)
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Exit codes: 0 checked and fine, 1 checked and bad, 2 usage or I/O error.")
-	fmt.Fprintln(w, "Run 'tokencheck COMMAND --help' for a command's flags.")
+	fmt.Fprintln(&b)
+	fmt.Fprintln(&b, "Exit codes: 0 checked and fine, 1 checked and bad, 2 usage or I/O error.")
+	fmt.Fprintln(&b, "Run 'tokencheck COMMAND --help' for a command's flags.")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func errorf(e *env, format string, args ...any) {

@@ -234,8 +234,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 			out.Results = []conform.Result{}
 		}
 		if err := writeJSON(e.stdout, out); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
+			return writeFailed(e, err)
 		}
 	} else {
 		rows := make([][]string, 0, len(rs))
@@ -250,8 +249,7 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 			rows = append(rows, []string{escapeControls(r.File), escapeControls(r.ID), escapeControls(r.Builder), r.Status, escapeControls(detail)})
 		}
 		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
+			return writeFailed(e, err)
 		}
 		for _, f := range files {
 			var s conform.Summary
@@ -260,11 +258,18 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 					s = addResult(s, r)
 				}
 			}
-			fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
-				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped)
+			if _, err := fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
+				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped); err != nil {
+				return writeFailed(e, err)
+			}
 		}
-		fmt.Fprintf(e.stdout, "total: %s, %d passed, %d failed, %d divergent, %d skipped (%s)\n",
-			countOf(sum.Total, "case"), sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, countOf(sum.Checks, "check"))
+		if _, err := fmt.Fprintf(e.stdout, "total: %s, %d passed, %d failed, %d divergent, %d skipped (%s)\n",
+			countOf(sum.Total, "case"), sum.Passed, sum.Failed, sum.Divergent, sum.Skipped, countOf(sum.Checks, "check")); err != nil {
+			return writeFailed(e, err)
+		}
+	}
+	if err := outputErr(e); err != nil {
+		return writeFailed(e, err)
 	}
 	if sum.Failed > 0 {
 		for _, r := range rs {

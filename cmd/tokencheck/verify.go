@@ -105,21 +105,23 @@ func runVerify(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if len(exp.Certificates) == 0 && exp.Keyring == nil {
-		errorf(e, "no App Certificate: verify needs one to check the signature")
-		hintf(e, "give it with --cert-file FILE, --keyring FILE or the TOKENCHECK_CERT environment variable (or use 'tokencheck decode' to only look inside)")
-		return exitUsage
-	}
+	noCert := len(exp.Certificates) == 0 && exp.Keyring == nil
+	// Without a certificate the token is still decoded and audited: the
+	// report says signature "unchecked" (a signature_unchecked finding) and
+	// the exit code is 2 unless another finding makes it 1, as for a 006
+	// token given without its channel.
 	r := verify.Inspect(raw, exp)
 	refineCompressor(r.Token, r.Input)
 	if *asJSON {
 		if err := writeJSON(e.stdout, report.Verify(r)); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
+			return writeFailed(e, err)
 		}
 	} else if err := printReport(e, r, exp.Now); err != nil {
-		errorf(e, "writing output: %v", err)
-		return exitUsage
+		return writeFailed(e, err)
+	}
+	if noCert && r.Signature == verify.SigUnchecked {
+		fmt.Fprintln(e.stderr, "tokencheck: warning: no App Certificate given: the signature was not checked")
+		hintf(e, "give it with --cert-file FILE, --keyring FILE or the TOKENCHECK_CERT environment variable (or use 'tokencheck decode' to only look inside)")
 	}
 	return exitCode(r)
 }
@@ -139,7 +141,9 @@ func exitCode(r *verify.Report) int {
 func printReport(e *env, r *verify.Report, now time.Time) error {
 	w := e.stdout
 	if r.Token != nil {
-		fmt.Fprintf(w, "Token %s (%s)\n", r.Token.Version, versionTitle[r.Token.Version])
+		if _, err := fmt.Fprintf(w, "Token %s (%s)\n", r.Token.Version, versionTitle[r.Token.Version]); err != nil {
+			return err
+		}
 		if err := renderTable(w, []string{"field", "value", "meaning"}, tokenRows(r.Token, now)); err != nil {
 			return err
 		}
@@ -148,10 +152,15 @@ func printReport(e *env, r *verify.Report, now time.Time) error {
 	if r.MatchedCertificate != "" {
 		sig += " (" + r.MatchedCertificate + " certificate)"
 	}
-	fmt.Fprintf(w, "signature: %s\nverdict:   %s\n", sig, r.Verdict)
-	if len(r.Findings) == 0 {
-		fmt.Fprintln(w, "findings:  none")
-		return nil
+	if _, err := fmt.Fprintf(w, "signature: %s\nverdict:   %s\n", sig, r.Verdict); err != nil {
+		return err
 	}
-	return renderTable(w, []string{"severity", "code", "sdk error", "message"}, findingRows(r.Findings))
+	if len(r.Findings) == 0 {
+		_, err := fmt.Fprintln(w, "findings:  none")
+		return err
+	}
+	if err := renderTable(w, []string{"severity", "code", "sdk error", "message"}, findingRows(r.Findings)); err != nil {
+		return err
+	}
+	return outputErr(e)
 }

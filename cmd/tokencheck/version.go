@@ -24,7 +24,9 @@ func runVersion(e *env, args []string) int {
 		errorf(e, "unexpected argument %q", fs.Arg(0))
 		return exitUsage
 	}
-	fmt.Fprintf(e.stdout, "tokencheck %s (%s)\n", versionString(), runtime.Version())
+	if _, err := fmt.Fprintf(e.stdout, "tokencheck %s (%s)\n", versionString(), runtime.Version()); err != nil {
+		return writeFailed(e, err)
+	}
 	return exitOK
 }
 

@@ -123,12 +123,20 @@ func batching(window, workers int) (size, slots int) {
 	return size, max(window/size, 1)
 }
 
+// ErrNoEmit is returned by Run when it is given no emit function: the
+// results would have nowhere to go.
+var ErrNoEmit = errors.New("audit: Run needs an emit function")
+
 // Run reads the sources in order, inspects every non-blank line and calls
 // emit for each result in input order, from the calling goroutine. A bad line
 // is a result, never the end of the run. Run returns the first read error
 // (after emitting the results of the lines before it), the first error of
-// emit or Encode, or ctx's error.
+// emit or Encode, or ctx's error; ErrNoEmit, reading nothing, when emit is
+// nil.
 func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) error) error {
+	if emit == nil {
+		return ErrNoEmit
+	}
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -30,8 +30,13 @@ func TestParseLine(t *testing.T) {
 		{name: "bare crlf", line: "007abc\r", want: audit.Input{Token: "007abc"}},
 		{name: "bare untrimmed", line: " 007abc ", want: audit.Input{Token: " 007abc "}},
 		{name: "blank", line: "  \t", err: audit.ErrBlank},
-		{name: "json full", line: `{"id":"a1","token":"007x","cert":"c","app_id":"A","channel":"ch","uid":"0","for":"rtm"}`,
-			want: audit.Input{ID: json.RawMessage(`"a1"`), Token: "007x", Cert: "c", AppID: "A", Channel: str("ch"), UID: str("0"), For: "rtm"}},
+		{name: "json full", line: `{"id":"a1","token":"007x","cert":"5CFd2fd1755d40ecb72977518be15d3b","app_id":"A","channel":"ch","uid":"0","for":"rtm"}`,
+			want: audit.Input{ID: json.RawMessage(`"a1"`), Token: "007x", Cert: "5CFd2fd1755d40ecb72977518be15d3b", AppID: "A", Channel: str("ch"), UID: str("0"), For: "rtm"}},
+		{name: "cert not hexadecimal", line: `{"token":"t","cert":"zz"}`, err: audit.ErrBadLine, errText: "cert: an App Certificate is 32 hexadecimal characters; this one has 2 characters"},
+		{name: "cert of 32 characters, not hexadecimal", line: `{"token":"t","cert":"5CFd2fd1755d40ecb72977518be15d3z"}`, err: audit.ErrBadLine, errText: "not all hexadecimal"},
+		{name: "cert with whitespace", line: `{"token":"t","cert":" 5CFd2fd1755d40ecb72977518be15d3b"}`, err: audit.ErrBadLine, errText: "without surrounding whitespace"},
+		{name: "cert empty is the run's", line: `{"token":"t","cert":""}`, want: audit.Input{Token: "t"}},
+		{name: "cert null is the run's", line: `{"token":"t","cert":null}`, want: audit.Input{Token: "t"}},
 		{name: "uid number 0 is empty text", line: `{"token":"t","uid":0}`, want: audit.Input{Token: "t", UID: str(""), UIDNumeric: true}},
 		{name: "uid number", line: `{"token":"t","uid":2882341273}`, want: audit.Input{Token: "t", UID: str("2882341273"), UIDNumeric: true}},
 		{name: "uid string kept exactly", line: `{"token":"t","uid":"007"}`, want: audit.Input{Token: "t", UID: str("007")}},
@@ -356,4 +361,28 @@ func TestRunStreams(t *testing.T) {
 	if n := <-emitted; n != 2 {
 		t.Fatalf("second result is line %d", n)
 	}
+}
+
+// TestRunNilEmit: Run without an emit function returns ErrNoEmit and reads
+// nothing, instead of panicking.
+func TestRunNilEmit(t *testing.T) {
+	r := &countingReader{r: strings.NewReader("007abc\n")}
+	err := audit.Run(context.Background(), []audit.Source{{R: r}}, audit.Options{}, nil)
+	if !errors.Is(err, audit.ErrNoEmit) {
+		t.Fatalf("error %v, want ErrNoEmit", err)
+	}
+	if r.n != 0 {
+		t.Errorf("%d bytes read", r.n)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }

@@ -13,7 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -57,6 +60,7 @@ type Input struct {
 	// reported by the verifier).
 	Token string
 	// Cert is an App Certificate for this line ("" = the run's certificates).
+	// ParseLine refuses a cert that is not 32 hexadecimal characters.
 	Cert string
 	// AppID is the expected app ID ("" = the run's).
 	AppID string
@@ -135,7 +139,12 @@ func ParseLine(line []byte) (Input, error) {
 		return in, &LineError{Field: "token", Detail: "missing: every JSON line needs a token"}
 	}
 	in.Token = *j.Token
-	if j.Cert != nil {
+	if j.Cert != nil && *j.Cert != "" {
+		if err := checkCert(*j.Cert); err != nil {
+			// Verifying against the run's certificates instead would pass
+			// off another certificate's verdict as this line's.
+			return in, err
+		}
 		in.Cert = *j.Cert
 	}
 	if j.AppID != nil {
@@ -171,6 +180,23 @@ func ParseLine(line []byte) (Input, error) {
 		}
 	}
 	return in, nil
+}
+
+// checkCert refuses a line's certificate that is not 32 hexadecimal
+// characters, without quoting it (a certificate is a secret, even when
+// mistyped).
+func checkCert(c string) *LineError {
+	if decode.IsHex32(c) {
+		return nil
+	}
+	detail := "an App Certificate is 32 hexadecimal characters; this one has " + token.Plural(utf8.RuneCountInString(c), "character")
+	switch t := strings.TrimSpace(c); {
+	case t != c && decode.IsHex32(t):
+		detail = "an App Certificate is 32 hexadecimal characters, without surrounding whitespace"
+	case len(c) == 32:
+		detail += ", not all hexadecimal"
+	}
+	return &LineError{Field: "cert", Detail: detail + ": the line is not checked against any other certificate"}
 }
 
 // jsonKind returns "" for a JSON string or number (an id as the contract

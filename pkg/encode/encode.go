@@ -20,7 +20,9 @@ import (
 
 // SigningInfo007 serialises the signed part of a 007 token (app ID, times,
 // salt, services) from the model. It refuses a token with an unknown service
-// type, whose layout is unknown, and any string or list over 65535.
+// type, whose layout is unknown, any string or list over 65535, and a model
+// decode would judge malformed (app ID not 32 hexadecimal characters, no
+// service, a repeated privilege).
 func SigningInfo007(t *token.Token007) ([]byte, error) {
 	w := &token.Writer{Buf: make([]byte, 0, 128)}
 	if err := writeSigningInfo007(w, t); err != nil {
@@ -29,8 +31,13 @@ func SigningInfo007(t *token.Token007) ([]byte, error) {
 	return w.Buf, nil
 }
 
-// writeSigningInfo007 appends the signing info of t to w.
+// writeSigningInfo007 appends the signing info of t to w. It refuses, with
+// a *token.InputError naming the field, a model that would not decode as a
+// well-formed token.
 func writeSigningInfo007(w *token.Writer, t *token.Token007) error {
+	if err := checkModel007(t); err != nil {
+		return err
+	}
 	w.String16("app_id", t.AppID)
 	w.U32(t.IssueTs)
 	w.U32(t.Expire)
@@ -157,8 +164,12 @@ func Token007(t *token.Token007, cert string) (string, error) {
 	return String007(p), nil
 }
 
-// Message006 serialises the signed 006 message (salt, ts, privileges).
+// Message006 serialises the signed 006 message (salt, ts, privileges). It
+// refuses a repeated privilege, which decode judges malformed.
 func Message006(t *token.Token006) ([]byte, error) {
+	if err := checkPrivileges("privileges", t.Privileges); err != nil {
+		return nil, err
+	}
 	w := &token.Writer{Buf: make([]byte, 0, 16+6*len(t.Privileges))}
 	w.U32(t.Salt)
 	w.U32(t.Ts)
@@ -191,8 +202,13 @@ func String006(appID string, content []byte) string {
 }
 
 // Token006 signs the model for channel and uid text (uid 0 is "") with cert,
-// sets the CRCs and signature in t, and returns the token string.
+// sets the CRCs and signature in t, and returns the token string. It refuses,
+// with a *token.InputError, a model decode would judge malformed (app ID not
+// 32 hexadecimal characters, a repeated privilege).
 func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
+	if err := checkModel006(t); err != nil {
+		return "", err
+	}
 	// One buffer holds the content; the message is written in place after
 	// its length prefix and signed where it lies. Signature, Message and
 	// Content of t are views of it, as decoding gives them.

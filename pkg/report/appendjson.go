@@ -150,10 +150,8 @@ func appendFinding(dst []byte, f *verify.Finding) []byte {
 	dst = appendString(dst, string(f.Severity))
 	dst = append(dst, `,"message":`...)
 	dst = appendString(dst, f.Message)
-	if f.Hint != "" {
-		dst = append(dst, `,"hint":`...)
-		dst = appendString(dst, f.Hint)
-	}
+	dst = append(dst, `,"hint":`...)
+	dst = appendString(dst, f.Hint)
 	dst = append(dst, `,"sdk_error":`...)
 	dst = appendIntPtr(dst, f.SDKError)
 	dst = append(dst, `,"field":`...)

@@ -133,7 +133,8 @@ func Inspect(raw string, exp *Expectations) *Report {
 			Hint: "copy the token exactly as the server returned it; URL-encode it when it travels in a query string"})
 		if exp.Strict {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
-				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token"})
+				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
+				Hint: "a builder must emit the token bare: no surrounding whitespace, quotes or escaping; without --strict the repaired token is judged"})
 			r.Verdict = Verdict(r.Findings)
 			return r
 		}
@@ -206,7 +207,8 @@ func (f *Finding) locate(err error) {
 
 // structuralFinding turns a decode error into the finding that explains it.
 func structuralFinding(err error, s string) Finding {
-	f := Finding{Code: CodeMalformed, Severity: SevError, Message: err.Error(), SDKError: SDK(SDKInvalidToken)}
+	f := Finding{Code: CodeMalformed, Severity: SevError, Message: err.Error(), SDKError: SDK(SDKInvalidToken),
+		Hint: "copy the token again exactly as the token server returned it (all of it, nothing around it); if it was built that way, the builder is at fault"}
 	f.locate(err)
 	switch {
 	case errors.Is(err, token.ErrUnsupportedVersion):
@@ -240,16 +242,19 @@ func checkEncoding(r *Report, exp *Expectations) {
 	enc := r.Token.Encoding
 	if enc.Base64NonCanonical {
 		f := Finding{Code: CodeNonCanonicalEncoding, Severity: SevWarning, Field: "token",
-			Message: "the unused bits of the last base64 character are not zero: no reference builder writes this, though the signed bytes are unaffected"}
+			Message: "the unused bits of the last base64 character are not zero: no reference builder writes this, though the signed bytes are unaffected",
+			Hint:    "the token was altered or re-encoded after it was built: use the string the builder returned; a builder should encode with standard padded base64"}
 		if exp.Strict {
 			f.Code, f.Severity, f.SDKError = CodeMalformed, SevError, SDK(SDKInvalidToken)
 			f.Message = "strict mode: " + f.Message
+			f.Hint = "a builder must write canonical base64 (standard alphabet, padded, unused bits zero)"
 		}
 		r.Add(f)
 	}
 	if r.Token.Version == token.V007 && enc.ZlibHeader != [2]byte{0x78, 0x9c} && enc.ZlibHeader != [2]byte{0x78, 0x01} {
 		r.Add(Finding{Code: CodeNonCanonicalEncoding, Severity: SevInfo, Field: "zlib", Offset: At(0), Layer: "zlib",
-			Message: fmt.Sprintf("zlib header %02x %02x: no reference builder compresses at this level; the signature covers the inflated payload, so the token stays valid", enc.ZlibHeader[0], enc.ZlibHeader[1])})
+			Message: fmt.Sprintf("zlib header %02x %02x: no reference builder compresses at this level; the signature covers the inflated payload, so the token stays valid", enc.ZlibHeader[0], enc.ZlibHeader[1]),
+			Hint:    "nothing to fix for a join; a builder that should match the reference strings must compress with zlib at the default level"})
 	}
 }
 
@@ -365,7 +370,7 @@ func checkSignature006(r *Report, exp *Expectations) {
 		hint := "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"
 		if !ok {
 			msg = "signature not checked: " + why
-			hint = ""
+			hint = "give the channel name and the uid or account the client joins with (--channel and --uid or --account), as well as the certificate"
 		}
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature", Message: msg, Hint: hint})
 		return

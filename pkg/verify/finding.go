@@ -75,8 +75,10 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	// Message is one sentence naming the values involved.
 	Message string `json:"message"`
-	// Hint says how to fix it ("" when there is nothing to do).
-	Hint string `json:"hint,omitempty"`
+	// Hint says how to fix it, or that there is nothing to fix. It is always
+	// present in JSON (the README's contract), "" only for a finding made
+	// outside this package without one.
+	Hint string `json:"hint"`
 	// SDKError is the Agora SDK error this explains, or nil.
 	SDKError *int `json:"sdk_error"`
 	// Field is the token field concerned ("" for the whole token).

@@ -51,7 +51,8 @@ func checkLegacy(r *Report, exp *Expectations) {
 	switch {
 	case len(certs) == 0:
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
-			Message: "signature not checked: no App Certificate was given"})
+			Message: "signature not checked: no App Certificate was given",
+			Hint:    "give the certificate with --cert-file, --keyring or TOKENCHECK_CERT"})
 	case r.Signature == SigValid:
 	case res.Status == legacy.Invalid:
 		r.Signature = SigInvalid
@@ -60,7 +61,8 @@ func checkLegacy(r *Report, exp *Expectations) {
 			Hint:    "check the certificate and the channel, uid or account the key was built for"})
 	default:
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
-			Message: "signature not checked: " + res.Reason})
+			Message: "signature not checked: " + res.Reason,
+			Hint:    "give what the key was built for (--channel and --uid) as well as the certificate"})
 	}
 	checkLegacyUID(r, l, in)
 	if !exp.Now.IsZero() && l.HasExpired && l.ExpiredTs != 0 {

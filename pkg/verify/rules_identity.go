@@ -241,7 +241,8 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 		switch form {
 		case uidEmpty:
 			r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: field,
-				Message: fmt.Sprintf("the RTC service for channel %q has uid 0 (empty text, the wildcard): any uid may join with this token", s.Channel)})
+				Message: fmt.Sprintf("the RTC service for channel %q has uid 0 (empty text, the wildcard): any uid may join with this token", s.Channel),
+				Hint:    "build the token for the uid the client joins with, unless any user of the channel is meant to share it"})
 		case uidZeroText:
 			r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
 				Message: `the uid field holds the text "0": that is the user account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,
@@ -311,7 +312,8 @@ func identity006Rules(r *Report, exp *Expectations, t *token.Token006) {
 	switch t.CRCUID {
 	case 0:
 		r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: "crc_uid",
-			Message: "crc_uid is 0, the CRC-32 of the empty text: the token is bound to uid 0 (the wildcard), so any uid may join"})
+			Message: "crc_uid is 0, the CRC-32 of the empty text: the token is bound to uid 0 (the wildcard), so any uid may join",
+			Hint:    "build the token for the uid the client joins with, unless any user of the channel is meant to share it"})
 	case CRC32("0"):
 		r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "crc_uid",
 			Message: `crc_uid is the CRC-32 of the text "0": the token was built for the account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,

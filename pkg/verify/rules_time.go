@@ -215,7 +215,8 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 	if len(zero) > 0 {
 		r.Add(Finding{Code: CodeExpireZero, Severity: SevInfo, Field: "privileges",
 			Message: fmt.Sprintf("privilege %s is 0: in 007 that means no separate limit, so the token's expire (%d s, until %s) governs; the reference parse.py shows such a privilege as expired at issue time",
-				strings.Join(zero, ", "), t.Expire, utc(int64(t.ExpireAt())))})
+				strings.Join(zero, ", "), t.Expire, utc(int64(t.ExpireAt()))),
+			Hint: "nothing to fix: this is how the reference builders write a privilege without its own limit; give it a lifetime in seconds to limit it separately"})
 	}
 	if !exp.Now.IsZero() {
 		clockOffset(r, exp, issue, int64(t.Expire), "issue_ts", "issued")
@@ -270,7 +271,8 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 	if len(zero) > 0 {
 		r.Add(Finding{Code: CodeExpireZero, Severity: SevInfo, Field: "privileges",
 			Message: fmt.Sprintf("privilege %s is 0: in 006 that means no limit of its own; the service still ends the token 24 h after it was built, at ts %s",
-				strings.Join(zero, ", "), utc(ts))})
+				strings.Join(zero, ", "), utc(ts)),
+			Hint: "nothing to fix: give the privilege an absolute unix time (build time + lifetime) to limit it separately"})
 	}
 	if buildKnown && !exp.Now.IsZero() {
 		clockOffset(r, exp, build, MaxLifetime, "ts", "built (ts − 24 h)")
