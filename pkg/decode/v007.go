@@ -14,43 +14,48 @@ type tok007 struct {
 	t7  token.Token007
 }
 
-// The boxes below are tok007 with room for the services and privilege
-// entries of a token of 1, 2 or 4 services (four entries each, as many as an
-// RTC record has), so that Parse allocates the model of a typical token at
-// once. A token that needs more takes what it needs beyond them.
-type (
-	tok007n1 struct {
-		x tok007
-		s [1]token.Service
-		p [4]token.Privilege
-	}
-	tok007n2 struct {
-		x tok007
-		s [2]token.Service
-		p [8]token.Privilege
-	}
-	tok007n4 struct {
-		x tok007
-		s [4]token.Service
-		p [16]token.Privilege
-	}
-)
+// box is tok007 with room for the services and privilege entries of a token
+// of a given service count, and spare bytes for its payload and strings, so
+// that Parse allocates the whole model of a typical token at once. The
+// bytes come last: the garbage collector scans an object only up to its
+// last pointer.
+type box[S, P, B any] struct {
+	x tok007
+	s S
+	p P
+	b B
+}
 
 // newTok007 allocates the model of a token that declares n services: the
-// token and, when n is small, room for its services and privilege entries.
-func newTok007(n int) (*tok007, []token.Service, []token.Privilege) {
+// token and, when n is small, room for its services (n), privilege entries
+// (four a service, as many as an RTC record has) and bytes (spare). Each
+// box fills its size class (objects with pointers over 512 bytes carry an
+// 8-byte header). A token that needs more takes what it needs beyond them.
+func newTok007(n int) (x *tok007, svc []token.Service, priv []token.Privilege, spare []byte) {
 	switch {
-	case n <= 1:
-		b := new(tok007n1)
-		return &b.x, b.s[:0], b.p[:0]
-	case n <= 2:
-		b := new(tok007n2)
-		return &b.x, b.s[:0], b.p[:0]
-	case n <= 4:
-		b := new(tok007n4)
-		return &b.x, b.s[:0], b.p[:0]
+	case n <= 1: // 640 bytes
+		b := new(box[[1]token.Service, [4]token.Privilege, [240]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 2: // 896
+		b := new(box[[2]token.Service, [8]token.Privilege, [320]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 3: // 1152
+		b := new(box[[3]token.Service, [12]token.Privilege, [400]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 4: // 1280
+		b := new(box[[4]token.Service, [16]token.Privilege, [352]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 5: // 1536
+		b := new(box[[5]token.Service, [20]token.Privilege, [432]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 6: // 1792
+		b := new(box[[6]token.Service, [24]token.Privilege, [512]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 8: // 2304
+		b := new(box[[8]token.Service, [32]token.Privilege, [672]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
 	}
-	return new(tok007), nil, nil
+	return new(tok007), nil, nil, nil
 }
 
 // declaredServices reads the service count of a 007 payload without
@@ -80,15 +85,76 @@ func parse007(s string) (*token.Token, error) {
 		return &token.Token{Version: token.V007}, err
 	}
 	sc.out = keepSmall(out, sc.out)
-	x, svc, priv := newTok007(declaredServices(out))
-	// One allocation: the payload, then an immutable copy the strings
-	// share (the payload is the caller's to modify; the strings never are).
-	buf := make([]byte, 2*len(out))
-	payload, strs := buf[:len(out):len(out)], buf[len(out):]
+	x, svc, priv, spare := newTok007(declaredServices(out))
+	// The payload is the caller's to modify, so the strings cannot alias
+	// it: they are decoded from it and then copied out (internStrings),
+	// both into the spare bytes when they fit.
+	var payload []byte
+	if len(out) <= len(spare) {
+		payload, spare = spare[:len(out):len(out)], spare[len(out):]
+	} else {
+		payload = make([]byte, len(out))
+	}
 	copy(payload, out)
-	copy(strs, out)
 	x.tok = token.Token{Version: token.V007, T007: &x.t7, Encoding: enc}
-	return &x.tok, payload007(payload, &x.t7, bytesString(strs), false, svc, priv)
+	err = payload007(payload, &x.t7, bytesString(payload), false, svc, priv)
+	internStrings(&x.t7, spare)
+	return &x.tok, err
+}
+
+// internStrings replaces every string of t by a copy, laid out in spare when
+// it has room and else in one new allocation, which nothing else refers to:
+// the copies never change.
+func internStrings(t *token.Token007, spare []byte) {
+	n := len(t.AppID)
+	for i := range t.Services {
+		s := &t.Services[i]
+		n += len(s.Channel) + len(s.Account) + len(s.UserID) + len(s.RoomUUID) + len(s.UserUUID)
+		for _, r := range s.Permissions {
+			for _, p := range r.Permissions {
+				for _, x := range p.Resources {
+					n += len(x)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if len(spare) < n {
+		spare = make([]byte, n)
+	}
+	in := interner{buf: spare[:n:n]}
+	in.intern(&t.AppID)
+	for i := range t.Services {
+		s := &t.Services[i]
+		in.intern(&s.Channel)
+		in.intern(&s.Account)
+		in.intern(&s.UserID)
+		in.intern(&s.RoomUUID)
+		in.intern(&s.UserUUID)
+		for _, r := range s.Permissions {
+			for _, p := range r.Permissions {
+				for k := range p.Resources {
+					in.intern(&p.Resources[k])
+				}
+			}
+		}
+	}
+}
+
+// interner copies strings into the unused front of buf.
+type interner struct {
+	buf []byte
+}
+
+func (in *interner) intern(s *string) {
+	if len(*s) == 0 {
+		return
+	}
+	k := copy(in.buf, *s)
+	*s = bytesString(in.buf[:k])
+	in.buf = in.buf[k:]
 }
 
 // outer007 undoes the base64 and zlib layers of s, inflating into dst (and
