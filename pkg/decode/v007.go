@@ -246,14 +246,23 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
 		return err
 	}
-	if t.IssueTs, err = r.U32("issue_ts"); err != nil {
-		return err
-	}
-	if t.Expire, err = r.U32("expire"); err != nil {
-		return err
-	}
-	if t.Salt, err = r.U32("salt"); err != nil {
-		return err
+	if b := r.Rest(); len(b) >= 12 {
+		// The three fixed fields at once; the field reads below name
+		// the one that is cut short.
+		t.IssueTs = binary.LittleEndian.Uint32(b)
+		t.Expire = binary.LittleEndian.Uint32(b[4:])
+		t.Salt = binary.LittleEndian.Uint32(b[8:])
+		r.Skip(12)
+	} else {
+		if t.IssueTs, err = r.U32("issue_ts"); err != nil {
+			return err
+		}
+		if t.Expire, err = r.U32("expire"); err != nil {
+			return err
+		}
+		if t.Salt, err = r.U32("salt"); err != nil {
+			return err
+		}
 	}
 	countOff := r.Offset()
 	n, err := r.Count16("services", 4)
@@ -286,9 +295,15 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 			oldPriv = old[i].Privileges
 		}
 		// The record is decoded in place (a Service is large to return
-		// and copy) and dropped again if it fails.
-		t.Services = append(t.Services, token.Service{Type: typ})
-		if err := p.service(&t.Services[i], oldPriv); err != nil {
+		// and copy) and dropped again if it fails. It is cleared field
+		// by field: a composite literal would be built on the stack and
+		// copied, and the wide loads of that copy wait for the narrow
+		// store of the type to retire.
+		t.Services = t.Services[:i+1]
+		svc := &t.Services[i]
+		*svc = token.Service{}
+		svc.Type = typ
+		if err := p.service(svc, oldPriv); err != nil {
 			t.Services = t.Services[:i]
 			return within(err, "services[%d]", i)
 		}
@@ -301,6 +316,18 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 
 // str reads a bytes16 field as a substring of p.strs.
 func (p *p007) str(field string) (string, error) {
+	if b := p.r.Rest(); len(b) >= 2 {
+		// The common case without a call; Bytes16 below locates the
+		// error of a length that runs past the end.
+		if n := int(binary.LittleEndian.Uint16(b)); n <= len(b)-2 {
+			off := p.r.Offset() + 2
+			p.r.Skip(2 + n)
+			if n == 0 {
+				return "", nil
+			}
+			return p.strs[off : off+n], nil
+		}
+	}
 	b, err := p.r.Bytes16(field)
 	if err != nil || len(b) == 0 {
 		return "", err
