@@ -473,9 +473,17 @@ loop:
 
 // fastPairs is fast for codes whose literals all have codes of 8 or 9 bits
 // (the fixed code, and the dynamic codes built like it): after a literal it
-// decodes the next symbol from an entry looked up alongside, which halves the
-// chain of dependent lookups over a run of literals. Two literals take at
-// most 18 bits, well within the 48 that fast's reasoning allows a step.
+// decodes the next symbols from entries looked up alongside, which shortens
+// the chain of dependent lookups over a run of literals.
+//
+// It goes one literal further, three a round (27 bits at most), and keeps
+// the refill off the chain. Call the bits of b that are bits of the stream
+// (all 64 right after a refill, see fast) valid. At the top of the loop at
+// least 37 are: a round of literals consumes at most 27 after its refill,
+// and a length/distance pair refills again after its at most 48. So the
+// literals' entries are looked up from b as it is, needing at most 36 bits,
+// while the refill, which waits for the previous count of bits, goes on
+// beside them and is needed only by the next round's lookups.
 func (br *bitReader) fastPairs(buf []byte, o int, t *codes) (int, bool) {
 	if br.pos > len(br.data)-8 {
 		return o, false
@@ -489,38 +497,58 @@ func (br *bitReader) fastPairs(buf []byte, o int, t *codes) (int, bool) {
 	done := false
 loop:
 	for len(in) >= 8 {
-		// Refill; e, looked up from the low bits, stays valid.
-		b |= binary.LittleEndian.Uint64(in) << (nb & 63)
-		in = in[(63-nb)>>3:]
-		nb |= 56
 		n := uint(e & 15)
 		if e&litFlag != 0 {
-			if o >= len(buf)-1 {
-				break // no room for two
+			if o >= len(buf)-2 {
+				break // no room for three
 			}
-			// The entry after this literal is the one 8 or 9 bits on:
-			// both are looked up now, from bits already in b, and the
-			// right one is selected instead of waiting for the shift.
-			e2 := t.lit.fast[b>>9&(1<<fastBits-1)]
-			if n == 8 {
-				e2 = t.lit.fast[b>>8&(1<<fastBits-1)]
+			// The entry after this literal is the one 8 or 9 bits on,
+			// and the one after that 16, 17 or 18 bits on: all are
+			// looked up now, from bits already in b, and the right ones
+			// are selected instead of waiting for the shifts.
+			e2, e2b := t.lit.fast[b>>8&(1<<fastBits-1)], t.lit.fast[b>>9&(1<<fastBits-1)]
+			e3, e3b, e3c := t.lit.fast[b>>16&(1<<fastBits-1)], t.lit.fast[b>>17&(1<<fastBits-1)], t.lit.fast[b>>18&(1<<fastBits-1)]
+			if n == 9 {
+				e2 = e2b
 			}
-			b >>= n
-			nb -= n
+			r := b | binary.LittleEndian.Uint64(in)<<(nb&63)
+			in = in[(63-nb)>>3:]
+			nb |= 56
 			buf[o] = byte(e >> 16)
-			e = e2
 			if e2&litFlag == 0 {
+				b = r >> n
+				nb -= n
+				e = e2
 				o++
 				continue
 			}
-			n = uint(e2 & 15)
-			b >>= n
-			nb -= n
+			n += uint(e2 & 15)
+			if n == 17 {
+				e3 = e3b
+			}
+			if n == 18 {
+				e3 = e3c
+			}
 			buf[o+1] = byte(e2 >> 16)
-			o += 2
-			e = t.lit.fast[b&(1<<fastBits-1)]
+			if e3&litFlag == 0 {
+				b = r >> n
+				nb -= n
+				e = e3
+				o += 2
+				continue
+			}
+			n += uint(e3 & 15)
+			buf[o+2] = byte(e3 >> 16)
+			o += 3
+			e = t.lit.fast[b>>n&(1<<fastBits-1)]
+			b = r >> n
+			nb -= n
 			continue
 		}
+		// Refill for the at most 48 bits of a length/distance pair.
+		b |= binary.LittleEndian.Uint64(in) << (nb & 63)
+		in = in[(63-nb)>>3:]
+		nb |= 56
 		switch e & kindMask {
 		case kindLen:
 		case kindEnd:
@@ -548,7 +576,6 @@ loop:
 		}
 		b = c >> dex
 		nb -= n + ex + dn + dex
-		e = t.lit.fast[b&(1<<fastBits-1)]
 		dst := buf[o : o+length]
 		src := buf[o-back:][:length]
 		if back >= length {
@@ -562,6 +589,14 @@ loop:
 			}
 		}
 		o += length
+		// Refill again, so that the next round finds 46 valid bits.
+		if len(in) < 8 {
+			break
+		}
+		b |= binary.LittleEndian.Uint64(in) << (nb & 63)
+		in = in[(63-nb)>>3:]
+		nb |= 56
+		e = t.lit.fast[b&(1<<fastBits-1)]
 	}
 	br.pos, br.b, br.nb = len(br.data)-len(in), b, nb
 	return o, done

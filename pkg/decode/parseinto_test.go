@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"testing"
+	"unsafe"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -135,4 +137,56 @@ func TestParseStringsAreStable(t *testing.T) {
 	if app != keepApp || ch != keepCh {
 		t.Fatalf("strings changed: %q %q", app, ch)
 	}
+}
+
+// TestParseStringsDoNotAliasPayload checks, over the corpus and its damaged
+// variants (partial tokens included), that no string of a 007 token from
+// ParsePartial lies in its Payload, and that overwriting the Payload leaves
+// every string as it was.
+func TestParseStringsDoNotAliasPayload(t *testing.T) {
+	n := 0
+	for _, s := range corpus(t) {
+		tok, _ := decode.ParsePartial(s)
+		if tok == nil || tok.T007 == nil {
+			continue
+		}
+		t7 := tok.T007
+		strs := strings007(t7)
+		p := t7.Payload
+		for _, x := range strs {
+			if len(x) == 0 || len(p) == 0 {
+				continue
+			}
+			a := uintptr(unsafe.Pointer(unsafe.StringData(x)))
+			lo := uintptr(unsafe.Pointer(&p[0]))
+			if a+uintptr(len(x)) > lo && a < lo+uintptr(len(p)) {
+				t.Fatalf("%q: string %q aliases the payload", s, x)
+			}
+		}
+		before := fmt.Sprintf("%q", strs)
+		for i := range p {
+			p[i] ^= 0xff
+		}
+		if after := fmt.Sprintf("%q", strings007(t7)); after != before {
+			t.Fatalf("%q: strings changed with the payload:\n%s\n%s", s, before, after)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no 007 tokens decoded")
+	}
+}
+
+// strings007 lists every string of t, in model order.
+func strings007(t *token.Token007) []string {
+	out := []string{t.AppID}
+	for _, s := range t.Services {
+		out = append(out, s.Channel, s.Account, s.UserID, s.RoomUUID, s.UserUUID)
+		for _, r := range s.Permissions {
+			for _, q := range r.Permissions {
+				out = append(out, q.Resources...)
+			}
+		}
+	}
+	return out
 }

@@ -14,43 +14,48 @@ type tok007 struct {
 	t7  token.Token007
 }
 
-// The boxes below are tok007 with room for the services and privilege
-// entries of a token of 1, 2 or 4 services (four entries each, as many as an
-// RTC record has), so that Parse allocates the model of a typical token at
-// once. A token that needs more takes what it needs beyond them.
-type (
-	tok007n1 struct {
-		x tok007
-		s [1]token.Service
-		p [4]token.Privilege
-	}
-	tok007n2 struct {
-		x tok007
-		s [2]token.Service
-		p [8]token.Privilege
-	}
-	tok007n4 struct {
-		x tok007
-		s [4]token.Service
-		p [16]token.Privilege
-	}
-)
+// box is tok007 with room for the services and privilege entries of a token
+// of a given service count, and spare bytes for its payload and strings, so
+// that Parse allocates the whole model of a typical token at once. The
+// bytes come last: the garbage collector scans an object only up to its
+// last pointer.
+type box[S, P, B any] struct {
+	x tok007
+	s S
+	p P
+	b B
+}
 
 // newTok007 allocates the model of a token that declares n services: the
-// token and, when n is small, room for its services and privilege entries.
-func newTok007(n int) (*tok007, []token.Service, []token.Privilege) {
+// token and, when n is small, room for its services (n), privilege entries
+// (four a service, as many as an RTC record has) and bytes (spare). Each
+// box fills its size class (objects with pointers over 512 bytes carry an
+// 8-byte header). A token that needs more takes what it needs beyond them.
+func newTok007(n int) (x *tok007, svc []token.Service, priv []token.Privilege, spare []byte) {
 	switch {
-	case n <= 1:
-		b := new(tok007n1)
-		return &b.x, b.s[:0], b.p[:0]
-	case n <= 2:
-		b := new(tok007n2)
-		return &b.x, b.s[:0], b.p[:0]
-	case n <= 4:
-		b := new(tok007n4)
-		return &b.x, b.s[:0], b.p[:0]
+	case n <= 1: // 640 bytes
+		b := new(box[[1]token.Service, [4]token.Privilege, [240]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 2: // 896
+		b := new(box[[2]token.Service, [8]token.Privilege, [320]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 3: // 1152
+		b := new(box[[3]token.Service, [12]token.Privilege, [400]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 4: // 1280
+		b := new(box[[4]token.Service, [16]token.Privilege, [352]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 5: // 1536
+		b := new(box[[5]token.Service, [20]token.Privilege, [432]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 6: // 1792
+		b := new(box[[6]token.Service, [24]token.Privilege, [512]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
+	case n <= 8: // 2304
+		b := new(box[[8]token.Service, [32]token.Privilege, [672]byte])
+		return &b.x, b.s[:0], b.p[:0], b.b[:]
 	}
-	return new(tok007), nil, nil
+	return new(tok007), nil, nil, nil
 }
 
 // declaredServices reads the service count of a 007 payload without
@@ -80,15 +85,76 @@ func parse007(s string) (*token.Token, error) {
 		return &token.Token{Version: token.V007}, err
 	}
 	sc.out = keepSmall(out, sc.out)
-	x, svc, priv := newTok007(declaredServices(out))
-	// One allocation: the payload, then an immutable copy the strings
-	// share (the payload is the caller's to modify; the strings never are).
-	buf := make([]byte, 2*len(out))
-	payload, strs := buf[:len(out):len(out)], buf[len(out):]
+	x, svc, priv, spare := newTok007(declaredServices(out))
+	// The payload is the caller's to modify, so the strings cannot alias
+	// it: they are decoded from it and then copied out (internStrings),
+	// both into the spare bytes when they fit.
+	var payload []byte
+	if len(out) <= len(spare) {
+		payload, spare = spare[:len(out):len(out)], spare[len(out):]
+	} else {
+		payload = make([]byte, len(out))
+	}
 	copy(payload, out)
-	copy(strs, out)
 	x.tok = token.Token{Version: token.V007, T007: &x.t7, Encoding: enc}
-	return &x.tok, payload007(payload, &x.t7, bytesString(strs), false, svc, priv)
+	err = payload007(payload, &x.t7, bytesString(payload), false, svc, priv)
+	internStrings(&x.t7, spare)
+	return &x.tok, err
+}
+
+// internStrings replaces every string of t by a copy, laid out in spare when
+// it has room and else in one new allocation, which nothing else refers to:
+// the copies never change.
+func internStrings(t *token.Token007, spare []byte) {
+	n := len(t.AppID)
+	for i := range t.Services {
+		s := &t.Services[i]
+		n += len(s.Channel) + len(s.Account) + len(s.UserID) + len(s.RoomUUID) + len(s.UserUUID)
+		for _, r := range s.Permissions {
+			for _, p := range r.Permissions {
+				for _, x := range p.Resources {
+					n += len(x)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		return
+	}
+	if len(spare) < n {
+		spare = make([]byte, n)
+	}
+	in := interner{buf: spare[:n:n]}
+	in.intern(&t.AppID)
+	for i := range t.Services {
+		s := &t.Services[i]
+		in.intern(&s.Channel)
+		in.intern(&s.Account)
+		in.intern(&s.UserID)
+		in.intern(&s.RoomUUID)
+		in.intern(&s.UserUUID)
+		for _, r := range s.Permissions {
+			for _, p := range r.Permissions {
+				for k := range p.Resources {
+					in.intern(&p.Resources[k])
+				}
+			}
+		}
+	}
+}
+
+// interner copies strings into the unused front of buf.
+type interner struct {
+	buf []byte
+}
+
+func (in *interner) intern(s *string) {
+	if len(*s) == 0 {
+		return
+	}
+	k := copy(in.buf, *s)
+	*s = bytesString(in.buf[:k])
+	in.buf = in.buf[k:]
 }
 
 // outer007 undoes the base64 and zlib layers of s, inflating into dst (and
@@ -180,14 +246,23 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
 		return err
 	}
-	if t.IssueTs, err = r.U32("issue_ts"); err != nil {
-		return err
-	}
-	if t.Expire, err = r.U32("expire"); err != nil {
-		return err
-	}
-	if t.Salt, err = r.U32("salt"); err != nil {
-		return err
+	if b := r.Rest(); len(b) >= 12 {
+		// The three fixed fields at once; the field reads below name
+		// the one that is cut short.
+		t.IssueTs = binary.LittleEndian.Uint32(b)
+		t.Expire = binary.LittleEndian.Uint32(b[4:])
+		t.Salt = binary.LittleEndian.Uint32(b[8:])
+		r.Skip(12)
+	} else {
+		if t.IssueTs, err = r.U32("issue_ts"); err != nil {
+			return err
+		}
+		if t.Expire, err = r.U32("expire"); err != nil {
+			return err
+		}
+		if t.Salt, err = r.U32("salt"); err != nil {
+			return err
+		}
 	}
 	countOff := r.Offset()
 	n, err := r.Count16("services", 4)
@@ -220,9 +295,15 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 			oldPriv = old[i].Privileges
 		}
 		// The record is decoded in place (a Service is large to return
-		// and copy) and dropped again if it fails.
-		t.Services = append(t.Services, token.Service{Type: typ})
-		if err := p.service(&t.Services[i], oldPriv); err != nil {
+		// and copy) and dropped again if it fails. It is cleared field
+		// by field: a composite literal would be built on the stack and
+		// copied, and the wide loads of that copy wait for the narrow
+		// store of the type to retire.
+		t.Services = t.Services[:i+1]
+		svc := &t.Services[i]
+		*svc = token.Service{}
+		svc.Type = typ
+		if err := p.service(svc, oldPriv); err != nil {
 			t.Services = t.Services[:i]
 			return within(err, "services[%d]", i)
 		}
@@ -235,6 +316,18 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 
 // str reads a bytes16 field as a substring of p.strs.
 func (p *p007) str(field string) (string, error) {
+	if b := p.r.Rest(); len(b) >= 2 {
+		// The common case without a call; Bytes16 below locates the
+		// error of a length that runs past the end.
+		if n := int(binary.LittleEndian.Uint16(b)); n <= len(b)-2 {
+			off := p.r.Offset() + 2
+			p.r.Skip(2 + n)
+			if n == 0 {
+				return "", nil
+			}
+			return p.strs[off : off+n], nil
+		}
+	}
 	b, err := p.r.Bytes16(field)
 	if err != nil || len(b) == 0 {
 		return "", err

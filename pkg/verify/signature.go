@@ -46,6 +46,9 @@ func hmacSHA256(key, msg []byte) [32]byte {
 	if len(msg) <= blockSize {
 		var in [2 * blockSize]byte
 		inner = innerSum(in[:], key, msg)
+	} else if len(msg) <= 128 {
+		var in [blockSize + 128]byte
+		inner = innerSum(in[:], key, msg)
 	} else if len(msg) <= 256 {
 		var in [blockSize + 256]byte
 		inner = innerSum(in[:], key, msg)
