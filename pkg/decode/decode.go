@@ -351,9 +351,10 @@ func ParseInto(s string, t *token.Token) error {
 		}
 		t.T006 = nil
 		if ok, err := parse007Into(s, t); !ok {
-			// On an error in the outer layers only the version is known,
-			// as ParsePartial says.
-			*t = token.Token{Version: token.V007}
+			// An error in the outer layers: what ParsePartial salvages
+			// (a new model; the buffers are dropped).
+			tok, _ := ParsePartial(s)
+			*t = *tok
 			return err
 		} else if err != nil {
 			return err

@@ -249,3 +249,66 @@ func TestPartial006(t *testing.T) {
 		})
 	}
 }
+
+// TestPartial007: a 007 token whose base64 or zlib layer is broken is still
+// decoded as far as its payload inflates, and the outer error is the one
+// reported; ParseInto leaves the same partial model.
+func TestPartial007(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/examples/rtc-rtm-chat-apaas-007.token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(string(raw))
+	good, err := decode.Parse(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := base64.StdEncoding.DecodeString(tok[3:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	reencode := func(edit func([]byte) []byte) string {
+		return "007" + base64.StdEncoding.EncodeToString(edit(bytes.Clone(stream)))
+	}
+	all := len(good.T007.Services)
+	cases := []struct {
+		name     string
+		in       string
+		is       error
+		services int // decoded despite the error
+	}{
+		{"bytes after the zlib stream", tok + "AAAA", token.ErrTrailingData, all},
+		{"checksum cut short", reencode(func(b []byte) []byte { return b[:len(b)-2] }), token.ErrTruncated, all},
+		{"checksum wrong", reencode(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), token.ErrMalformed, all},
+		{"base64 cut inside the checksum", tok[:len(tok)-3], token.ErrMalformed, all},
+		{"base64 cut in the middle", tok[:len(tok)/2+1], token.ErrMalformed, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decode.ParsePartial(c.in)
+			if !errors.Is(err, c.is) {
+				t.Fatalf("error %v, want %v", err, c.is)
+			}
+			if got == nil || got.T007 == nil {
+				t.Fatal("no partial model")
+			}
+			m := got.T007
+			if m.AppID != good.T007.AppID || m.IssueTs != good.T007.IssueTs || m.Salt != good.T007.Salt {
+				t.Errorf("header fields not decoded: %q %d %d", m.AppID, m.IssueTs, m.Salt)
+			}
+			if c.services == all && !reflect.DeepEqual(m.Services, good.T007.Services) {
+				t.Errorf("services differ from the intact token's")
+			}
+			if len(m.Services) < c.services {
+				t.Errorf("%d services decoded, want %d", len(m.Services), c.services)
+			}
+			var into token.Token
+			if ierr := decode.ParseInto(c.in, &into); ierr == nil || ierr.Error() != err.Error() {
+				t.Errorf("ParseInto error %v, want %v", ierr, err)
+			}
+			if into.T007 == nil || into.T007.AppID != m.AppID || len(into.T007.Services) != len(m.Services) {
+				t.Errorf("ParseInto kept another partial model")
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package decode
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"unsafe"
 
@@ -81,10 +82,21 @@ func parse007(s string) (*token.Token, error) {
 	defer putScratch(sc)
 	out, enc, err := outer007(s, sc, sc.out[:0])
 	if err != nil {
-		// On an error in the outer layers only the version is known.
-		return &token.Token{Version: token.V007}, err
+		// A broken outer layer: the payload is decoded as far as what
+		// inflates from it goes, and the outer error is the one reported.
+		if out = salvage007(s, err, out); len(out) == 0 {
+			return &token.Token{Version: token.V007}, err
+		}
+		tok, _ := model007(out, token.Encoding{})
+		return tok, err
 	}
 	sc.out = keepSmall(out, sc.out)
+	return model007(out, enc)
+}
+
+// model007 decodes the inflated payload out (which it does not keep) into a
+// new model.
+func model007(out []byte, enc token.Encoding) (*token.Token, error) {
 	x, svc, priv, spare := newTok007(declaredServices(out))
 	// The payload is the caller's to modify, so the strings cannot alias
 	// it: they are decoded from it and then copied out (internStrings),
@@ -97,7 +109,7 @@ func parse007(s string) (*token.Token, error) {
 	}
 	copy(payload, out)
 	x.tok = token.Token{Version: token.V007, T007: &x.t7, Encoding: enc}
-	err = payload007(payload, &x.t7, bytesString(payload), false, svc, priv)
+	err := payload007(payload, &x.t7, bytesString(payload), false, svc, priv)
 	internStrings(&x.t7, spare)
 	return &x.tok, err
 }
@@ -168,12 +180,34 @@ func outer007(s string, sc *scratch, dst []byte) ([]byte, token.Encoding, error)
 	sc.b64 = keepSmall(raw, sc.b64)
 	out, hdr, err := inflateTo(dst, raw)
 	if err != nil {
-		return nil, enc, err
+		return out, enc, err
 	}
 	enc.Base64NonCanonical = nonCanon
 	enc.ZlibHeader = hdr
 	enc.Compressor = compressorFamily(raw)
 	return out, enc, nil
+}
+
+// salvage007 returns what can still be inflated from s after its outer
+// layers failed with err: out itself when the zlib layer failed (what
+// inflated before its error), else, for a base64 error, what the complete
+// four-character groups before the error inflate to. Nothing is salvaged
+// from a payload past the size limit.
+func salvage007(s string, err error, out []byte) []byte {
+	var pe *token.ParseError
+	if errors.Is(err, token.ErrTooLarge) || !errors.As(err, &pe) {
+		return nil
+	}
+	if pe.Layer != "token" {
+		return out
+	}
+	body := s[3:]
+	end := min(max(pe.Offset-3, 0), len(body))
+	raw, _, berr := decodeBase64(body[:end&^3], 3, "body")
+	if berr != nil || len(raw) < 3 || raw[0]&0x0f != 8 {
+		return nil
+	}
+	return inflatePrefix(raw[2:])
 }
 
 // parse007Into decodes s into tok, whose T007 is set, reusing the payload,

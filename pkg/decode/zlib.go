@@ -50,7 +50,10 @@ func keepSmall(b, old []byte) []byte {
 // of data, refusing a preset dictionary, a wrong Adler-32, bytes after the
 // stream, and an output larger than token.MaxPayloadSize. The output is
 // appended to dst[:0], which grows only when too small; the decompressor is
-// pooled and reset, never allocated per call.
+// pooled and reset, never allocated per call. On an error inside the deflate
+// data or after it (the checksum cut short or wrong, bytes after it), what
+// inflated before the error is returned with it, for explaining a broken
+// token; nothing is returned past the size limit.
 func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	var hdr [2]byte
 	if len(data) < 2 {
@@ -116,24 +119,49 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 		if err != nil {
 			consumed := len(data) - 2 - f.src.Len()
 			if errors.Is(err, io.ErrUnexpectedEOF) {
-				return nil, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrTruncated, "zlib stream ends early (the token was cut short)")
+				return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrTruncated, "zlib stream ends early (the token was cut short)")
 			}
-			return nil, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
+			return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
 		}
 	}
 	end := len(data) - f.src.Len()
 	rest := data[end:]
 	if len(rest) < 4 {
-		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrTruncated, "zlib stream ends early: %d of 4 checksum bytes", len(rest))
+		return out, hdr, token.Errorf("zlib", end, "adler32", token.ErrTruncated, "zlib stream ends early: %d of 4 checksum bytes", len(rest))
 	}
 	want := uint32(rest[0])<<24 | uint32(rest[1])<<16 | uint32(rest[2])<<8 | uint32(rest[3])
 	if got := adler32Sum(out); got != want {
-		return nil, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
+		return out, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
 	}
 	if len(rest) > 4 {
-		return nil, hdr, token.Errorf("zlib", end+4, "adler32", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
+		return out, hdr, token.Errorf("zlib", end+4, "adler32", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
 	}
 	return out, hdr, nil
+}
+
+// inflatePrefix returns what the raw DEFLATE data inflates to before it ends
+// or fails (at most token.MaxPayloadSize bytes; nil when that is exceeded),
+// for explaining a broken token; the error itself is inflateTo's to report.
+func inflatePrefix(deflate []byte) []byte {
+	f := inflaters.Get().(*inflater)
+	defer inflaters.Put(f)
+	f.src.Reset(deflate)
+	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
+		return nil
+	}
+	var out []byte
+	buf := make([]byte, 4096)
+	for len(out) <= token.MaxPayloadSize {
+		n, err := f.r.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if len(out) > token.MaxPayloadSize {
+		return nil
+	}
+	return out
 }
 
 // compressorFamily tells, from the framing alone, which kind of compressor
