@@ -7,10 +7,14 @@ import (
 // 006 layout: "006" ‖ app ID (32 characters) ‖ B64(content).
 const prefix006Len = 3 + 32
 
-// tok006 holds a Token and its Token006 in one allocation.
+// tok006 holds a Token and its Token006 in one allocation, with room for
+// the content and privileges of a typical token (the four RTC privileges,
+// or two more for a longer content), so that Parse allocates once.
 type tok006 struct {
-	tok token.Token
-	t6  token.Token006
+	tok     token.Token
+	t6      token.Token006
+	priv    [6]token.Privilege
+	content [128]byte
 }
 
 func parse006(s string) (*token.Token, error) {
@@ -19,7 +23,10 @@ func parse006(s string) (*token.Token, error) {
 	}
 	x := new(tok006)
 	x.tok.T006 = &x.t6
-	return &x.tok, parse006Into(s, &x.tok, false)
+	// Decoded into the buffers of x (as ParseInto reuses a token's); a
+	// token that needs more gets them allocated.
+	x.t6.Content, x.t6.Privileges = x.content[:0], x.priv[:0]
+	return &x.tok, parse006Into(s, &x.tok, true)
 }
 
 func truncated006(s string) error {
