@@ -140,7 +140,7 @@ func String007(payload []byte) string {
 	z := gozlib.AppendCompress((*scratch)[:0], payload)
 	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
 	copy(out, "007")
-	base64.StdEncoding.Encode(out[3:], z)
+	encodeBase64(out[3:], z)
 	if cap(z) <= 64<<10 {
 		*scratch = z
 		zscratch.Put(scratch)
@@ -167,7 +167,7 @@ func Token007(t *token.Token007, cert string) (string, error) {
 // Message006 serialises the signed 006 message (salt, ts, privileges). It
 // refuses a repeated privilege, which decode judges malformed.
 func Message006(t *token.Token006) ([]byte, error) {
-	if err := checkPrivileges("privileges", t.Privileges); err != nil {
+	if err := checkPrivileges(t.Privileges, -1); err != nil {
 		return nil, err
 	}
 	w := &token.Writer{Buf: make([]byte, 0, 16+6*len(t.Privileges))}
@@ -193,12 +193,23 @@ func Content006(t *token.Token006) ([]byte, error) {
 
 // String006 renders "006" ‖ app ID ‖ base64(content).
 func String006(appID string, content []byte) string {
-	out := make([]byte, 3+len(appID)+base64.StdEncoding.EncodedLen(len(content)))
-	copy(out, "006")
-	copy(out[3:], appID)
-	base64.StdEncoding.Encode(out[3+len(appID):], content)
+	out := make([]byte, len006(appID, content))
+	render006(out, appID, content)
 	// out is never written again: the string can own it.
 	return unsafe.String(&out[0], len(out))
+}
+
+// len006 is the length of the 006 string of appID and content.
+func len006(appID string, content []byte) int {
+	return 3 + len(appID) + base64.StdEncoding.EncodedLen(len(content))
+}
+
+// render006 writes the 006 string of appID and content to out (len006
+// bytes).
+func render006(out []byte, appID string, content []byte) {
+	copy(out, "006")
+	copy(out[3:], appID)
+	encodeBase64(out[3+len(appID):], content)
 }
 
 // Token006 signs the model for channel and uid text (uid 0 is "") with cert,
@@ -213,14 +224,19 @@ func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
 	// its length prefix and signed where it lies. Signature, Message and
 	// Content of t are views of it, as decoding gives them.
 	const head = 2 + token.SigLength + 4 + 4 + 2
-	w := token.Writer{Buf: make([]byte, head, head+10+6*len(t.Privileges))}
+	// The token string is rendered into the same allocation, after the
+	// content (which is capped before it, so that nothing written through
+	// the model reaches the string).
+	size := head + 10 + 6*len(t.Privileges)
+	strLen := 3 + len(t.AppID) + base64.StdEncoding.EncodedLen(size)
+	w := token.Writer{Buf: make([]byte, head, size+strLen)}
 	w.U32(t.Salt)
 	w.U32(t.Ts)
 	writePrivileges(&w, t.Privileges)
 	if err := w.Err(); err != nil {
 		return "", err
 	}
-	c := w.Buf
+	c := w.Buf[:len(w.Buf):len(w.Buf)]
 	msg := c[head:]
 	sig := verify.Signature006(cert, t.AppID, channel, uid, msg)
 	binary.LittleEndian.PutUint16(c[0:], token.SigLength)
@@ -236,5 +252,13 @@ func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
 	binary.LittleEndian.PutUint32(c[38:], t.CRCUID)
 	binary.LittleEndian.PutUint16(c[42:], uint16(len(msg)))
 	t.Content = c
-	return String006(t.AppID, c), nil
+	if len(c) != size {
+		// Not reached (the size is computed from the same layout); the
+		// string then gets an allocation of its own.
+		return String006(t.AppID, c), nil
+	}
+	out := w.Buf[len(c) : len(c)+strLen]
+	render006(out, t.AppID, c)
+	// out is never written again: the string can own it.
+	return unsafe.String(&out[0], len(out)), nil
 }

@@ -18,7 +18,7 @@ func checkModel007(t *token.Token007) error {
 		return &token.InputError{Field: "services", Rule: "at least one service", Detail: "none given"}
 	}
 	for i := range t.Services {
-		if err := checkPrivileges(fmt.Sprintf("services[%d].privileges", i), t.Services[i].Privileges); err != nil {
+		if err := checkPrivileges(t.Services[i].Privileges, i); err != nil {
 			return err
 		}
 	}
@@ -31,23 +31,50 @@ func checkModel006(t *token.Token006) error {
 	if err := checkAppID(t.AppID); err != nil {
 		return err
 	}
-	return checkPrivileges("privileges", t.Privileges)
+	return checkPrivileges(t.Privileges, -1)
 }
 
 // checkAppID refuses an app ID that is not 32 hexadecimal characters.
 func checkAppID(id string) error {
+	if isHex32(id) {
+		return nil
+	}
 	k := &checker{}
 	k.hex32("app_id", id, false)
 	return k.err
 }
 
-// checkPrivileges refuses a privilege map with a repeated key.
-func checkPrivileges(field string, ps []token.Privilege) error {
+// isHex32 reports whether s is 32 hexadecimal characters.
+func isHex32(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	bad := uint8(0)
+	for i := 0; i < len(s); i++ {
+		bad |= notHex[s[i]]
+	}
+	return bad == 0
+}
+
+// notHex[c] is 1 for a byte c that is not a hexadecimal digit.
+var notHex = func() (t [256]uint8) {
+	for c := range t {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// checkPrivileges refuses a privilege map with a repeated key: the map of
+// service svc, or of the 006 token when svc < 0 (the field named in the
+// error).
+func checkPrivileges(ps []token.Privilege, svc int) error {
 	if len(ps) > 16 {
 		seen := make(map[uint16]int, len(ps))
 		for i, p := range ps {
 			if j, ok := seen[p.ID]; ok {
-				return repeatedPrivilege(field, p.ID, j, i)
+				return repeatedPrivilege(svc, p.ID, j, i)
 			}
 			seen[p.ID] = i
 		}
@@ -56,14 +83,18 @@ func checkPrivileges(field string, ps []token.Privilege) error {
 	for i := range ps {
 		for j := 0; j < i; j++ {
 			if ps[j].ID == ps[i].ID {
-				return repeatedPrivilege(field, ps[i].ID, j, i)
+				return repeatedPrivilege(svc, ps[i].ID, j, i)
 			}
 		}
 	}
 	return nil
 }
 
-func repeatedPrivilege(field string, id uint16, first, again int) error {
+func repeatedPrivilege(svc int, id uint16, first, again int) error {
+	field := "privileges"
+	if svc >= 0 {
+		field = fmt.Sprintf("services[%d].privileges", svc)
+	}
 	return &token.InputError{Field: field, Rule: "each privilege at most once",
 		Detail: fmt.Sprintf("privilege %d at entries %d and %d", id, first, again)}
 }

@@ -21,7 +21,7 @@ func String007Zlib(payload []byte) string {
 	}
 	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
 	copy(out, "007")
-	base64.StdEncoding.Encode(out[3:], z)
+	encodeBase64(out[3:], z)
 	return string(out)
 }
 
