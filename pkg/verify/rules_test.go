@@ -1,10 +1,15 @@
 package verify_test
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,6 +159,37 @@ func transform(t *testing.T, s, how string) string {
 		}
 		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 		return s[:i] + string(alphabet[strings.IndexByte(alphabet, s[i])+1]) + s[i+1:]
+	case strings.HasPrefix(how, "zlib_level:"):
+		// Recompress the 007 payload with compress/zlib at another level
+		// (0 stores it uncompressed, with the header 78 01).
+		level, err := strconv.Atoi(how[len("zlib_level:"):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := base64.StdEncoding.DecodeString(s[3:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zlib.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		payload, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		zw, err := zlib.NewWriterLevel(&buf, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := zw.Write(payload); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return "007" + base64.StdEncoding.EncodeToString(buf.Bytes())
 	case how == "flip_signature_006":
 		// The signature starts at content byte 2: base64 character 3 of the content.
 		b := []byte(s)
