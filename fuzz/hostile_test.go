@@ -284,6 +284,20 @@ func TestZlibBombAllocationsBounded(t *testing.T) {
 	if allocs > 32 || got > limit {
 		t.Fatalf("%.0f allocations, %d bytes; want at most 32 and %d", allocs, got, limit)
 	}
+	// A bomb whose base64 is broken near its end is salvaged up to the
+	// same limit, through ParsePartial and ParseInto alike.
+	small, _ := zlibBomb(1)
+	for _, s := range []string{small[:len(small)-5] + "!" + small[len(small)-4:], small[:len(small)-1]} {
+		limit := uint64(3*token.MaxPayloadSize + 4*len(s))
+		if got := bytesPerParse(s, 3); got > limit {
+			t.Errorf("broken bomb: %d bytes per Parse, limit %d", got, limit)
+		}
+		var tok token.Token
+		into := testing.AllocsPerRun(3, func() { _ = decode.ParseInto(s, &tok) })
+		if into > 32 {
+			t.Errorf("broken bomb: %.0f allocations per ParseInto", into)
+		}
+	}
 }
 
 // BenchmarkHostile reports the time and allocation of one Parse of each

@@ -81,7 +81,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	case (rec.Closest == token.V003 || rec.Closest == token.V004) &&
 		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
 		// The prefix is right; the key itself is damaged.
-		return nil, token.Errorf("token", max(rec.Offset, 0), "", token.ErrMalformed, "%s", rec.Reason)
+		return nil, token.Errorf("token", max(rec.Offset, 0), "token", token.ErrMalformed, "%s", rec.Reason)
 	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
 		// "1:" is the signaling version: the token was cut short or has
 		// something after its signature.
@@ -334,14 +334,20 @@ func firstRepeat(p []token.Privilege) int {
 // once; ParseInto itself is safe for concurrent use on different Tokens.
 func ParseInto(s string, t *token.Token) error {
 	if t == nil {
-		return token.Errorf("token", 0, "", token.ErrMalformed, "nil destination token")
+		return token.Errorf("token", 0, "token", token.ErrMalformed, "nil destination token")
 	}
 	fail := func(err error) error {
 		*t = token.Token{}
 		return err
 	}
-	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 {
-		_, err := ParsePartial(s)
+	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 || fixedHexKey(s) {
+		// What ParsePartial does first (the all-hex keys may start
+		// with "006" or "007"), and the strings it refuses at once.
+		tok, err := ParsePartial(s)
+		if tok != nil {
+			*t = *tok
+			return err
+		}
 		return fail(err)
 	}
 	switch s[:3] {
@@ -350,16 +356,7 @@ func ParseInto(s string, t *token.Token) error {
 			t.T007 = new(token.Token007)
 		}
 		t.T006 = nil
-		if ok, err := parse007Into(s, t); !ok {
-			// An error in the outer layers: what ParsePartial salvages
-			// (a new model; the buffers are dropped).
-			tok, _ := ParsePartial(s)
-			*t = *tok
-			return err
-		} else if err != nil {
-			return err
-		}
-		return nil
+		return parse007Into(s, t)
 	case "006":
 		if len(s) < prefix006Len {
 			return fail(truncated006(s))

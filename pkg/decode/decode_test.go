@@ -220,7 +220,11 @@ func TestPartial006(t *testing.T) {
 		privCount int
 	}{
 		{"message length too short", with(func(c []byte) []byte { c[lenOff], c[lenOff+1] = 5, 0; return c }),
-			token.ErrTruncated, "message.ts", lenOff + 2 + 4, true, false, 0},
+			token.ErrMalformed, "message.ts", lenOff + 2 + 4, true, false, 0},
+		{"message length too long", with(func(c []byte) []byte { c[lenOff]++; return c }),
+			token.ErrTruncated, "message", lenOff, false, false, 0},
+		{"message cut short", tok6[:len(tok6)-4],
+			token.ErrTruncated, "message", lenOff, false, false, 0},
 		{"bytes after the message", with(func(c []byte) []byte { return append(c, 0, 0, 0) }),
 			token.ErrTrailingData, "message", len(content), true, true, len(good.T006.Privileges)},
 	}
@@ -310,5 +314,34 @@ func TestPartial007(t *testing.T) {
 				t.Errorf("ParseInto kept another partial model")
 			}
 		})
+	}
+}
+
+// TestSalvageChecksZlibHeader: what is recovered after a base64 error passes
+// the zlib layer's checks, so that a token damaged twice (a header that is
+// no zlib stream, then a bad base64 character) shows no more than one
+// damaged once.
+func TestSalvageChecksZlibHeader(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/examples/rtc-rtm-chat-apaas-007.token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(raw))[3:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hdr := range [][2]byte{{0x88, 0x9c}, {0x78, 0x00}, {0x78, 0xbb}} {
+		b := bytes.Clone(stream)
+		b[0], b[1] = hdr[0], hdr[1]
+		s := "007" + base64.StdEncoding.EncodeToString(b)
+		for _, in := range []string{s, s[:len(s)-6] + "!" + s[len(s)-5:]} {
+			tok, err := decode.ParsePartial(in)
+			if err == nil {
+				t.Fatalf("header %x: accepted", hdr)
+			}
+			if tok != nil && tok.T007 != nil {
+				t.Errorf("header %x, %q: a payload was decoded from a stream that is not zlib", hdr, in[len(in)-8:])
+			}
+		}
 	}
 }

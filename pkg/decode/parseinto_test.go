@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -48,6 +49,13 @@ func corpus(t *testing.T) []string {
 		return "007" + base64.StdEncoding.EncodeToString(z.Bytes())
 	}
 	out := append([]string(nil), base...)
+	// The all-hex keys (DK1 90, DK2 110 characters) may start with "006"
+	// or "007", valid or not: ParseInto must take them as Parse does.
+	for _, n := range []int{90, 110} {
+		for _, prefix := range []string{"006", "007"} {
+			out = append(out, prefix+strings.Repeat("0", n-3), prefix+strings.Repeat("a", n-3))
+		}
+	}
 	wrapped := 0
 	for _, s := range base {
 		for _, n := range []int{0, 1, 3, 4, 20, 35, 36, 40, len(s) / 2, len(s) - 2, len(s) - 1} {

@@ -1,6 +1,8 @@
 package decode
 
 import (
+	"errors"
+
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -74,6 +76,14 @@ func parse006Into(s string, tok *token.Token, reuse bool) error {
 	// left to right, a problem inside it comes first, and its fields are
 	// then known whatever follows.
 	if err := message006(t, msg, msgOff, oldPriv, reuse); err != nil {
+		var pe *token.ParseError
+		if r.Len() > 0 && errors.Is(err, token.ErrTruncated) && errors.As(err, &pe) {
+			// Bytes follow the message: the token was not cut short, the
+			// message's length field is too small for its fields.
+			return token.Errorf(pe.Layer, pe.Offset, pe.Field, token.ErrMalformed,
+				"%s, yet %s follow the message: its length field (%d) is shorter than its fields",
+				pe.Detail, token.Plural(r.Len(), "byte"), len(msg))
+		}
 		return err
 	}
 	if r.Len() > 0 {

@@ -84,7 +84,7 @@ func parse007(s string) (*token.Token, error) {
 	if err != nil {
 		// A broken outer layer: the payload is decoded as far as what
 		// inflates from it goes, and the outer error is the one reported.
-		if out = salvage007(s, err, out); len(out) == 0 {
+		if out = salvage007(s, err, out, sc.out[:0]); len(out) == 0 {
 			return &token.Token{Version: token.V007}, err
 		}
 		tok, _ := model007(out, token.Encoding{})
@@ -191,9 +191,10 @@ func outer007(s string, sc *scratch, dst []byte) ([]byte, token.Encoding, error)
 // salvage007 returns what can still be inflated from s after its outer
 // layers failed with err: out itself when the zlib layer failed (what
 // inflated before its error), else, for a base64 error, what the complete
-// four-character groups before the error inflate to. Nothing is salvaged
-// from a payload past the size limit.
-func salvage007(s string, err error, out []byte) []byte {
+// four-character groups before the error inflate to (into dst), with the
+// zlib layer's checks. Nothing is salvaged from a payload past the size
+// limit.
+func salvage007(s string, err error, out, dst []byte) []byte {
 	var pe *token.ParseError
 	if errors.Is(err, token.ErrTooLarge) || !errors.As(err, &pe) {
 		return nil
@@ -204,26 +205,36 @@ func salvage007(s string, err error, out []byte) []byte {
 	body := s[3:]
 	end := min(max(pe.Offset-3, 0), len(body))
 	raw, _, berr := decodeBase64(body[:end&^3], 3, "body")
-	if berr != nil || len(raw) < 3 || raw[0]&0x0f != 8 {
+	if berr != nil {
 		return nil
 	}
-	return inflatePrefix(raw[2:])
+	out, _, zerr := inflateTo(dst, raw)
+	if errors.Is(zerr, token.ErrTooLarge) {
+		return nil
+	}
+	return out
 }
 
 // parse007Into decodes s into tok, whose T007 is set, reusing the payload,
 // service and privilege buffers tok already holds; the strings alias the
-// payload (see ParseInto). The result is false when nothing was decoded (the
-// caller returns a nil token).
-func parse007Into(s string, tok *token.Token) (bool, error) {
+// payload (see ParseInto). On an error in the outer layers it decodes what
+// salvage007 recovers, as ParsePartial does, or leaves only the version.
+func parse007Into(s string, tok *token.Token) error {
 	sc := getScratch()
 	defer putScratch(sc)
 	t := tok.T007
 	payload, enc, err := outer007(s, sc, t.Payload[:0])
 	if err != nil {
-		return false, err
+		if payload = salvage007(s, err, payload, t.Payload[:0]); len(payload) == 0 {
+			*tok = token.Token{Version: token.V007}
+			return err
+		}
+		*tok = token.Token{Version: token.V007, T007: t}
+		_ = payload007(payload, t, bytesString(payload), true, nil, nil)
+		return err
 	}
 	*tok = token.Token{Version: token.V007, T007: t, Encoding: enc}
-	return true, payload007(payload, t, bytesString(payload), true, nil, nil)
+	return payload007(payload, t, bytesString(payload), true, nil, nil)
 }
 
 // bytesString views b as a string without copying. The caller guarantees b is

@@ -139,31 +139,6 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	return out, hdr, nil
 }
 
-// inflatePrefix returns what the raw DEFLATE data inflates to before it ends
-// or fails (at most token.MaxPayloadSize bytes; nil when that is exceeded),
-// for explaining a broken token; the error itself is inflateTo's to report.
-func inflatePrefix(deflate []byte) []byte {
-	f := inflaters.Get().(*inflater)
-	defer inflaters.Put(f)
-	f.src.Reset(deflate)
-	if err := f.r.(flate.Resetter).Reset(&f.src, nil); err != nil {
-		return nil
-	}
-	var out []byte
-	buf := make([]byte, 4096)
-	for len(out) <= token.MaxPayloadSize {
-		n, err := f.r.Read(buf)
-		out = append(out, buf[:n]...)
-		if err != nil {
-			break
-		}
-	}
-	if len(out) > token.MaxPayloadSize {
-		return nil
-	}
-	return out
-}
-
 // compressorFamily tells, from the framing alone, which kind of compressor
 // wrote a complete zlib stream (see token.Encoding.Compressor).
 func compressorFamily(stream []byte) string {
