@@ -11,7 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -262,6 +264,11 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 	}
 	exp := &verify.Expectations{AppID: strings.TrimSpace(q.AppID), Now: now}
 	if c := strings.TrimSpace(q.Cert); c != "" {
+		if !decode.IsHex32(c) {
+			// The value is a secret: its length is told, never its text.
+			return nil, badRequest(`field "cert": an App Certificate is 32 hexadecimal characters; this one has %s`,
+				token.Plural(utf8.RuneCountInString(c), "character"))
+		}
 		exp.Certificates = []verify.Certificate{{Label: "primary", Value: c}}
 	}
 	switch q.For {

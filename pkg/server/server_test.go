@@ -104,6 +104,8 @@ func TestRequestErrors(t *testing.T) {
 		{"uid fraction", "POST", "/api/inspect", js, `{"token":"a","uid":1.5}`, 400, `field "uid"`},
 		{"uid and account", "POST", "/api/inspect", js, `{"token":"a","uid":1,"account":"bob"}`, 400, `give "uid" or "account", not both`},
 		{"bad for", "POST", "/api/inspect", js, `{"token":"a","for":"voice"}`, 400, `field "for": want "rtc", "rtm" or "chat"`},
+		{"cert not hexadecimal", "POST", "/api/inspect", js, `{"token":"a","cert":"zz"}`, 400, `^field "cert": an App Certificate is 32 hexadecimal characters; this one has 2 characters$`},
+		{"cert too long", "POST", "/api/inspect", js, `{"token":"a","cert":"5CFd2fd1755d40ecb72977518be15d3b0"}`, 400, `this one has 33 characters$`},
 		{"negative now", "POST", "/api/inspect", js, `{"token":"a","now":-5}`, 400, `field "now": want unix seconds`},
 		{"id an object", "POST", "/api/inspect", js, `{"token":"a","id":{"x":1}}`, 400, `^field "id": got a JSON object, want a string or a number$`},
 		{"id an array", "POST", "/api/inspect", js, `{"token":"a","id":[1]}`, 400, `^field "id": got a JSON array, want a string or a number$`},
