@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/tokencheck/tokencheck/pkg/audit"
@@ -19,7 +20,9 @@ func FuzzAuditLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line []byte) {
 		in, err := audit.ParseLine(line)
 		if err != nil {
-			if in.Token != "" && len(line) > 0 && line[0] != '{' {
+			// A line is a JSON object when it starts with "{" after
+			// surrounding whitespace, as ParseLine reads it.
+			if t0 := bytes.TrimSpace(line); in.Token != "" && len(t0) > 0 && t0[0] != '{' {
 				t.Errorf("bare line rejected: %v", err)
 			}
 			return
