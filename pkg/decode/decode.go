@@ -166,15 +166,17 @@ func fixedHexKey(s string) bool {
 
 // IsHex32 reports whether s is exactly 32 hexadecimal characters.
 func IsHex32(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
+	return len(s) == 32 && allHex(s)
+}
+
+// allHex reports whether every byte of s is hexadecimal, in one pass
+// without branches.
+func allHex(s string) bool {
+	var bad byte
 	for i := 0; i < len(s); i++ {
-		if !isHex(s[i]) {
-			return false
-		}
+		bad |= notHex[s[i]]
 	}
-	return true
+	return bad == 0
 }
 
 func isHex(c byte) bool {
@@ -196,13 +198,8 @@ func checkAppID(id string, layer string, base int, field string) error {
 	if len(id) != 32 {
 		return token.Errorf(layer, base, field, token.ErrMalformed, "app ID is %s, want 32 hexadecimal characters", token.Plural(len(id), "byte"))
 	}
-	// One pass without branches; the loop that names the character runs
-	// only on failure.
-	var bad byte
-	for i := 0; i < len(id); i++ {
-		bad |= notHex[id[i]]
-	}
-	if bad == 0 {
+	// The loop that names the character runs only on failure.
+	if allHex(id) {
 		return nil
 	}
 	for i := 0; i < len(id); i++ {

@@ -193,15 +193,15 @@ func Content006(t *token.Token006) ([]byte, error) {
 
 // String006 renders "006" ‖ app ID ‖ base64(content).
 func String006(appID string, content []byte) string {
-	out := make([]byte, len006(appID, content))
+	out := make([]byte, len006(appID, len(content)))
 	render006(out, appID, content)
 	// out is never written again: the string can own it.
 	return unsafe.String(&out[0], len(out))
 }
 
-// len006 is the length of the 006 string of appID and content.
-func len006(appID string, content []byte) int {
-	return 3 + len(appID) + base64.StdEncoding.EncodedLen(len(content))
+// len006 is the length of the 006 string of appID and n bytes of content.
+func len006(appID string, n int) int {
+	return 3 + len(appID) + base64.StdEncoding.EncodedLen(n)
 }
 
 // render006 writes the 006 string of appID and content to out (len006
@@ -228,8 +228,7 @@ func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
 	// content (which is capped before it, so that nothing written through
 	// the model reaches the string).
 	size := head + 10 + 6*len(t.Privileges)
-	strLen := 3 + len(t.AppID) + base64.StdEncoding.EncodedLen(size)
-	w := token.Writer{Buf: make([]byte, head, size+strLen)}
+	w := token.Writer{Buf: make([]byte, head, size+len006(t.AppID, size))}
 	w.U32(t.Salt)
 	w.U32(t.Ts)
 	writePrivileges(&w, t.Privileges)
@@ -252,8 +251,9 @@ func Token006(t *token.Token006, cert, channel, uid string) (string, error) {
 	binary.LittleEndian.PutUint32(c[38:], t.CRCUID)
 	binary.LittleEndian.PutUint16(c[42:], uint16(len(msg)))
 	t.Content = c
-	if len(c) != size {
-		// Not reached (the size is computed from the same layout); the
+	strLen := len006(t.AppID, len(c))
+	if cap(w.Buf)-len(c) < strLen {
+		// Not reached (the room is computed from the same layout); the
 		// string then gets an allocation of its own.
 		return String006(t.AppID, c), nil
 	}

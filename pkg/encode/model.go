@@ -3,6 +3,7 @@ package encode
 import (
 	"fmt"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -36,35 +37,13 @@ func checkModel006(t *token.Token006) error {
 
 // checkAppID refuses an app ID that is not 32 hexadecimal characters.
 func checkAppID(id string) error {
-	if isHex32(id) {
+	if decode.IsHex32(id) {
 		return nil
 	}
 	k := &checker{}
 	k.hex32("app_id", id, false)
 	return k.err
 }
-
-// isHex32 reports whether s is 32 hexadecimal characters.
-func isHex32(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	bad := uint8(0)
-	for i := 0; i < len(s); i++ {
-		bad |= notHex[s[i]]
-	}
-	return bad == 0
-}
-
-// notHex[c] is 1 for a byte c that is not a hexadecimal digit.
-var notHex = func() (t [256]uint8) {
-	for c := range t {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			t[c] = 1
-		}
-	}
-	return t
-}()
 
 // checkPrivileges refuses a privilege map with a repeated key: the map of
 // service svc, or of the 006 token when svc < 0 (the field named in the

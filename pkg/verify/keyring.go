@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tokencheck/tokencheck/pkg/decode"
 )
 
 // Keyring holds App Certificates by app ID: a primary and a secondary
@@ -64,10 +66,10 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 			return nil, fmt.Errorf("keyring line %d: want \"app_id certificate [label]\", found %d fields", line, len(fields))
 		}
 		app, cert := fields[0], fields[1]
-		if !isHex32(app) {
+		if !decode.IsHex32(app) {
 			return nil, fmt.Errorf("keyring line %d: app ID is not 32 hexadecimal characters", line)
 		}
-		if !isHex32(cert) {
+		if !decode.IsHex32(cert) {
 			return nil, fmt.Errorf("keyring line %d: certificate is not 32 hexadecimal characters", line)
 		}
 		n := len(k.byApp[app])
@@ -91,17 +93,4 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		return nil, fmt.Errorf("keyring line %d: %w", line+1, err)
 	}
 	return k, nil
-}
-
-func isHex32(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
-	"io"
 	"net/url"
 	"os"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -166,18 +166,11 @@ func transform(t *testing.T, s, how string) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		raw, err := base64.StdEncoding.DecodeString(s[3:])
+		tok, err := decode.Parse(s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		zr, err := zlib.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		payload, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		payload := tok.T007.Payload
 		var buf bytes.Buffer
 		zw, err := zlib.NewWriterLevel(&buf, level)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -116,7 +117,7 @@ func truncation(s string) (Finding, bool) {
 			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), prefix006+60-len(s))
 			return f, true
 		}
-		if !isHex32(s[3:prefix006]) {
+		if !decode.IsHex32(s[3:prefix006]) {
 			return f, false // the app ID is damaged: the content offsets mean nothing
 		}
 		b, ok := base64Prefix(s[prefix006:])
