@@ -333,19 +333,20 @@ func ParseInto(s string, t *token.Token) error {
 	if t == nil {
 		return token.Errorf("token", 0, "token", token.ErrMalformed, "nil destination token")
 	}
-	fail := func(err error) error {
-		*t = token.Token{}
+	// The strings ParsePartial refuses at once, the all-hex keys (which it
+	// recognises first: they may start with "006" or "007") and the legacy
+	// formats take its result as it is.
+	partial := func() error {
+		tok, err := ParsePartial(s)
+		if tok == nil {
+			*t = token.Token{}
+		} else {
+			*t = *tok
+		}
 		return err
 	}
 	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 || fixedHexKey(s) {
-		// What ParsePartial does first (the all-hex keys may start
-		// with "006" or "007"), and the strings it refuses at once.
-		tok, err := ParsePartial(s)
-		if tok != nil {
-			*t = *tok
-			return err
-		}
-		return fail(err)
+		return partial()
 	}
 	switch s[:3] {
 	case "007":
@@ -356,7 +357,8 @@ func ParseInto(s string, t *token.Token) error {
 		return parse007Into(s, t)
 	case "006":
 		if len(s) < prefix006Len {
-			return fail(truncated006(s))
+			*t = token.Token{}
+			return truncated006(s)
 		}
 		if t.T006 == nil {
 			t.T006 = new(token.Token006)
@@ -364,10 +366,5 @@ func ParseInto(s string, t *token.Token) error {
 		t.T007 = nil
 		return parse006Into(s, t, true)
 	}
-	tok, err := ParsePartial(s)
-	if tok != nil {
-		*t = *tok
-		return err
-	}
-	return fail(err)
+	return partial()
 }
