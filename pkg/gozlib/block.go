@@ -149,15 +149,18 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	var lens [numLitLen + numDist + 8]uint8
 	seq := lens[:numLit+numDistUsed]
 	litLens, distLens := seq[:numLit], seq[numLit:]
-	litCost, okLit := e.codes.lengths(lit[:numLit], maxCodeBits, litLens)
-	distCost, okDist := e.codes.lengths(dist[:numDistUsed], maxCodeBits, distLens)
+	litSet := e.literalSet()
+	distSet := usedSet(dist[:numDistUsed])
+	litCost, okLit := e.codes.lengths(lit[:numLit], &litSet, maxCodeBits, litLens)
+	distCost, okDist := e.codes.lengths(dist[:numDistUsed], &distSet, maxCodeBits, distLens)
 	if !okLit || !okDist {
 		return false
 	}
 	cl := &e.cl
 	cl.encode(lens[:len(seq)+8], len(seq))
 	var clLens [numCodeLen]uint8
-	clCost, ok := e.codes.lengths(cl.freq[:], maxCLBits, clLens[:])
+	clSet := usedSet(cl.freq[:])
+	clCost, ok := e.codes.lengths(cl.freq[:], &clSet, maxCLBits, clLens[:])
 	if !ok {
 		return false
 	}

@@ -274,7 +274,8 @@ func TestCodeLengthsLimited(t *testing.T) {
 		f1, f2 = f2, f1+f2
 	}
 	lens := make([]uint8, numCodeLen)
-	if _, ok := c.lengths(freq, maxCLBits, lens); !ok {
+	set := usedSet(freq)
+	if _, ok := c.lengths(freq, &set, maxCLBits, lens); !ok {
 		t.Fatal("lengths refused")
 	}
 	kraft := 0.0
@@ -426,7 +427,8 @@ func FuzzCodeLengths(f *testing.F) {
 		for i := range fr {
 			fr[i] = int32(freq[i])
 		}
-		keys := slices.Clone(c.sorted(fr))
+		set := usedSet(fr)
+		keys := slices.Clone(c.sorted(fr, &set))
 		if len(keys) < 3 {
 			return
 		}

@@ -29,16 +29,29 @@ type codeBuilder struct {
 	weight [numLitLen]int32
 }
 
+// symbolSet is a set of symbols of an alphabet of at most 320: bit s%64 of
+// word s/64 is set when symbol s is in it.
+type symbolSet [5]uint64
+
+// usedSet is the set of symbols with a non-zero frequency.
+func usedSet(freq []int32) (set symbolSet) {
+	for s, f := range freq {
+		set[s>>6] |= uint64(uint32(-f)>>31) << (s & 63)
+	}
+	return set
+}
+
 // lengths sets out[s] to the code length of symbol s for the frequencies
 // freq (len(out) == len(freq)): 0 for unused symbols, at most maxBits, and
-// returns the bits the symbols take, Σ freq·length. Symbols are ranked by
-// frequency, equal frequencies by symbol; the most frequent get the
-// shortest codes. With one or two symbols used, each gets length 1. It
-// reports false on a state the construction should never reach, so that the
-// caller can fall back to compress/flate.
-func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) (int, bool) {
+// returns the bits the symbols take, Σ freq·length. used is the set of
+// symbols with a non-zero frequency. Symbols are ranked by frequency, equal
+// frequencies by symbol; the most frequent get the shortest codes. With one
+// or two symbols used, each gets length 1. It reports false on a state the
+// construction should never reach, so that the caller can fall back to
+// compress/flate.
+func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []uint8) (int, bool) {
 	clear(out)
-	keys := c.sorted(freq)
+	keys := c.sorted(freq, used)
 	n := len(keys)
 	cost := 0
 	if n <= 2 {
@@ -67,28 +80,32 @@ func (c *codeBuilder) lengths(freq []int32, maxBits int, out []uint8) (int, bool
 	return cost, i == 0
 }
 
-// sorted returns the used symbols as keys freq<<9|symbol in ascending order.
+// sorted returns the symbols of used as keys freq<<9|symbol in ascending
+// order; used must be exactly the symbols of freq with a non-zero frequency.
 //
 // The symbols used once, most of them in a token's payload, come first, in
 // symbol order as they are collected; only the others need sorting. Keys
 // are distinct (they hold the symbol), so any sort orders them the same.
-func (c *codeBuilder) sorted(freq []int32) []uint32 {
+func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 	ones := c.keyBuf[:len(freq)]
 	rest := c.tmp[:len(freq)]
 	n1, n2 := 0, 0
 	top := int32(0)
-	for s, f := range freq {
-		// Written for every symbol, kept (a cursor advances) only when
-		// used: no branch on the frequency.
-		k := uint32(f)<<9 | uint32(s)
-		ones[n1] = k
-		rest[n2] = k
-		d := f - 1
-		once := 1 - int(uint32(d|-d)>>31) // f == 1
-		used := int(uint32(-f) >> 31)     // f > 0
-		n1 += once
-		n2 += used - once
-		top = max(top, f)
+	for w, word := range used[:(len(freq)+63)>>6] {
+		for ; word != 0; word &= word - 1 {
+			s := w<<6 | bits.TrailingZeros64(word)
+			f := freq[s]
+			// Written to both lists, kept (a cursor advances) in one:
+			// no branch on the frequency.
+			k := uint32(f)<<9 | uint32(s)
+			ones[n1] = k
+			rest[n2] = k
+			d := f - 1
+			once := 1 - int(uint32(d|-d)>>31) // f == 1
+			n1 += once
+			n2 += 1 - once
+			top = max(top, f)
+		}
 	}
 	keys := ones[:n1+n2]
 	rest = rest[:n2]

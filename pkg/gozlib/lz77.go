@@ -37,6 +37,9 @@ type encoder struct {
 	matches []match
 	lit     [numLitLen]int32
 	dist    [numDist]int32
+	// seen[b] is 1 when byte b is sent as a literal: the set of literals
+	// used is gathered from it eight at a time.
+	seen [256]uint8
 	// lengthsUsed has bit s-256 set when the length symbol s is used;
 	// fixedCost is the bits the symbols take in the fixed code, without
 	// extra bits.
@@ -165,6 +168,8 @@ func (e *encoder) parse(data []byte) {
 	lit, dist := &e.lit, &e.dist
 	clear(lit[:])
 	clear(dist[:])
+	seen := &e.seen
+	clear(seen[:])
 	lengthsUsed := uint32(0)
 	cost, matched := 0, 0
 	ms := e.matches[:0]
@@ -196,7 +201,7 @@ func (e *encoder) parse(data []byte) {
 		}
 		if prevLength >= minMatch && length <= prevLength {
 			start := index - 1
-			countLiterals(lit, data[litStart:start])
+			countLiterals(lit, seen, data[litStart:start])
 			ms = append(ms, match{uint32(start), uint32(prevLength-3)<<16 | uint32(prevDist-1)})
 			s := 257 + int(lengthCode[uint8(prevLength-3)])
 			lit[s]++
@@ -212,18 +217,35 @@ func (e *encoder) parse(data []byte) {
 		prevLength, prevDist = length, d
 		index++
 	}
-	countLiterals(lit, data[litStart:])
+	countLiterals(lit, seen, data[litStart:])
 	cost += fixedLiteralBits(lit, n-matched)
 	e.lengthsUsed = lengthsUsed
 	e.matches = ms
 	e.fixedCost = cost
 }
 
-// countLiterals counts the bytes of run as literals.
-func countLiterals(lit *[numLitLen]int32, run []byte) {
+// countLiterals counts the bytes of run as literals and marks them seen.
+func countLiterals(lit *[numLitLen]int32, seen *[256]uint8, run []byte) {
 	for _, b := range run {
 		lit[b]++
+		seen[b] = 1
 	}
+}
+
+// literalSet returns the set of literal/length symbols used: the literals
+// seen, the end of block, and the length symbols of lengthsUsed.
+func (e *encoder) literalSet() (set symbolSet) {
+	for w := range 4 {
+		var word uint64
+		for k := range 8 {
+			// Eight bytes of 0 or 1 to eight bits, byte i to bit i.
+			x := leUint64(e.seen[w*64+k*8:])
+			word |= (x * 0x0102040810204080) >> 56 << (8 * k)
+		}
+		set[w] = word
+	}
+	set[4] = uint64(e.lengthsUsed) | 1
+	return set
 }
 
 // fixedLiteralBits is the bits that n literals with the counts lit take in
