@@ -151,16 +151,21 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	litLens, distLens := seq[:numLit], seq[numLit:]
 	litSet := e.literalSet()
 	distSet := usedSet(dist[:numDistUsed])
-	litCost, okLit := e.codes.lengths(lit[:numLit], &litSet, maxCodeBits, litLens)
-	distCost, okDist := e.codes.lengths(dist[:numDistUsed], &distSet, maxCodeBits, distLens)
+	var hist [maxCodeBits + 1]int32
+	litCost, okLit := e.codes.lengths(lit[:numLit], &litSet, maxCodeBits, litLens, &hist)
+	distCost, okDist := e.codes.lengths(dist[:numDistUsed], &distSet, maxCodeBits, distLens, &hist)
 	if !okLit || !okDist {
 		return false
 	}
+	// The positions of the non-zero lengths: the literal/length symbols
+	// used, then the distance codes used (at most 30, after at most 286).
+	seqSet := litSet
+	seqSet[4] |= distSet[0] << (numLit - 256)
 	cl := &e.cl
-	cl.encode(lens[:len(seq)+8], len(seq))
+	cl.count(seq, &seqSet, &hist)
 	var clLens [numCodeLen]uint8
 	clSet := usedSet(cl.freq[:])
-	clCost, ok := e.codes.lengths(cl.freq[:], &clSet, maxCLBits, clLens[:])
+	clCost, ok := e.codes.lengths(cl.freq[:], &clSet, maxCLBits, clLens[:], nil)
 	if !ok {
 		return false
 	}
@@ -180,6 +185,11 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 		w.out = append(w.out, byte(n), byte(n>>8), byte(^n), byte(^n>>8))
 		w.out = append(w.out, data...)
 	case dynBits < fixedBits:
+		// The coding has the frequencies its code was built for
+		// (TestCountMatchesEncode).
+		if cl.encode(lens[:len(seq)+8], len(seq)) != cl.freq {
+			return false
+		}
 		var litCodes [numLitLen]uint16
 		var distCodes [numDist]uint16
 		var clCodes [numCodeLen]uint16
@@ -270,8 +280,9 @@ type codeLengthCode struct {
 }
 
 // encode forms the run-length coding of the m code lengths at the start of
-// seq, which has room for 8 bytes after them.
-func (c *codeLengthCode) encode(seq []uint8, m int) {
+// seq, which has room for 8 bytes after them, and returns the symbols'
+// frequencies.
+func (c *codeLengthCode) encode(seq []uint8, m int) [numCodeLen]int32 {
 	var freq [numCodeLen]int32
 	syms := c.syms[:]
 	n := 0
@@ -326,7 +337,87 @@ func (c *codeLengthCode) encode(seq []uint8, m int) {
 		}
 	}
 	c.n = n
+	return freq
+}
+
+// count sets freq to the frequencies of the symbols of the run-length
+// coding of the code lengths seq, without forming the coding; set holds
+// exactly the positions of the non-zero lengths, and hist[l] is how many
+// are l.
+//
+// Runs of zeros are the gaps of set. A length is sent as itself unless a
+// repeat symbol sends it, which needs four or more equal lengths in a row:
+// only the stretches of four or more positions in set are looked at.
+func (c *codeLengthCode) count(seq []uint8, set *symbolSet, hist *[maxCodeBits + 1]int32) {
+	var freq [numCodeLen]int32
+	copy(freq[1:maxCodeBits+1], hist[1:])
+	var zeros uint64 // zeroRuns fields, summed
+	last, start := -1, 0
+	for w, word := range set {
+		for ; word != 0; word &= word - 1 {
+			p := w<<6 | bits.TrailingZeros64(word)
+			gap := p - last - 1
+			if last-start >= 3 && gap != 0 {
+				repeats(seq[start:last+1], &freq)
+			}
+			if gap != 0 {
+				start = p
+			}
+			for ; gap > 138; gap -= 138 {
+				zeros += 1 << 42
+			}
+			zeros += zeroRuns[gap]
+			last = p
+		}
+	}
+	if last-start >= 3 {
+		repeats(seq[start:last+1], &freq)
+	}
+	gap := len(seq) - last - 1
+	for ; gap > 138; gap -= 138 {
+		zeros += 1 << 42
+	}
+	zeros += zeroRuns[gap]
+	freq[0] = int32(zeros & (1<<21 - 1))
+	freq[17] = int32(zeros >> 21 & (1<<21 - 1))
+	freq[18] = int32(zeros >> 42)
 	c.freq = freq
+}
+
+// zeroRuns[z] is what a run of z (<= 138) zeros adds to the frequencies of
+// 0 (bits 0-20), 17 (bits 21-41) and 18 (bits 42-62).
+var zeroRuns = func() (t [139]uint64) {
+	for z := 1; z <= 138; z++ {
+		switch {
+		case z >= 11:
+			t[z] = 1 << 42
+		case z >= 3:
+			t[z] = 1 << 21
+		default:
+			t[z] = uint64(z)
+		}
+	}
+	return t
+}()
+
+// repeats moves to symbol 16 the lengths of the stretch seq (no zeros)
+// that repeat symbols send: in each run of equal lengths, the first is sent
+// as itself, then repeats of 3-6 while 3 or more remain.
+func repeats(seq []uint8, freq *[numCodeLen]int32) {
+	for i := 0; i < len(seq); {
+		size := seq[i]
+		j := i + 1
+		for j < len(seq) && seq[j] == size {
+			j++
+		}
+		for r := j - i - 1; r >= 3; {
+			k := min(r, 6)
+			freq[16]++
+			freq[size] -= int32(k)
+			r -= k
+		}
+		i = j
+	}
 }
 
 // write sends the coded lengths with the code-length code.

@@ -275,7 +275,7 @@ func TestCodeLengthsLimited(t *testing.T) {
 	}
 	lens := make([]uint8, numCodeLen)
 	set := usedSet(freq)
-	if _, ok := c.lengths(freq, &set, maxCLBits, lens); !ok {
+	if _, ok := c.lengths(freq, &set, maxCLBits, lens, nil); !ok {
 		t.Fatal("lengths refused")
 	}
 	kraft := 0.0
@@ -444,4 +444,40 @@ func FuzzCodeLengths(f *testing.F) {
 			t.Fatalf("keys %v:\nHuffman %v\npackage-merge %v", keys, got, want)
 		}
 	})
+}
+
+// TestCountMatchesEncode checks that the frequencies count finds without
+// forming the run-length coding are those of the coding itself, over
+// random code-length sequences with long and short runs of every kind.
+func TestCountMatchesEncode(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for range 20000 {
+		m := 1 + r.IntN(numLitLen+numDist)
+		seq := make([]uint8, m+8)
+		zeroShare, maxLen := r.IntN(10), 1+r.IntN(maxCodeBits)
+		for i := 0; i < m; {
+			run := 1 + r.IntN([]int{3, 8, 20, 160}[r.IntN(4)])
+			l := uint8(0)
+			if r.IntN(10) >= zeroShare {
+				l = uint8(1 + r.IntN(maxLen))
+			}
+			for ; run > 0 && i < m; run-- {
+				seq[i] = l
+				i++
+			}
+		}
+		var set symbolSet
+		var hist [maxCodeBits + 1]int32
+		for i, l := range seq[:m] {
+			if l != 0 {
+				set[i>>6] |= 1 << (i & 63)
+				hist[l]++
+			}
+		}
+		var c codeLengthCode
+		c.count(seq[:m], &set, &hist)
+		if got := c.encode(seq, m); got != c.freq {
+			t.Fatalf("lengths %v: count %v, encode %v", seq[:m], c.freq, got)
+		}
+	}
 }

@@ -48,8 +48,9 @@ func usedSet(freq []int32) (set symbolSet) {
 // frequencies by symbol; the most frequent get the shortest codes. With one
 // or two symbols used, each gets length 1. It reports false on a state the
 // construction should never reach, so that the caller can fall back to
-// compress/flate.
-func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []uint8) (int, bool) {
+// compress/flate. If hist is not nil, hist[l] is increased by the number of
+// symbols of length l.
+func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []uint8, hist *[maxCodeBits + 1]int32) (int, bool) {
 	clear(out)
 	keys := c.sorted(freq, used)
 	n := len(keys)
@@ -58,6 +59,9 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 		for _, k := range keys {
 			out[k&511] = 1
 			cost += int(k >> 9)
+		}
+		if hist != nil {
+			hist[1] += int32(n)
 		}
 		return cost, true
 	}
@@ -71,6 +75,9 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 	// The most frequent symbols (the end of keys) get the shortest codes.
 	i := n
 	for l := 1; l < len(counts); l++ {
+		if hist != nil {
+			hist[l] += counts[l]
+		}
 		for range counts[l] {
 			i--
 			out[keys[i]&511] = uint8(l)
