@@ -204,10 +204,12 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 			w.bits(uint32(clLens[s]), 3)
 		}
 		cl.write(w, &clLens, &clCodes)
-		e.writeSymbols(w, data, litLens, litCodes[:numLit], distLens, distCodes[:numDistUsed])
+		sc := &e.send
+		sc.set(litLens, litCodes[:numLit], distLens, distCodes[:numDistUsed])
+		e.writeSymbols(w, data, sc)
 	default:
 		w.bits(1<<1, 3) // BFINAL 0, BTYPE 01
-		e.writeSymbols(w, data, fixedLitLens[:], fixedLitCodes[:], fixedDistLens[:], fixedDistCodes[:])
+		e.writeSymbols(w, data, &fixedSend)
 	}
 	return true
 }
@@ -221,45 +223,93 @@ var fixedDistLens, fixedDistCodes = func() (lens [numDist]uint8, codes [numDist]
 	return lens, codes
 }()
 
+// sendCodes is a block's prefix codes laid out for sending: for a literal
+// or the end of block, its (bit-reversed) code with the code's length above
+// bit 16; for a match length (by length-3), its length symbol's code
+// followed by the extra bits, with the total bit count above bit 24; for a
+// distance code, its code with the code's length above bit 16.
+type sendCodes struct {
+	lit    [endOfBlock + 1]uint32
+	length [256]uint32
+	dist   [numDist]uint32
+}
+
+// set lays out the codes with the lengths litLens and distLens (codes
+// litCodes and distCodes); symbols beyond them are never sent.
+func (sc *sendCodes) set(litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+	for s := range sc.lit {
+		sc.lit[s] = uint32(litCodes[s]) | uint32(litLens[s])<<16
+	}
+	for xl := range sc.length {
+		lc := lengthCode[xl]
+		s := 257 + int(lc)
+		if s >= len(litLens) {
+			sc.length[xl] = 0
+			continue
+		}
+		v := uint32(litCodes[s]) | (uint32(xl)-uint32(lengthBase[lc]-3))<<litLens[s]
+		sc.length[xl] = v | uint32(litLens[s]+lengthExtra[lc])<<24
+	}
+	clear(sc.dist[:])
+	for d := range distLens {
+		sc.dist[d] = uint32(distCodes[d]) | uint32(distLens[d])<<16
+	}
+}
+
+// fixedSend is the fixed code (§3.2.6) laid out for sending.
+var fixedSend = func() (sc sendCodes) {
+	sc.set(fixedLitLens[:], fixedLitCodes[:], fixedDistLens[:], fixedDistCodes[:])
+	return sc
+}()
+
 // writeSymbols writes the block's literals and matches and its end-of-block
-// code.
-func (e *encoder) writeSymbols(w *bitWriter, data []byte, litLens []uint8, litCodes []uint16, distLens []uint8, distCodes []uint16) {
+// code with the codes sc: three literals at a time (at most 45 bits), a
+// match at once (at most 48).
+func (e *encoder) writeSymbols(w *bitWriter, data []byte, sc *sendCodes) {
 	// A literal takes at most 15 bits, a match at most 48 for its 4 or more
 	// bytes: 2 bytes per input byte, and putBits' 8 bytes of slack.
 	buf, o := w.room(2*len(data) + 16)
 	acc, n := w.acc, w.n
 	p := 0
 	for _, m := range e.matches {
-		for _, b := range data[p:m.pos] {
-			o, acc, n = putBits(buf, o, acc, n, litCodes[b], litLens[b])
-		}
+		o, acc, n = putLiterals(buf, o, acc, n, data[p:m.pos], &sc.lit)
 		xl := m.lenDist >> 16
-		lc := lengthCode[uint8(xl)]
-		o, acc, n = putBits(buf, o, acc, n, litCodes[257+int(lc)], litLens[257+int(lc)])
-		if eb := lengthExtra[lc]; eb > 0 {
-			o, acc, n = putBits(buf, o, acc, n, uint16(xl-uint32(lengthBase[lc]-3)), eb)
-		}
+		le := sc.length[uint8(xl)]
 		xd := m.lenDist & 0xffff
 		dc := distCode(xd)
-		o, acc, n = putBits(buf, o, acc, n, distCodes[dc], distLens[dc])
-		if eb := distExtra[dc]; eb > 0 {
-			o, acc, n = putBits(buf, o, acc, n, uint16(xd-(distBase[dc]-1)), eb)
-		}
+		de := sc.dist[dc]
+		dl := de >> 16
+		d := uint64(de&0xffff) | uint64(xd-(distBase[dc]-1))<<dl
+		o, acc, n = putBits(buf, o, acc, n, uint64(le&0xffffff)|d<<(le>>24), uint(le>>24+dl)+uint(distExtra[dc]))
 		p = int(m.pos) + int(xl) + 3
 	}
-	for _, b := range data[p:] {
-		o, acc, n = putBits(buf, o, acc, n, litCodes[b], litLens[b])
-	}
-	o, acc, n = putBits(buf, o, acc, n, litCodes[endOfBlock], litLens[endOfBlock])
+	o, acc, n = putLiterals(buf, o, acc, n, data[p:], &sc.lit)
+	eob := sc.lit[endOfBlock]
+	o, acc, n = putBits(buf, o, acc, n, uint64(eob&0xffff), uint(eob>>16))
 	w.out, w.acc, w.n = buf[:o], acc, n
 }
 
-// putBits writes the low nb (at most 16) bits of v after the n (< 8) bits
+// putLiterals writes the literals run with the codes lit, three at a time.
+func putLiterals(buf []byte, o int, acc uint64, n uint, run []byte, lit *[endOfBlock + 1]uint32) (int, uint64, uint) {
+	for ; len(run) >= 3; run = run[3:] {
+		c0, c1, c2 := lit[run[0]], lit[run[1]], lit[run[2]]
+		l0, l1 := c0>>16, c1>>16
+		v := uint64(c0&0xffff) | uint64(c1&0xffff)<<l0 | uint64(c2&0xffff)<<(l0+l1)
+		o, acc, n = putBits(buf, o, acc, n, v, uint(l0+l1+c2>>16))
+	}
+	for _, b := range run {
+		c := lit[b]
+		o, acc, n = putBits(buf, o, acc, n, uint64(c&0xffff), uint(c>>16))
+	}
+	return o, acc, n
+}
+
+// putBits writes the low nb (at most 56) bits of v after the n (< 8) bits
 // pending in acc, storing every whole byte at buf[o:] (which has 8 bytes of
 // room), and returns the new write offset and pending bits.
-func putBits(buf []byte, o int, acc uint64, n uint, v uint16, nb uint8) (int, uint64, uint) {
-	acc |= uint64(v) << (n & 63)
-	n += uint(nb)
+func putBits(buf []byte, o int, acc uint64, n uint, v uint64, nb uint) (int, uint64, uint) {
+	acc |= v << (n & 63)
+	n += nb
 	binary.LittleEndian.PutUint64(buf[o:o+8], acc)
 	k := n >> 3
 	return o + int(k), acc >> (k << 3 & 63), n & 7
@@ -428,9 +478,9 @@ func (c *codeLengthCode) write(w *bitWriter, lens *[numCodeLen]uint8, codes *[nu
 	acc, n := w.acc, w.n
 	for _, v := range c.syms[:c.n] {
 		s := v & 0xff
-		o, acc, n = putBits(buf, o, acc, n, codes[s], lens[s])
+		o, acc, n = putBits(buf, o, acc, n, uint64(codes[s]), uint(lens[s]))
 		if s >= 16 {
-			o, acc, n = putBits(buf, o, acc, n, v>>8, extraBits[s-16])
+			o, acc, n = putBits(buf, o, acc, n, uint64(v>>8), uint(extraBits[s-16]))
 		}
 	}
 	w.out, w.acc, w.n = buf[:o], acc, n

@@ -48,6 +48,7 @@ type encoder struct {
 
 	codes codeBuilder
 	cl    codeLengthCode
+	send  sendCodes
 }
 
 // grow sizes the per-position tables for n bytes.
