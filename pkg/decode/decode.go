@@ -80,8 +80,11 @@ func parseLegacy(s string) (*token.Token, error) {
 		msg = "prefix \"005\" but the content is not a DynamicKey5 key (it must start with a service type 1-4 and a 40-byte signature length): the version prefix does not match the token"
 	case (rec.Closest == token.V003 || rec.Closest == token.V004) &&
 		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
-		// The prefix is right; the key itself is damaged.
-		return nil, token.Errorf("token", max(rec.Offset, 0), "token", token.ErrMalformed, "%s", rec.Reason)
+		// The prefix is right; the key itself is damaged. The legacy
+		// parser names the kind: an all-hex key cut short is truncated,
+		// one too long has trailing data, anything else is malformed.
+		_, err := legacy.Parse(s)
+		return nil, err
 	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
 		// "1:" is the signaling version: the token was cut short or has
 		// something after its signature.

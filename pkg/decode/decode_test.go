@@ -86,6 +86,11 @@ func TestCompressorFamily(t *testing.T) {
 // the sentinel.
 func TestErrorLocation(t *testing.T) {
 	const tok6 = "006970CA35de60c44645bbae8a215061b33IACV0fZUBw+72cVoL9eyGGh3Q6Poi8bgjwVLnyKSJyOXR7dIfRBXoFHlEAABAAAAR/QQAAEAAQCvKDdW"
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk3, dk4 := knownAnswer(t, ka, "dk3-basic"), knownAnswer(t, ka, "dk4-acs")
 	cases := []struct {
 		name   string
 		in     string
@@ -105,6 +110,11 @@ func TestErrorLocation(t *testing.T) {
 		{"signaling cut in its app ID", "1:970CA35de60c4", "token", 15, "expired_ts", token.ErrTruncated},
 		{"signaling with a fifth field", "1:970CA35de60c44645bbae8a215061b33:1514219634:82539e1f3973bcfe3f0d0c8993e6c051:x", "token", 78, "signature", token.ErrTrailingData},
 		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "token", token.ErrTooLarge},
+		{"003 cut short", dk3[:50], "token", 50, "token", token.ErrTruncated},
+		{"004 cut short", dk4[:102], "token", 102, "token", token.ErrTruncated},
+		{"003 too long", dk3 + "00", "token", 113, "token", token.ErrTrailingData},
+		{"003 with a character that is not hex", dk3[:60] + "g" + dk3[61:], "token", 60, "token", token.ErrMalformed},
+		{"003 cut short with a character that is not hex", dk3[:20] + "g" + dk3[21:50], "token", 20, "token", token.ErrMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -344,4 +354,16 @@ func TestSalvageChecksZlibHeader(t *testing.T) {
 			}
 		}
 	}
+}
+
+// knownAnswer returns the expected string of the known-answer vector id.
+func knownAnswer(t *testing.T, ka *vectors.KnownAnswers, id string) string {
+	t.Helper()
+	for _, v := range ka.Vectors {
+		if v.ID == id {
+			return v.Expected
+		}
+	}
+	t.Fatalf("no known answer %s", id)
+	return ""
 }

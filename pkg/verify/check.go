@@ -309,23 +309,25 @@ func certPhrase(certs []Certificate) string {
 }
 
 // identity006 works out the channel and uid text a 006 signature covers from
-// what the caller gave, and says why when it cannot.
-func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok bool, why string) {
+// what the caller gave, and says why when it cannot. rtmUser reports that
+// the channel position holds the RTM user id the caller gave (as an account
+// or as a numeric uid), not a channel name.
+func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok, rtmUser bool, why string) {
 	isRTM := len(t.Privileges) > 0 && t.Privileges[0].ID == token.Priv006RTMLogin
 	switch {
 	case exp.Channel != nil:
 		channel = *exp.Channel
 	case exp.For == "rtm" && exp.Account != nil:
 		// The RTM 006 builder signs the user account in the channel position.
-		return *exp.Account, "", true, ""
+		return *exp.Account, "", true, true, ""
 	case isRTM && exp.Account != nil:
-		return *exp.Account, "", true, ""
+		return *exp.Account, "", true, true, ""
 	case (exp.For == "rtm" || isRTM) && exp.UID != nil:
 		// A numeric RTM user id given as a uid: the same text (FORMATS
 		// §12.2), as for 007 RTM.
-		return *exp.UID, "", true, ""
+		return *exp.UID, "", true, true, ""
 	default:
-		return "", "", false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
+		return "", "", false, false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
 	}
 	switch {
 	case exp.UID != nil:
@@ -336,17 +338,16 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok 
 		// CRC-32 of the empty text is 0: the token is bound to no uid.
 		uid = ""
 	default:
-		return "", "", false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
+		return "", "", false, false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
 	}
-	return channel, uid, true, ""
+	return channel, uid, true, false, ""
 }
 
 func checkSignature006(r *Report, exp *Expectations) {
 	t := r.Token.T006
 	certs := certificatesFor(exp, t.AppID)
-	channel, uid, ok, why := identity006(t, exp)
 	// rtmUser: the channel position holds the RTM user id (006 RtmTokenBuilder).
-	rtmUser := ok && exp.Channel == nil && exp.Account != nil && channel == *exp.Account && uid == ""
+	channel, uid, ok, rtmUser, why := identity006(t, exp)
 	if ok {
 		if c := CRC32(channel); c != t.CRCChannel {
 			if rtmUser {

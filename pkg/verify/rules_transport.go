@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -21,6 +22,8 @@ import (
 func brokenRules(r *Report, exp *Expectations) {
 	s := r.Input
 	if f, ok := truncation(s); ok {
+		r.Add(f)
+	} else if f, ok := legacyTruncation(s, r.ParseErr); ok {
 		r.Add(f)
 	}
 	if f, ok := structuralDetail(r.ParseErr); ok {
@@ -174,6 +177,31 @@ func truncation(s string) (Finding, bool) {
 }
 
 const prefix006 = 35
+
+// legacyTruncation explains a pre-006 key that ends early (the legacy
+// decoder's truncated error): how many characters a fixed-length 003 or 004
+// key lacks, else what the decoder found missing.
+func legacyTruncation(s string, err error) (Finding, bool) {
+	if legacyName(s) == "" || !errors.Is(err, token.ErrTruncated) {
+		return Finding{}, false
+	}
+	f := Finding{Code: CodeTruncated, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "token", Offset: At(len(s)), Layer: "token",
+		Hint: "copy the key again in full: a log line, a chat message or a database column may have cut it"}
+	want := 0
+	switch {
+	case strings.HasPrefix(s, "003"):
+		want = legacy.LenDK3
+	case strings.HasPrefix(s, "004"):
+		want = legacy.LenDK4
+	}
+	if want > len(s) && isHexString(s) {
+		f.Message = fmt.Sprintf("the key ends early: a %s key is %d characters, this one %d, so %s are missing",
+			s[:3], want, len(s), plural(want-len(s), "character"))
+		return f, true
+	}
+	f.Message = "the key ends early: " + err.Error()
+	return f, true
+}
 
 // probeInflater is a DEFLATE decoder kept for reuse: a fresh flate reader
 // costs about 40 KB, far more than the truncated token it measures.
