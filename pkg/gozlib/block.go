@@ -119,7 +119,8 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	e.parse(data)
 	lit, dist := &e.lit, &e.dist
 	lit[endOfBlock]++
-	fixedBits := 3 + e.fixedCost + int(fixedLitLens[endOfBlock])
+	litSet := e.literalSet()
+	fixedBits := 3 + e.fixedCost + fixedLiteralBits(lit, &litSet, e.literals) + int(fixedLitLens[endOfBlock])
 	// The literal/length code ends with the end of block or the longest
 	// length code used.
 	numLit := endOfBlock + bits.Len32(e.lengthsUsed|1)
@@ -149,7 +150,6 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	var lens [numLitLen + numDist + 8]uint8
 	seq := lens[:numLit+numDistUsed]
 	litLens, distLens := seq[:numLit], seq[numLit:]
-	litSet := e.literalSet()
 	distSet := usedSet(dist[:numDistUsed])
 	var hist [maxCodeBits + 1]int32
 	litCost, okLit := e.codes.lengths(lit[:numLit], &litSet, maxCodeBits, litLens, &hist)
@@ -212,6 +212,21 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 		e.writeSymbols(w, data, &fixedSend)
 	}
 	return true
+}
+
+// fixedLiteralBits is the bits that n literals with the counts lit take in
+// the fixed code: 8 each, 9 from 144 on; used is the set of literals used.
+func fixedLiteralBits(lit *[numLitLen]int32, used *symbolSet, n int) int {
+	high := int32(0)
+	for w, word := range used[2:4] {
+		if w == 0 {
+			word &^= 1<<(144-128) - 1
+		}
+		for ; word != 0; word &= word - 1 {
+			high += lit[(w+2)<<6|bits.TrailingZeros64(word)]
+		}
+	}
+	return 8*n + int(high)
 }
 
 // The fixed distance code: 5 bits each.

@@ -165,8 +165,15 @@ func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) 
 	// Merged item j goes to a[j] (its weight, then its parent), below the
 	// leaves still to be taken (leaf > j always).
 	a[0] += a[1]
-	root, leaf := 0, 2
-	for next := 1; next < n-1; next++ {
+	root, leaf, next := 0, 2, 1
+	// While two leaves of weight 1 remain they are the two lightest items
+	// (every merged item weighs 2 or more): they pair without comparing.
+	ones, _ := slices.BinarySearch(keys, 2<<9)
+	for ; leaf+1 < ones; leaf += 2 {
+		a[next] = 2
+		next++
+	}
+	for ; next < n-1; next++ {
 		if leaf >= n || a[root] <= a[leaf] {
 			a[next] = a[root]
 			a[root] = int32(next)

@@ -41,10 +41,11 @@ type encoder struct {
 	// used is gathered from it eight at a time.
 	seen [256]uint8
 	// lengthsUsed has bit s-256 set when the length symbol s is used;
-	// fixedCost is the bits the symbols take in the fixed code, without
-	// extra bits.
+	// literals is the number of literals; fixedCost is the bits the
+	// matches take in the fixed code, without extra bits.
 	lengthsUsed uint32
 	fixedCost   int
+	literals    int
 
 	codes codeBuilder
 	cl    codeLengthCode
@@ -219,7 +220,7 @@ func (e *encoder) parse(data []byte) {
 		index++
 	}
 	countLiterals(lit, seen, data[litStart:])
-	cost += fixedLiteralBits(lit, n-matched)
+	e.literals = n - matched
 	e.lengthsUsed = lengthsUsed
 	e.matches = ms
 	e.fixedCost = cost
@@ -247,14 +248,4 @@ func (e *encoder) literalSet() (set symbolSet) {
 	}
 	set[4] = uint64(e.lengthsUsed) | 1
 	return set
-}
-
-// fixedLiteralBits is the bits that n literals with the counts lit take in
-// the fixed code: 8 each, 9 from 144 on.
-func fixedLiteralBits(lit *[numLitLen]int32, n int) int {
-	high := int32(0)
-	for _, f := range lit[144:256] {
-		high += f
-	}
-	return 8*n + int(high)
 }
