@@ -97,11 +97,12 @@ func (w *bitWriter) align() {
 // a final stored block of length 0 (its 3 header bits are written first).
 var finalEmptyStored = [4]byte{0x00, 0x00, 0xff, 0xff}
 
-// deflate appends the DEFLATE stream of data to dst; ok is false when the
-// direct path met a state it does not expect (the caller then uses
-// compress/flate).
+// deflate appends the DEFLATE stream of data to dst and sets e.adler to the
+// data's Adler-32 checksum; ok is false when the direct path met a state it
+// does not expect (the caller then uses compress/flate).
 func (e *encoder) deflate(dst, data []byte) (out []byte, ok bool) {
 	w := bitWriter{out: dst}
+	e.adler = 1 // of no data
 	if len(data) > 0 {
 		if !e.block(&w, data) {
 			return w.out, false

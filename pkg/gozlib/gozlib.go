@@ -50,9 +50,10 @@ func AppendCompress(dst, data []byte) []byte {
 	if len(data) <= MaxDirect {
 		e := encoders.Get().(*encoder)
 		out, ok := e.deflate(dst, data)
+		sum := e.adler
 		encoders.Put(e)
 		if ok {
-			return binary.BigEndian.AppendUint32(out, adler32.Checksum(data))
+			return binary.BigEndian.AppendUint32(out, sum)
 		}
 		// Start again after the header, in whatever buffer out grew into.
 		dst = out[:len(dst)]

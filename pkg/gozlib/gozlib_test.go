@@ -38,7 +38,10 @@ func direct(t testing.TB, data []byte) []byte {
 	if !ok {
 		t.Fatalf("direct path refused %d bytes", len(data))
 	}
-	return binary.BigEndian.AppendUint32(out, adlerOf(data))
+	if e.adler != adlerOf(data) {
+		t.Fatalf("Adler-32 of %d bytes: %08x, want %08x", len(data), e.adler, adlerOf(data))
+	}
+	return binary.BigEndian.AppendUint32(out, e.adler)
 }
 
 func adlerOf(b []byte) uint32 {

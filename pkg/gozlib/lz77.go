@@ -1,6 +1,9 @@
 package gozlib
 
-import "math/bits"
+import (
+	"hash/adler32"
+	"math/bits"
+)
 
 // The LZ77 parameters of compress/flate at level 6.
 const (
@@ -28,6 +31,10 @@ type encoder struct {
 	// position before p with the same hash, or noPos.
 	hash []uint32
 	same []int16
+	// cands are the positions with a chain (same >= 0), in order; adler
+	// is the Adler-32 checksum of the data, summed on the way.
+	cands []uint16
+	adler uint32
 	// bucket heads (position+1, 0 = empty) and the per-position link to the
 	// previous position of the same bucket. Buckets are the low bits of the
 	// hash; chains of equal full hashes are resolved from them.
@@ -59,6 +66,7 @@ func (e *encoder) grow(n int) {
 		e.hash = make([]uint32, c)
 		e.same = make([]int16, c)
 		e.bucketPrev = make([]uint16, c)
+		e.cands = make([]uint16, c)
 	}
 }
 
@@ -79,6 +87,8 @@ func hash4(b []byte) uint32 {
 func (e *encoder) chains(data []byte) {
 	last := len(data) - 3 // positions < last have 4 bytes
 	if last <= 0 {
+		e.cands = e.cands[:0]
+		e.adler = adler32.Checksum(data)
 		return
 	}
 	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
@@ -91,9 +101,22 @@ func (e *encoder) chains(data []byte) {
 	hash := e.hash[:last]
 	same := e.same[:last]
 	prev := e.bucketPrev[:last]
+	cands := e.cands[:last]
+	nc := 0
+	// The Adler-32 sums of the bytes (RFC 1950 §8.2), reduced at the end:
+	// below 2^64 for any input up to MaxDirect.
+	s1, s2 := uint64(1)+uint64(data[0]), uint64(0)
+	s2 += s1
+	s1 += uint64(data[1])
+	s2 += s1
+	s1 += uint64(data[2])
+	s2 += s1
 	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
 	for p := range hash {
-		v = v<<8 | uint32(data[p+3])
+		c := data[p+3]
+		s1 += uint64(c)
+		s2 += s1
+		v = v<<8 | uint32(c)
 		h := (v * hashMul) >> (32 - hashBits)
 		hash[p] = h
 		b := h & mask
@@ -104,7 +127,13 @@ func (e *encoder) chains(data []byte) {
 		same[p] = int16(q)
 		prev[p] = head[b]
 		head[b] = uint16(p + 1)
+		// Kept (the cursor advances) when p has a chain.
+		cands[nc] = uint16(p)
+		nc += int(uint(q)>>63 ^ 1)
 	}
+	e.cands = cands[:nc]
+	const mod = 65521
+	e.adler = uint32(s2%mod)<<16 | uint32(s1%mod)
 }
 
 // matchLen is the length of the common prefix of a and b, at most limit;
@@ -177,6 +206,7 @@ func (e *encoder) parse(data []byte) {
 	ms := e.matches[:0]
 	n := len(data)
 	same := e.same[:max(n-3, 0)]
+	cands, ci := e.cands, 0
 	litStart := 0 // the literals not yet counted start here
 	index := 0
 	// prevLength and prevDist are the match found at index-1, if
@@ -186,12 +216,13 @@ func (e *encoder) parse(data []byte) {
 		if prevLength < minMatch {
 			// No match pending: a position without a chain is a
 			// literal, and nothing more happens there.
-			for index < len(same) && same[index] < 0 {
-				index++
+			for ci < len(cands) && int(cands[ci]) < index {
+				ci++
 			}
-			if index >= len(same) {
+			if ci >= len(cands) {
 				break
 			}
+			index = int(cands[ci])
 		}
 		length, d := minMatch-1, 0
 		if index < len(same) && prevLength < lazyLimit {
