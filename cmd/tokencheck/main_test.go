@@ -130,7 +130,10 @@ func TestCLI(t *testing.T) {
 // error, never a panic or a stack trace.
 func TestDecodeBadInput(t *testing.T) {
 	var f struct {
-		Cases []struct{ Name, Token, Want string } `json:"cases"`
+		Cases []struct {
+			Name, Token, Want string
+			Version           *string
+		} `json:"cases"`
 	}
 	if err := json.Unmarshal([]byte(readFile(t, "../../testdata/cli/decode-bad.json")), &f); err != nil {
 		t.Fatal(err)
@@ -152,6 +155,29 @@ func TestDecodeBadInput(t *testing.T) {
 			}
 			if strings.Contains(errs, "goroutine") || strings.Contains(errs, "panic") {
 				t.Errorf("stack trace in stderr: %s", errs)
+			}
+			if c.Version == nil {
+				return
+			}
+			// The partial model keeps the version the prefix tells, in
+			// decode --json and in the token object of verify --json.
+			_, out, _ := runCLI(t, "", nil, "decode", "--json", c.Token)
+			var d struct {
+				Version string
+				Error   *struct{ Code string }
+			}
+			if err := json.Unmarshal([]byte(out), &d); err != nil || d.Version != *c.Version || d.Error == nil {
+				t.Errorf("decode --json: version %q, error %+v (%v); want version %q and an error\n%s", d.Version, d.Error, err, *c.Version, out)
+			}
+			_, out, _ = runCLI(t, "", nil, "verify", "--json", c.Token)
+			var v struct {
+				Token *struct{ Version string }
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("verify --json: %v\n%s", err, out)
+			}
+			if *c.Version == "" && v.Token != nil && v.Token.Version != "" || *c.Version != "" && (v.Token == nil || v.Token.Version != *c.Version) {
+				t.Errorf("verify --json token %+v, want version %q\n%s", v.Token, *c.Version, out)
 			}
 		})
 	}
