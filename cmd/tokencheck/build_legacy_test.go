@@ -454,3 +454,97 @@ func TestBuildLegacySelfCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyLegacyKind runs every vector of 003, 004, 005 and
+// signaling.json through verify and decode: the token object of verify
+// --json carries the kind of the key, for DK4 the one whose service string
+// the signature matched (a DK4 key does not store it), and the human output
+// shows it; decode, which checks no signature, leaves a DK4 key's kind
+// unknown, as verify does when the signature does not match.
+func TestVerifyLegacyKind(t *testing.T) {
+	kinds := map[string]string{
+		"dk3": "media_channel", "dk4_media": "media_channel", "dk4_recording": "recording", "dk4_public": "public_sharing",
+		"dk5_media": "media_channel", "dk5_recording": "recording", "dk5_public": "public_sharing",
+		"dk5_inchannel": "in_channel_permission", "signaling": "signaling",
+	}
+	type view struct {
+		Token *struct {
+			Kind string `json:"kind"`
+		} `json:"token"`
+		Signature string `json:"signature"`
+		Kind      string `json:"kind"`
+	}
+	seen := map[string]int{}
+	for _, file := range []string{"003.json", "004.json", "005.json", "signaling.json"} {
+		var f xlLegacyFile
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join("../../testdata/vectors", file))), &f); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, c := range f.Cases {
+			if c.ExpectedError || c.Token == nil {
+				continue
+			}
+			want, ok := kinds[c.Builder]
+			if !ok {
+				t.Fatalf("%s %s: unknown builder %q", file, c.ID, c.Builder)
+			}
+			seen[c.Builder]++
+			in := c.Inputs
+			verifyArgs := func(asJSON bool, cert string) []string {
+				args := []string{"verify", "--cert", cert}
+				if asJSON {
+					args = append(args, "--json")
+				}
+				if in.Account != nil {
+					return append(args, "--account", *in.Account, *c.Token)
+				}
+				return append(args, "--channel", *in.Channel, "--uid", u32(in.UID), *c.Token)
+			}
+			code, out, errs := runCLI(t, "", nil, verifyArgs(true, in.Cert)...)
+			var v view
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v.Token == nil {
+				t.Fatalf("%s: exit %d, %v\nstdout: %s\nstderr: %s", c.ID, code, err, out, errs)
+			}
+			if v.Signature != "valid" || v.Token.Kind != want {
+				t.Errorf("%s: verify --json: signature %s, kind %q; want valid, %q", c.ID, v.Signature, v.Token.Kind, want)
+			}
+			dk4 := strings.HasPrefix(c.Builder, "dk4")
+			_, out, _ = runCLI(t, "", nil, verifyArgs(false, in.Cert)...)
+			if row := "│ kind "; dk4 && (!strings.Contains(out, row) || !strings.Contains(out, "│ "+want+" ")) {
+				t.Errorf("%s: verify lacks the kind row for %s:\n%s", c.ID, want, out)
+			} else if !dk4 && strings.Contains(out, row) {
+				t.Errorf("%s: verify shows a kind row for a key that states its kind:\n%s", c.ID, out)
+			}
+			decoded := want
+			if dk4 {
+				decoded = "unknown"
+			}
+			_, out, _ = runCLI(t, "", nil, "decode", "--json", *c.Token)
+			v = view{}
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v.Kind != decoded {
+				t.Errorf("%s: decode --json kind %q (%v), want %q", c.ID, v.Kind, err, decoded)
+			}
+			if _, out, _ = runCLI(t, "", nil, "decode", *c.Token); strings.Contains(out, "│ kind ") {
+				t.Errorf("%s: decode shows a kind row:\n%s", c.ID, out)
+			}
+			if !dk4 {
+				continue
+			}
+			_, out, _ = runCLI(t, "", nil, verifyArgs(true, strings.Repeat("0", 32))...)
+			v = view{}
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v.Signature != "invalid" || v.Token == nil || v.Token.Kind != "unknown" {
+				t.Errorf("%s: verify --json with another certificate: signature %s, token %+v (%v); want invalid, kind unknown", c.ID, v.Signature, v.Token, err)
+			}
+			_, out, _ = runCLI(t, "", nil, "verify", "--json", *c.Token)
+			v = view{}
+			if err := json.Unmarshal([]byte(out), &v); err != nil || v.Signature != "unchecked" || v.Token == nil || v.Token.Kind != "unknown" {
+				t.Errorf("%s: verify --json without a certificate: signature %s, token %+v (%v); want unchecked, kind unknown", c.ID, v.Signature, v.Token, err)
+			}
+		}
+	}
+	for b := range kinds {
+		if seen[b] == 0 {
+			t.Errorf("no vector of builder %s", b)
+		}
+	}
+}

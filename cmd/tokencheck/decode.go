@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -75,7 +76,7 @@ func printDecoded(e *env, tok *token.Token, perr error, repairs []decode.Repair,
 		if _, err := fmt.Fprintf(e.stdout, "Token %s (%s), %s\n", tok.Version, versionTitle[tok.Version], status); err != nil {
 			return err
 		}
-		if err := renderTable(e.stdout, []string{"field", "value", "meaning"}, tokenRows(tok, now)); err != nil {
+		if err := renderTable(e.stdout, []string{"field", "value", "meaning"}, tokenRows(tok, now, legacy.KindUnknown)); err != nil {
 			return err
 		}
 	}

@@ -56,10 +56,10 @@ func explainFlagError(err error) error {
 	}
 	name, v := iv.GetFlag().Name, strings.TrimSpace(iv.GetValue())
 	const want = "a whole number from 0 to 4294967295 (the token field is 32 bits, unsigned)"
-	if n, perr := strconv.ParseUint(v, 10, 64); perr == nil && n > 1<<32-1 {
+	if n, perr := strconv.ParseUint(v, 10, 64); perr == nil && n > token.MaxUnixSeconds {
 		msg := fmt.Sprintf("--%s %s: too large for the token field: give %s", name, v, want)
-		if n >= 1_000_000_000_000 && n < 100_000_000_000_000 {
-			msg += fmt.Sprintf("; %s looks like a unix time in milliseconds: the token formats take seconds (%d)", v, n/1000)
+		if unit, s, ok := token.FinerTimeUnit(n); ok {
+			msg += fmt.Sprintf("; %s looks like a unix time in %s: the token formats take seconds (%d)", v, unit, s)
 		}
 		return errors.New(msg)
 	}
@@ -182,6 +182,9 @@ func readSmallFile(path string) ([]byte, error) {
 
 // parseNow reads --now: unix seconds or RFC 3339; the clock when the flag
 // was not given (given is false). An empty --now is an error, not the clock.
+// Unix seconds are those of the tokens' 32-bit time fields: a negative
+// number, or one past them (a time in milliseconds, typically, said so as
+// the builders' time flags do), is refused rather than judged against.
 func parseNow(e *env, s string, given bool) (time.Time, error) {
 	if !given {
 		return e.now(), nil
@@ -189,8 +192,24 @@ func parseNow(e *env, s string, given bool) (time.Time, error) {
 	if strings.TrimSpace(s) == "" {
 		return time.Time{}, errors.New(`--now "": want unix seconds or RFC 3339 (2026-12-03T10:00:00Z); leave --now out to use the clock`)
 	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(n, 0), nil
+	const want = "give unix seconds from 0 to 4294967295 (the tokens' 32-bit times) or RFC 3339 (2026-12-03T10:00:00Z)"
+	digits, negative := s, false
+	if s[0] == '-' || s[0] == '+' {
+		digits, negative = s[1:], s[0] == '-'
+	}
+	if digits != "" && strings.Trim(digits, "0123456789") == "" {
+		if negative && strings.Trim(digits, "0") != "" {
+			return time.Time{}, fmt.Errorf("--now %s: negative: %s", s, want)
+		}
+		n, err := strconv.ParseUint(digits, 10, 64)
+		if err != nil || n > token.MaxUnixSeconds {
+			msg := fmt.Sprintf("--now %s: too large: %s", s, want)
+			if unit, secs, ok := token.FinerTimeUnit(n); err == nil && ok {
+				msg += fmt.Sprintf("; %s looks like a unix time in %s: --now takes seconds (%d)", s, unit, secs)
+			}
+			return time.Time{}, errors.New(msg)
+		}
+		return time.Unix(int64(n), 0), nil
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {

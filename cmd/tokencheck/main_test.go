@@ -130,7 +130,10 @@ func TestCLI(t *testing.T) {
 // error, never a panic or a stack trace.
 func TestDecodeBadInput(t *testing.T) {
 	var f struct {
-		Cases []struct{ Name, Token, Want string } `json:"cases"`
+		Cases []struct {
+			Name, Token, Want string
+			Version           *string
+		} `json:"cases"`
 	}
 	if err := json.Unmarshal([]byte(readFile(t, "../../testdata/cli/decode-bad.json")), &f); err != nil {
 		t.Fatal(err)
@@ -153,6 +156,29 @@ func TestDecodeBadInput(t *testing.T) {
 			if strings.Contains(errs, "goroutine") || strings.Contains(errs, "panic") {
 				t.Errorf("stack trace in stderr: %s", errs)
 			}
+			if c.Version == nil {
+				return
+			}
+			// The partial model keeps the version the prefix tells, in
+			// decode --json and in the token object of verify --json.
+			_, out, _ := runCLI(t, "", nil, "decode", "--json", c.Token)
+			var d struct {
+				Version string
+				Error   *struct{ Code string }
+			}
+			if err := json.Unmarshal([]byte(out), &d); err != nil || d.Version != *c.Version || d.Error == nil {
+				t.Errorf("decode --json: version %q, error %+v (%v); want version %q and an error\n%s", d.Version, d.Error, err, *c.Version, out)
+			}
+			_, out, _ = runCLI(t, "", nil, "verify", "--json", c.Token)
+			var v struct {
+				Token *struct{ Version string }
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("verify --json: %v\n%s", err, out)
+			}
+			if *c.Version == "" && v.Token != nil && v.Token.Version != "" || *c.Version != "" && (v.Token == nil || v.Token.Version != *c.Version) {
+				t.Errorf("verify --json token %+v, want version %q\n%s", v.Token, *c.Version, out)
+			}
 		})
 	}
 }
@@ -166,6 +192,76 @@ func TestTruncatedEverywhere(t *testing.T) {
 			if code != 1 || !strings.HasPrefix(errs, "tokencheck: error: ") {
 				t.Fatalf("%s cut to %d: exit %d, stderr %q", path, n, code, errs)
 			}
+		}
+	}
+}
+
+// TestNowFlag runs testdata/cli/now.json on every command with a --now
+// flag: unix seconds in the range of the tokens' 32-bit times or RFC 3339
+// are judged against; a negative number or one past that range (a time in
+// milliseconds, typically) is a usage error that names the flag and, for a
+// clock's finer unit, the seconds meant.
+func TestNowFlag(t *testing.T) {
+	var f struct {
+		Cases []struct {
+			Name, Now, Verdict string
+			Code               int
+			Stderr             []string
+			NotStderr          []string `json:"not_stderr"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, "../../testdata/cli/now.json")), &f); err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(readFile(t, example007))
+	for _, c := range f.Cases {
+		for _, cmd := range [][]string{
+			{"decode", "--json"},
+			{"verify", "--json", "--cert-file", sampleCert},
+			{"audit", "--format", "jsonl", "--cert-file", sampleCert},
+		} {
+			t.Run(c.Name+"/"+cmd[0], func(t *testing.T) {
+				args := append(append([]string{}, cmd...), "--now", c.Now)
+				stdin := ""
+				if cmd[0] == "audit" {
+					stdin = tok + "\n"
+					args = append(args, "-")
+				} else {
+					args = append(args, tok)
+				}
+				code, out, errs := runCLI(t, stdin, nil, args...)
+				want := c.Code
+				if cmd[0] == "decode" && want == 1 {
+					want = 0 // decode judges no time
+				}
+				if code != want {
+					t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, want, out, errs)
+				}
+				if c.Code == exitUsage {
+					if out != "" {
+						t.Errorf("stdout on a usage error: %q", out)
+					}
+					if strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "tokencheck: error: --now ") {
+						t.Errorf("stderr %q, want one error line naming --now", errs)
+					}
+				}
+				for _, s := range c.Stderr {
+					if !strings.Contains(errs, s) {
+						t.Errorf("stderr %q lacks %q", errs, s)
+					}
+				}
+				for _, s := range c.NotStderr {
+					if strings.Contains(errs, s) {
+						t.Errorf("stderr %q contains %q", errs, s)
+					}
+				}
+				if c.Verdict != "" && cmd[0] != "decode" {
+					var v struct{ Verdict string }
+					if err := json.Unmarshal([]byte(out), &v); err != nil || v.Verdict != c.Verdict {
+						t.Errorf("verdict %q (%v), want %q\n%s", v.Verdict, err, c.Verdict, out)
+					}
+				}
+			})
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/tokencheck/tokencheck/pkg/encode"
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -41,8 +42,11 @@ var versionTitle = map[token.Version]string{
 	token.V003: "DynamicKey3", token.VDK2: "DynamicKey2", token.VDK1: "DynamicKey", token.VSignal: "signaling token",
 }
 
-// tokenRows lists field, value and meaning for people.
-func tokenRows(tok *token.Token, now time.Time) [][]string {
+// tokenRows lists field, value and meaning for people. kind is what a
+// legacy key was found to be for by its signature (verify's
+// Report.LegacyKind); it adds a row for a DK4 key, which does not store its
+// kind, and is KindUnknown when nothing was verified.
+func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string {
 	var rows [][]string
 	add := func(f, v, m string) { rows = append(rows, []string{f, v, m}) }
 	if tok == nil {
@@ -132,6 +136,10 @@ func tokenRows(tok *token.Token, now time.Time) [][]string {
 			for _, x := range l.Extra {
 				add(fmt.Sprintf("extra %d", x.Key), x.Value, "")
 			}
+		}
+		if svc, ok := kind.DK4Service(); ok && legacy.KindOf(l) == legacy.KindUnknown {
+			add("kind", kind.String(), fmt.Sprintf("%s key: the signature covers the service string %q",
+				strings.ReplaceAll(kind.String(), "_", " "), svc))
 		}
 	}
 	return rows

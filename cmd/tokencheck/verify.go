@@ -144,7 +144,7 @@ func printReport(e *env, r *verify.Report, now time.Time) error {
 		if _, err := fmt.Fprintf(w, "Token %s (%s)\n", r.Token.Version, versionTitle[r.Token.Version]); err != nil {
 			return err
 		}
-		if err := renderTable(w, []string{"field", "value", "meaning"}, tokenRows(r.Token, now)); err != nil {
+		if err := renderTable(w, []string{"field", "value", "meaning"}, tokenRows(r.Token, now, r.LegacyKind)); err != nil {
 			return err
 		}
 	}

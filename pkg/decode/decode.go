@@ -18,6 +18,7 @@ package decode
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -67,7 +68,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	if rec.Legacy() && (rec.Format != token.V005 || looksLikeDK5(s)) {
 		l, err := legacy.Parse(s)
 		if err != nil {
-			return nil, err
+			return broken(rec.Format, err)
 		}
 		return &token.Token{Version: l.Format, Legacy: l}, nil
 	}
@@ -84,17 +85,28 @@ func parseLegacy(s string) (*token.Token, error) {
 		// parser names the kind: an all-hex key cut short is truncated,
 		// one too long has trailing data, anything else is malformed.
 		_, err := legacy.Parse(s)
-		return nil, err
+		return broken(rec.Closest, err)
 	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
 		// "1:" is the signaling version: the token was cut short or has
 		// something after its signature.
-		return nil, signalingFieldsError(s)
+		return broken(token.VSignal, signalingFieldsError(s))
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
 		msg = rec.Reason
 	case rec.Reason != "":
 		msg = fmt.Sprintf("prefix %q: %s", printable(s[:3]), rec.Reason)
 	}
 	return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "%s", msg)
+}
+
+// broken is the partial result of a key whose version its prefix (or, for
+// the unversioned hex keys, its shape) tells but that does not decode: the
+// version and nothing else, as a broken 007 token keeps "007". An error
+// that says the string is no such key after all leaves no token.
+func broken(v token.Version, err error) (*token.Token, error) {
+	if v == token.VUnknown || errors.Is(err, token.ErrUnsupportedVersion) {
+		return nil, err
+	}
+	return &token.Token{Version: v}, err
 }
 
 // signalingFieldsError locates the problem of a "1:" string without the
@@ -360,7 +372,7 @@ func ParseInto(s string, t *token.Token) error {
 		return parse007Into(s, t)
 	case "006":
 		if len(s) < prefix006Len {
-			*t = token.Token{}
+			*t = token.Token{Version: token.V006}
 			return truncated006(s)
 		}
 		if t.T006 == nil {

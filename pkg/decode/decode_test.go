@@ -367,3 +367,78 @@ func knownAnswer(t *testing.T, ka *vectors.KnownAnswers, id string) string {
 	t.Fatalf("no known answer %s", id)
 	return ""
 }
+
+// TestCutShortKeepsVersion: a token of any prefixed version cut at any
+// length after its prefix is decoded with that version (and an error), by
+// ParsePartial and ParseInto alike, as a broken 007 keeps "007": a 006 cut
+// inside its app ID is "006", a 003/004/005 key or a signaling token cut
+// short is "003", "004", "005" or "signaling". The unversioned DK1/DK2 keys
+// have no prefix to go by.
+func TestCutShortKeepsVersion(t *testing.T) {
+	ka, err := vectors.LoadKnownAnswers("../../testdata/vectors/known-answers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		id     string
+		prefix string
+		from   int // the shortest cut that has the version
+		want   token.Version
+	}{
+		{"007-rtc-uid-zlib", "007", 3, token.V007},
+		{"006-rtc-join-uid", "006", 3, token.V006},
+		{"006-rtm-login", "006", 3, token.V006},
+		{"dk5-st1", "005", 3, token.V005},
+		{"dk5-st4-3", "005", 3, token.V005},
+		{"dk4-acs", "004", 3, token.V004},
+		{"dk3-basic", "003", 3, token.V003},
+		// "1:" alone is two characters, too short to carry any version
+		// (malformed, as in tampered.json); from three on it is signaling.
+		{"signaling-basic", "1:", 3, token.VSignal},
+	}
+	for _, c := range cases {
+		full := knownAnswer(t, ka, c.id)
+		if !strings.HasPrefix(full, c.prefix) {
+			t.Fatalf("%s does not start with %q", c.id, c.prefix)
+		}
+		var into token.Token
+		for n := c.from; n < len(full); n++ {
+			s := full[:n]
+			if fixedHexKey(s) {
+				// 90 or 110 hex characters: the DK1/DK2 shape comes first
+				// (FORMATS §2), whatever the prefix.
+				continue
+			}
+			tok, err := decode.ParsePartial(s)
+			if err == nil || tok == nil || tok.Version != c.want {
+				t.Fatalf("%s cut to %d (%q): token %+v, error %v; want version %q and an error", c.id, n, s, tok, err, c.want)
+			}
+			if ierr := decode.ParseInto(s, &into); ierr == nil || ierr.Error() != err.Error() || into.Version != c.want {
+				t.Fatalf("%s cut to %d: ParseInto version %q, error %v; want %q, %v", c.id, n, into.Version, ierr, c.want, err)
+			}
+			if _, perr := decode.Parse(s); perr == nil || perr.Error() != err.Error() {
+				t.Fatalf("%s cut to %d: Parse error %v, ParsePartial %v", c.id, n, perr, err)
+			}
+		}
+	}
+	// Strings that only look like a version keep none.
+	for _, s := range []string{"", "0", "00", "1:", "008abc", "009", "005AAAAAAAAAAAAAAAA", strings.Repeat("ab", 40)} {
+		if tok, err := decode.ParsePartial(s); err == nil || tok != nil {
+			t.Errorf("%q: token %+v, error %v; want no token and an error", s, tok, err)
+		}
+	}
+}
+
+// fixedHexKey reports whether s has the length and alphabet of a DK1 or DK2
+// key.
+func fixedHexKey(s string) bool {
+	if len(s) != 90 && len(s) != 110 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}

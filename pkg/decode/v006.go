@@ -21,7 +21,8 @@ type tok006 struct {
 
 func parse006(s string) (*token.Token, error) {
 	if len(s) < prefix006Len {
-		return nil, truncated006(s)
+		// Cut inside the app ID: the prefix still says what it is.
+		return &token.Token{Version: token.V006}, truncated006(s)
 	}
 	x := new(tok006)
 	x.tok.T006 = &x.t6

@@ -280,6 +280,10 @@ func Verify(r *verify.Report) *VerifyView {
 	v := envelope(r)
 	if r.Token != nil {
 		v.Token = Token(r.Token, r.ParseErr)
+		if r.Token.Legacy != nil && r.LegacyKind != legacy.KindUnknown {
+			// A DK4 key states no kind; the matching signature told it.
+			v.Token.Kind = r.LegacyKind.String()
+		}
 	}
 	return &v
 }

@@ -293,8 +293,17 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 		exp.Account = &a
 	}
 	if q.Now != nil {
-		if *q.Now < 0 || *q.Now > 1<<40 {
-			return nil, badRequest(`field "now": want unix seconds (0..%d)`, int64(1)<<40)
+		// Unix seconds of the tokens' 32-bit time fields; past them is a
+		// time in another unit, named as the CLI's --now names it.
+		switch n := *q.Now; {
+		case n < 0:
+			return nil, badRequest(`field "now": want unix seconds (0..%d), not a negative number`, token.MaxUnixSeconds)
+		case n > token.MaxUnixSeconds:
+			msg := fmt.Sprintf(`field "now": want unix seconds (0..%d)`, token.MaxUnixSeconds)
+			if unit, secs, ok := token.FinerTimeUnit(uint64(n)); ok {
+				msg += fmt.Sprintf(`; %d looks like a unix time in %s: "now" takes seconds (%d)`, n, unit, secs)
+			}
+			return nil, badRequest("%s", msg)
 		}
 		exp.Now = time.Unix(*q.Now, 0)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -75,8 +76,14 @@ type Report struct {
 	Signature string
 	// MatchedCertificate is the label of the certificate that verified ("" = none).
 	MatchedCertificate string
-	Verdict            string
-	Findings           []Finding
+	// LegacyKind is what a pre-006 key is for: the kind the key states
+	// (legacy.KindOf) or, for a DK4 key, which stores none, the kind whose
+	// service string ("ACS", "ARS", "APSS") the matching signature covers.
+	// It is KindUnknown for the other versions, for a key that could not be
+	// decoded and for a DK4 key whose signature was not found valid.
+	LegacyKind legacy.KeyKind
+	Verdict    string
+	Findings   []Finding
 
 	// first holds the first findings, so that a typical report needs no
 	// allocation for them.

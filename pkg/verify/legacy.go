@@ -43,6 +43,7 @@ func checkLegacy(r *Report, exp *Expectations) {
 			break
 		}
 	}
+	r.LegacyKind = kind
 	if rep, ok := legacy.ReplacementFor(l.Format, kind); ok {
 		r.Add(Finding{Code: CodeLegacyFormat, Severity: SevWarning, Field: "version",
 			Message: rep.Message(),
