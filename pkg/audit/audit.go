@@ -350,7 +350,12 @@ func readLine(br *bufio.Reader) ([]byte, int, error) {
 
 // inspect checks one line.
 func inspect(j job, base *verify.Expectations) *Result {
-	res := &Result{Seq: j.seq, File: j.file, Line: j.line}
+	// The result and its report are one allocation.
+	both := &struct {
+		res Result
+		rep verify.Report
+	}{res: Result{Seq: j.seq, File: j.file, Line: j.line}}
+	res := &both.res
 	in, err := j.input()
 	if err != nil {
 		res.Input.ID = in.ID
@@ -377,7 +382,8 @@ func inspect(j job, base *verify.Expectations) *Result {
 		certs = append(certs, verify.Certificate{Label: "input", Value: in.Cert})
 		exp.Certificates = append(certs, base.Certificates...)
 	}
-	res.Report = verify.Inspect(in.Token, &exp)
+	verify.InspectInto(&both.rep, in.Token, &exp)
+	res.Report = &both.rep
 	return res
 }
 
@@ -385,7 +391,9 @@ func (j job) input() (Input, error) {
 	if j.err != nil {
 		return Input{}, j.err
 	}
-	return ParseLine(j.text)
+	// The line was read into a slice of its own, which nothing writes
+	// again: the token can be a view of it.
+	return parseLine(j.text, true)
 }
 
 // tooLong is the error of a line of n bytes, over MaxLineLength.

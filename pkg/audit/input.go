@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/report"
@@ -97,6 +98,13 @@ type jsonLine struct {
 // *LineError for a line it cannot read (with the line's id when it could be
 // read). It never panics.
 func ParseLine(line []byte) (Input, error) {
+	return parseLine(line, false)
+}
+
+// parseLine is ParseLine; with owned, line is the caller's to give away (it
+// is never written again) and a bare token is a string over its bytes, not a
+// copy.
+func parseLine(line []byte, owned bool) (Input, error) {
 	line = bytes.TrimSuffix(line, []byte("\r"))
 	trimmed := bytes.TrimSpace(line)
 	if len(trimmed) == 0 {
@@ -116,6 +124,9 @@ func ParseLine(line []byte) (Input, error) {
 		return Input{}, &LineError{Detail: "a JSON " + string(trimmed) + ": want a bare token or a JSON object per line"}
 	}
 	if trimmed[0] != '{' {
+		if owned {
+			return Input{Token: unsafe.String(&line[0], len(line))}, nil
+		}
 		return Input{Token: string(line)}, nil
 	}
 	var j jsonLine

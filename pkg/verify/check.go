@@ -84,16 +84,14 @@ type Report struct {
 	LegacyKind legacy.KeyKind
 	Verdict    string
 	Findings   []Finding
-
-	// first holds the first findings, so that a typical report needs no
-	// allocation for them.
-	first [4]Finding
 }
 
-// Add appends a finding.
+// Add appends a finding. The first makes room for four: a report with
+// findings rarely has fewer, and a clean one (most of an audit) allocates
+// none.
 func (r *Report) Add(f Finding) {
 	if r.Findings == nil {
-		r.Findings = r.first[:0]
+		r.Findings = make([]Finding, 0, 4)
 	}
 	r.Findings = append(r.Findings, f)
 }
@@ -120,10 +118,18 @@ var Rules []Rule
 // returns the full report. It never panics; a token that cannot be decoded
 // gives a report whose verdict names the structural problem.
 func Inspect(raw string, exp *Expectations) *Report {
+	r := new(Report)
+	InspectInto(r, raw, exp)
+	return r
+}
+
+// InspectInto is Inspect writing the report to r (whatever r held before),
+// for callers that allocate reports along with other data.
+func InspectInto(r *Report, raw string, exp *Expectations) {
 	if exp == nil {
 		exp = &Expectations{}
 	}
-	r := &Report{Signature: SigUnchecked}
+	*r = Report{Signature: SigUnchecked}
 	s, repairs := decode.Clean(raw)
 	r.Input, r.Repairs = s, repairs
 	if len(repairs) > 0 {
@@ -143,7 +149,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
 				Hint: "a builder must emit the token bare: no surrounding whitespace, quotes or escaping; without --strict the repaired token is judged"})
 			r.Verdict = Verdict(r.Findings)
-			return r
+			return
 		}
 	}
 	tok, err := decode.ParsePartial(s)
@@ -155,7 +161,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 		brokenRules(r, exp)
 		ServiceErrors(r, exp)
 		r.Verdict = Verdict(r.Findings)
-		return r
+		return
 	}
 	checkEncoding(r, exp)
 	switch tok.Version {
@@ -191,7 +197,6 @@ func Inspect(raw string, exp *Expectations) *Report {
 		}
 	}
 	r.Verdict = Verdict(r.Findings)
-	return r
 }
 
 // StrictErrors are the codes that stay errors in strict mode: the verdicts

@@ -236,8 +236,13 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 		if s.Type != token.ServiceRTC {
 			continue
 		}
-		field := fmt.Sprintf("services[%d].uid", i)
 		form, meant := classifyUID(s.Account)
+		if form == uidCanonical {
+			// A plain decimal uid: nothing to say (and no field name to
+			// format, on the path every well-formed token takes).
+			continue
+		}
+		field := "services[" + strconv.Itoa(i) + "].uid"
 		switch form {
 		case uidEmpty:
 			r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: field,
