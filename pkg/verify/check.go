@@ -333,6 +333,8 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok,
 		// A numeric RTM user id given as a uid: the same text (FORMATS
 		// §12.2), as for 007 RTM.
 		return *exp.UID, "", true, true, ""
+	case exp.For == "rtm" || isRTM:
+		return "", "", false, true, "a 006 RTM token's signature covers the RTM user id, which the token holds only as the CRC-32 of its channel field: give --account (the user id the client logs in with)"
 	default:
 		return "", "", false, false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
 	}
@@ -379,6 +381,9 @@ func checkSignature006(r *Report, exp *Expectations) {
 		if !ok {
 			msg = "signature not checked: " + why
 			hint = "give the channel name and the uid or account the client joins with (--channel and --uid or --account), as well as the certificate"
+			if rtmUser {
+				hint = "give the RTM user id the client logs in with (--account), as well as the certificate"
+			}
 		}
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature", Message: msg, Hint: hint})
 		return
