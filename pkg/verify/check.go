@@ -136,8 +136,7 @@ func Inspect(raw string, exp *Expectations) *Report {
 			}
 			msg += string(rp)
 		}
-		r.Add(Finding{Code: code, Severity: sev, Message: msg,
-			Hint: "copy the token exactly as the server returned it; URL-encode it when it travels in a query string"})
+		r.Add(Finding{Code: code, Severity: sev, Message: msg, Hint: repairHint(repairs)})
 		if exp.Strict {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
@@ -436,6 +435,24 @@ func altUID006(t *token.Token006, certs []Certificate, channel, uid string) (str
 		}
 	}
 	return "", false
+}
+
+// repairHint says how to stop the transport damage of the first repair that
+// points at a cause (a query string, a JSON text), else how to copy a token.
+func repairHint(repairs []decode.Repair) string {
+	for _, rp := range repairs {
+		switch rp {
+		case decode.RepairPlusSpace:
+			return `the token went through a URL query unencoded, where "+" means a space: URL-encode it (encodeURIComponent, urlencode) when it travels in a query string`
+		case decode.RepairURLTwice:
+			return "the token was URL-encoded twice on its way: encode it once, and decode it once where it arrives"
+		case decode.RepairURLEncoded:
+			return "the token reached the client still URL-encoded: decode it once where it arrives (the SDK takes the bare token)"
+		case decode.RepairJSONSlash, decode.RepairJSONUnicode:
+			return "the token was taken from the raw text of a JSON response: read it from the parsed JSON (JSON.parse, json_decode, response.json()), which undoes the escapes"
+		}
+	}
+	return "copy the token exactly as the server returned it: without quotes or line breaks around it (trim what is read from a file, an environment variable or a response body)"
 }
 
 func uidHint(uid string, crc uint32) string {
