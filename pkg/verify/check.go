@@ -220,6 +220,10 @@ func structuralFinding(err error, s string) Finding {
 	case errors.Is(err, token.ErrUnsupportedVersion):
 		f.Code = CodeUnsupportedVersion
 		f.Hint = "tokens start with 007 (AccessToken2) or 006 (AccessToken); check that the whole token was copied"
+	case s == "":
+		// FORMATS §16 Q7: most builders return "" for an App ID or
+		// certificate that is not 32 hexadecimal characters.
+		f.Hint = "an empty token is what most token builders return when the App ID or App Certificate is not 32 hexadecimal characters (an unset environment variable, or a quote, space or line break in the value): check the builder's inputs, and that the token reached the client"
 	case errors.Is(err, token.ErrTruncated):
 		f.Hint = "the token ends early: copy it again in full (a log line or a chat message may have cut it)"
 	case errors.Is(err, token.ErrTrailingData):
