@@ -142,8 +142,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 			}
 			msg += string(rp)
 		}
-		r.Add(Finding{Code: code, Severity: sev, Message: msg,
-			Hint: "copy the token exactly as the server returned it; URL-encode it when it travels in a query string"})
+		r.Add(Finding{Code: code, Severity: sev, Message: msg, Hint: repairHint(repairs)})
 		if exp.Strict {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
@@ -226,6 +225,10 @@ func structuralFinding(err error, s string) Finding {
 	case errors.Is(err, token.ErrUnsupportedVersion):
 		f.Code = CodeUnsupportedVersion
 		f.Hint = "tokens start with 007 (AccessToken2) or 006 (AccessToken); check that the whole token was copied"
+	case s == "":
+		// FORMATS §16 Q7: most builders return "" for an App ID or
+		// certificate that is not 32 hexadecimal characters.
+		f.Hint = "an empty token is what most token builders return when the App ID or App Certificate is not 32 hexadecimal characters (an unset environment variable, or a quote, space or line break in the value): check the builder's inputs, and that the token reached the client"
 	case errors.Is(err, token.ErrTruncated):
 		f.Hint = "the token ends early: copy it again in full (a log line or a chat message may have cut it)"
 	case errors.Is(err, token.ErrTrailingData):
@@ -338,6 +341,8 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok,
 		// A numeric RTM user id given as a uid: the same text (FORMATS
 		// §12.2), as for 007 RTM.
 		return *exp.UID, "", true, true, ""
+	case exp.For == "rtm" || isRTM:
+		return "", "", false, true, "a 006 RTM token's signature covers the RTM user id, which the token holds only as the CRC-32 of its channel field: give --account (the user id the client logs in with)"
 	default:
 		return "", "", false, false, "a 006 signature covers the channel name, which the token holds only as a CRC-32: give --channel (and --uid or --account)"
 	}
@@ -384,6 +389,9 @@ func checkSignature006(r *Report, exp *Expectations) {
 		if !ok {
 			msg = "signature not checked: " + why
 			hint = "give the channel name and the uid or account the client joins with (--channel and --uid or --account), as well as the certificate"
+			if rtmUser {
+				hint = "give the RTM user id the client logs in with (--account), as well as the certificate"
+			}
 		}
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature", Message: msg, Hint: hint})
 		return
@@ -436,6 +444,24 @@ func altUID006(t *token.Token006, certs []Certificate, channel, uid string) (str
 		}
 	}
 	return "", false
+}
+
+// repairHint says how to stop the transport damage of the first repair that
+// points at a cause (a query string, a JSON text), else how to copy a token.
+func repairHint(repairs []decode.Repair) string {
+	for _, rp := range repairs {
+		switch rp {
+		case decode.RepairPlusSpace:
+			return `the token went through a URL query unencoded, where "+" means a space: URL-encode it (encodeURIComponent, urlencode) when it travels in a query string`
+		case decode.RepairURLTwice:
+			return "the token was URL-encoded twice on its way: encode it once, and decode it once where it arrives"
+		case decode.RepairURLEncoded:
+			return "the token reached the client still URL-encoded: decode it once where it arrives (the SDK takes the bare token)"
+		case decode.RepairJSONSlash, decode.RepairJSONUnicode:
+			return "the token was taken from the raw text of a JSON response: read it from the parsed JSON (JSON.parse, json_decode, response.json()), which undoes the escapes"
+		}
+	}
+	return "copy the token exactly as the server returned it: without quotes or line breaks around it (trim what is read from a file, an environment variable or a response body)"
 }
 
 func uidHint(uid string, crc uint32) string {

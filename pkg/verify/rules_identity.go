@@ -252,27 +252,8 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 			r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
 				Message: `the uid field holds the text "0": that is the user account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,
 				Hint:    `build the token with the number 0 for "any uid" (PHP's RtcTokenBuilder2 writes "0": pass an empty account), or join with the account "0"`})
-		case uidNegative:
-			r.Add(Finding{Code: CodeUIDNegative, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-				Message: fmt.Sprintf("the uid field holds %q, the signed 32-bit form of uid %d: a client joining with uid %d is refused", s.Account, meant, meant),
-				Hint:    fmt.Sprintf("convert uids as unsigned 32-bit numbers (Java: Integer.toUnsignedString); build with %d", meant)})
-		case uidOutOfRange:
-			r.Add(Finding{Code: CodeUIDOutOfRange, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-				Message: fmt.Sprintf("the uid field holds %q, above 2^32-1 (4294967295): no numeric uid can join with it, only the account of those digits", s.Account),
-				Hint:    "uids are unsigned 32-bit numbers; use a user account for larger identifiers"})
-		case uidLeadingZero:
-			r.Add(Finding{Code: CodeUIDIsAccount, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-				Message: fmt.Sprintf("the uid field holds %q with a leading zero: it is the account %q, not uid %d (written %q)", s.Account, s.Account, meant, strconv.FormatUint(uint64(meant), 10)),
-				Hint:    "write numeric uids as plain decimal text without leading zeros"})
-		case uidNegativeWide:
-			r.Add(Finding{Code: CodeUIDNegative, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-				Message: fmt.Sprintf("the uid field holds %q, a negative number below -2^31 (-2147483648): no signed 32-bit conversion gives it and no numeric uid can join with it, only the account of that text", s.Account),
-				Hint:    "uids are unsigned 32-bit numbers (1 to 4294967295); check how the server computes the uid"})
-		case uidNumberLike:
-			_, how := numberLike(s.Account)
-			r.Add(Finding{Code: CodeUIDIsAccount, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field,
-				Message: fmt.Sprintf("the uid field holds %q, uid %d written %s: it is the account %q, not uid %d (written %q), so a client joining with uid %d is refused", s.Account, meant, how, s.Account, meant, strconv.FormatUint(uint64(meant), 10), meant),
-				Hint:    fmt.Sprintf("write numeric uids as plain decimal text (an unsigned integer, not a float, no spaces or sign): build with uid %d", meant)})
+		case uidNegative, uidNegativeWide, uidOutOfRange, uidLeadingZero, uidNumberLike:
+			r.Add(uidTextFinding(s.Account, form, meant, fmt.Sprintf("the uid field holds %q", s.Account), field))
 		case uidAccount:
 			sev, sdk := SevInfo, (*int)(nil)
 			if exp.UIDNumeric {
@@ -310,6 +291,39 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 	}
 }
 
+// uidTextFinding explains uid text that reads like a number but is not the
+// canonical text of a uid (form is uidNegative, uidNegativeWide,
+// uidOutOfRange, uidLeadingZero or uidNumberLike; meant is the value
+// classifyUID returned). subject names the text ("the uid field holds
+// \"-1\"") and starts the message.
+func uidTextFinding(text string, form uidForm, meant uint32, subject, field string) Finding {
+	f := Finding{Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field}
+	switch form {
+	case uidNegative:
+		f.Code = CodeUIDNegative
+		f.Message = fmt.Sprintf("%s, the signed 32-bit form of uid %d: a client joining with uid %d is refused", subject, meant, meant)
+		f.Hint = fmt.Sprintf("convert uids as unsigned 32-bit numbers (Java: Integer.toUnsignedString); build with %d", meant)
+	case uidOutOfRange:
+		f.Code = CodeUIDOutOfRange
+		f.Message = fmt.Sprintf("%s, above 2^32-1 (4294967295): no numeric uid can join with it, only the account of those digits", subject)
+		f.Hint = "uids are unsigned 32-bit numbers; use a user account for larger identifiers"
+	case uidLeadingZero:
+		f.Code = CodeUIDIsAccount
+		f.Message = fmt.Sprintf("%s with a leading zero: it is the account %q, not uid %d (written %q)", subject, text, meant, strconv.FormatUint(uint64(meant), 10))
+		f.Hint = "write numeric uids as plain decimal text without leading zeros"
+	case uidNegativeWide:
+		f.Code = CodeUIDNegative
+		f.Message = fmt.Sprintf("%s, a negative number below -2^31 (-2147483648): no signed 32-bit conversion gives it and no numeric uid can join with it, only the account of that text", subject)
+		f.Hint = "uids are unsigned 32-bit numbers (1 to 4294967295); check how the server computes the uid"
+	case uidNumberLike:
+		_, how := numberLike(text)
+		f.Code = CodeUIDIsAccount
+		f.Message = fmt.Sprintf("%s, uid %d written %s: it is the account %q, not uid %d (written %q), so a client joining with uid %d is refused", subject, meant, how, text, meant, strconv.FormatUint(uint64(meant), 10), meant)
+		f.Hint = fmt.Sprintf("write numeric uids as plain decimal text (an unsigned integer, not a float, no spaces or sign): build with uid %d", meant)
+	}
+	return f
+}
+
 func identity006Rules(r *Report, exp *Expectations, t *token.Token006) {
 	if t.Signature == nil || isRTM006(t) {
 		return
@@ -323,6 +337,21 @@ func identity006Rules(r *Report, exp *Expectations, t *token.Token006) {
 		r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "crc_uid",
 			Message: `crc_uid is the CRC-32 of the text "0": the token was built for the account named "0", not uid 0 (the wildcard, written as empty text), so a client joining with uid 0 is refused`,
 			Hint:    `build with the number 0 for "any uid" (Ruby's 006 builder and a string "0" in PHP write "0")`})
+	}
+	// The uid text given, when the token's CRC shows it was built for it:
+	// the same spellings that fail as a 007 uid fail here.
+	text, given := "", false
+	switch {
+	case exp.Account != nil:
+		text, given = *exp.Account, true
+	case exp.UID != nil && !exp.UIDNumeric:
+		text, given = *exp.UID, true
+	}
+	if given && CRC32(text) == t.CRCUID {
+		switch form, meant := classifyUID(text); form {
+		case uidNegative, uidNegativeWide, uidOutOfRange, uidLeadingZero, uidNumberLike:
+			r.Add(uidTextFinding(text, form, meant, fmt.Sprintf("the token was built for %q (crc_uid is its CRC-32)", text), "crc_uid"))
+		}
 	}
 	if exp.UID != nil && exp.UIDNumeric {
 		if n, err := strconv.ParseUint(*exp.UID, 10, 32); err == nil && n >= 1<<31 {

@@ -79,7 +79,13 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 	}
 	var ok bool
 	var why string
-	switch exp.For {
+	need := exp.For
+	if need == "" && exp.Channel != nil && count[token.ServiceRTC] == 0 && len(t.Services) > 0 {
+		// A channel name is what an RTC join needs: a token without an RTC
+		// service cannot be checked against it, and cannot join it.
+		need = "rtc"
+	}
+	switch need {
 	case "":
 		return
 	case "rtc":
@@ -89,8 +95,13 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 			}
 		}
 		why = "it holds no RTC service with the join_channel privilege"
-		if count[token.ServiceRTC] > 0 {
+		switch {
+		case count[token.ServiceRTC] > 0:
 			why = "its RTC service lacks the join_channel privilege (publish privileges without join do not let a client join)"
+		case count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0:
+			why = "it is an RTM login token: it holds no RTC service"
+		case count[token.ServiceChat] > 0:
+			why = "it is a Chat token: it holds no RTC service"
 		}
 	case "rtm":
 		ok = count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0
@@ -103,9 +114,13 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 		why = "it holds no Chat service"
 	}
 	if !ok {
+		what := "needed for " + need
+		if need != exp.For {
+			what = fmt.Sprintf("checked for channel %q, which a client joins with an RTC token,", *exp.Channel)
+		}
 		r.Add(Finding{Code: CodeServiceMissing, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services",
-			Message: fmt.Sprintf("the token is needed for %s but %s (services: %s)", exp.For, why, serviceNames(t)),
-			Hint:    serviceHint(exp.For)})
+			Message: fmt.Sprintf("the token is %s but %s (services: %s)", what, why, serviceNames(t)),
+			Hint:    serviceHint(need)})
 	}
 }
 

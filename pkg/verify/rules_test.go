@@ -50,8 +50,10 @@ type wantF struct {
 	Code     string `json:"code"`
 	Severity string `json:"severity"`
 	SDKError *int   `json:"sdk_error"`
-	// Contains are substrings the message must hold.
-	Contains []string `json:"contains"`
+	// Contains are substrings the message must hold, HintContains those of
+	// the hint.
+	Contains     []string `json:"contains"`
+	HintContains []string `json:"hint_contains"`
 }
 
 type buildSpec struct {
@@ -318,6 +320,11 @@ func hasFinding(fs []verify.Finding, w wantF) bool {
 		ok := true
 		for _, s := range w.Contains {
 			if !strings.Contains(f.Message, s) {
+				ok = false
+			}
+		}
+		for _, s := range w.HintContains {
+			if !strings.Contains(f.Hint, s) {
 				ok = false
 			}
 		}

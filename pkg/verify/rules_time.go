@@ -142,6 +142,12 @@ func implausible(k int, what string, v uint32, issue int64, relative bool) strin
 		if relative {
 			return fmt.Sprintf("%s is %d, milliseconds where seconds belong: %d s (%s) was probably meant", what, v, v/1000, Ago(int64(v/1000)))
 		}
+		if v <= 30*MaxLifetime {
+			// As seconds it is a lifetime of days, as milliseconds one of
+			// minutes: either way a duration, and which unit was meant
+			// cannot be told.
+			return fmt.Sprintf("%s is %d, a duration (%d s = %s, or %d ms = %s) where an absolute unix time in seconds belongs: as written it ended at %s", what, v, v, Ago(int64(v)), v, Ago(int64(v/1000)), utc(int64(v)))
+		}
 		return fmt.Sprintf("%s is %d, relative milliseconds where an absolute unix time in seconds belongs: as written it ended at %s", what, v, utc(int64(v)))
 	}
 	return ""
