@@ -336,20 +336,14 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 	if !b.changed("app-id") {
 		return c, usagef("--app-id is required")
 	}
-	switch {
-	case b.changed("cert") && b.changed("cert-file"):
-		return c, usagef("give the certificate once: --cert or --cert-file, not both")
-	case b.changed("cert"):
-		c.Certificate = strings.TrimSpace(b.cert)
-	case b.changed("cert-file"):
-		raw, err := readSmallFile(b.certFile)
-		if err != nil {
-			return c, fmt.Errorf("--cert-file: %w", err)
-		}
-		c.Certificate = strings.TrimSpace(string(raw))
-	default:
-		c.Certificate = strings.TrimSpace(e.getenv("TOKENCHECK_CERT"))
+	// The certificate is read as verify reads it, with the same messages
+	// (an empty --cert-file is named as such); its form is the builder's to
+	// judge (app_certificate: 32 hexadecimal characters).
+	cert, _, err := certValue(e, b.cert, b.certFile)
+	if err != nil {
+		return c, usagef("%v", err)
 	}
+	c.Certificate = cert
 	if c.Certificate == "" {
 		return c, usagef("no App Certificate: give --cert-file, TOKENCHECK_CERT or --cert")
 	}

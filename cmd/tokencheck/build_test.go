@@ -13,6 +13,10 @@ const (
 	kaApp     = "970CA35de60c44645bbae8a215061b33"
 	kaCertVal = "5CFd2fd1755d40ecb72977518be15d3b"
 	kaChan    = "7d72365eb983485397e3e3f9d460bdda"
+	// emptyCert is an empty file; bomCert holds the sample certificate
+	// after a UTF-8 byte order mark, as some editors save it.
+	emptyCert = "../../testdata/cli/empty.cert"
+	bomCert   = "../../testdata/cli/bom.cert"
 )
 
 func knownAnswer(t *testing.T, id string) string {
@@ -167,6 +171,14 @@ func TestBuildCLI(t *testing.T) {
 		{name: "a plain token has no audit warning", args: append([]string{"build", "rtc"}, with("--channel", "c", "--uid", "1", "--expire", "3600")...),
 			noStderr: []string{"audit flags"}},
 		{name: "no certificate", args: []string{"build", "fpa", "--app-id", kaApp}, code: 2, stderr: []string{"no App Certificate"}},
+		{name: "empty certificate file is named as verify names it", args: []string{"build", "rtc", "--app-id", kaApp, "--cert-file", emptyCert, "--channel", "c"},
+			code: 2, stderr: []string{"tokencheck: error: --cert-file " + emptyCert + " is empty\n"}, noStderr: []string{"no App Certificate"}},
+		{name: "blank TOKENCHECK_CERT is named", args: []string{"build", "fpa", "--app-id", kaApp}, env: map[string]string{"TOKENCHECK_CERT": " \n"},
+			code: 2, stderr: []string{"TOKENCHECK_CERT is empty"}},
+		{name: "certificate file with a byte order mark", args: []string{"build", "fpa", "--app-id", kaApp, "--cert-file", bomCert, "--salt", "1", "--issue-ts", "1700000000"},
+			stdout: []string{"007eJ"}},
+		{name: "missing certificate file", args: []string{"build", "fpa", "--app-id", kaApp, "--cert-file", "../../testdata/cli/no-such.cert"},
+			code: 2, stderr: []string{"--cert-file: open ../../testdata/cli/no-such.cert"}},
 		{name: "no app id", args: []string{"build", "fpa", "--cert-file", sampleCert}, code: 2, stderr: []string{"--app-id is required"}},
 		{name: "unknown builder", args: []string{"build", "dk9"}, code: 2, stderr: []string{`unknown builder "dk9"`}},
 		{name: "no builder", args: []string{"build"}, code: 2, stderr: []string{"Builders:"}},

@@ -116,41 +116,51 @@ func (c *certFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&c.keyring, "keyring", "", `file of "app_id certificate [label]" lines (primary and secondary certificates)`)
 }
 
+// certValue returns the App Certificate given by --cert, --cert-file or the
+// TOKENCHECK_CERT environment variable, with surrounding whitespace and a
+// byte order mark removed, and the name of its source for messages ("--cert",
+// "--cert-file F", "TOKENCHECK_CERT"). An empty flag counts as not given;
+// a source that holds nothing but whitespace is an error naming it. v is ""
+// when no source is given. The value is never part of an error: it is a
+// secret, even when mistyped.
+func certValue(e *env, cert, certFile string) (v, source string, err error) {
+	var raw string
+	switch {
+	case cert != "" && certFile != "":
+		return "", "", fmt.Errorf("give the certificate once: --cert or --cert-file, not both")
+	case cert != "":
+		raw, source = cert, "--cert"
+	case certFile != "":
+		b, err := readSmallFile(certFile)
+		if err != nil {
+			return "", "", fmt.Errorf("--cert-file: %w", err)
+		}
+		raw, source = string(b), "--cert-file "+certFile
+	case e.getenv("TOKENCHECK_CERT") != "":
+		raw, source = e.getenv("TOKENCHECK_CERT"), "TOKENCHECK_CERT"
+	default:
+		return "", "", nil
+	}
+	v = strings.TrimSpace(strings.TrimPrefix(raw, "\ufeff"))
+	if v == "" {
+		return "", source, fmt.Errorf("%s is empty", source)
+	}
+	return v, source, nil
+}
+
 // load returns the certificates and keyring given; none is not an error.
 func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) {
 	var certs []verify.Certificate
-	add := func(v, source string) error {
-		v = strings.TrimSpace(strings.TrimPrefix(v, "\ufeff"))
-		if v == "" {
-			return fmt.Errorf("%s is empty", source)
-		}
+	v, source, err := certValue(e, c.cert, c.certFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v != "" {
 		if !decode.IsHex32(v) {
 			// Never echo the value: it is a secret, even when mistyped.
-			return fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %s", source, token.Plural(len([]rune(v)), "character"))
+			return nil, nil, fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %s", source, token.Plural(len([]rune(v)), "character"))
 		}
 		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
-		return nil
-	}
-	if c.cert != "" && c.certFile != "" {
-		return nil, nil, fmt.Errorf("give the certificate once: --cert or --cert-file, not both")
-	}
-	switch {
-	case c.cert != "":
-		if err := add(c.cert, "--cert"); err != nil {
-			return nil, nil, err
-		}
-	case c.certFile != "":
-		b, err := readSmallFile(c.certFile)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--cert-file: %w", err)
-		}
-		if err := add(string(b), "--cert-file "+c.certFile); err != nil {
-			return nil, nil, err
-		}
-	case e.getenv("TOKENCHECK_CERT") != "":
-		if err := add(e.getenv("TOKENCHECK_CERT"), "TOKENCHECK_CERT"); err != nil {
-			return nil, nil, err
-		}
 	}
 	var kr *verify.Keyring
 	if c.keyring != "" {

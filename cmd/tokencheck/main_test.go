@@ -76,6 +76,8 @@ func TestCLI(t *testing.T) {
 			stdout: []string{"007eJxTYBBbsMMnKq7p9Hf/HcIX5kce9b518kCiQgSr5Zrp4X1Tu6UUGCzNDZwdjU1TUs0Mkk1MzExMk5ISUy0SjQxNDcwMk4yN3b8IMEQwMTAwMoAwBIL4CgzmKeZGxmamqUmWFsYmFqbGluapxqnGaZYpJmYGSSkpiVwMRhYWRsYmhkbmxgDCaiTj\n"}},
 		{name: "unknown compressor", args: []string{"build", "fpa", "--app-id", "970CA35de60c44645bbae8a215061b33", "--compressor", "lz4"},
 			env: map[string]string{"TOKENCHECK_CERT": "5CFd2fd1755d40ecb72977518be15d3b"}, code: 2, stderr: []string{"--compressor"}},
+		{name: "empty certificate file", args: []string{"verify", "--cert-file", emptyCert}, stdin: tok7, code: 2,
+			stderr: []string{"--cert-file " + emptyCert + " is empty"}},
 		{name: "certificate given twice", args: []string{"verify", "--cert", "5CFd2fd1755d40ecb72977518be15d3b", "--cert-file", sampleCert}, stdin: tok7, code: 2,
 			stderr: []string{"not both"}},
 		{name: "certificate not hex is refused without echo", args: []string{"verify", "--cert", "not-a-real-certificate"}, stdin: tok7, code: 2,
