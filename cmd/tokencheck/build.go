@@ -254,8 +254,10 @@ func whitespaceName(run, where string) string {
 }
 
 // expiredWarnings warns when the built token is already expired by the
-// clock (a fixed --issue-ts, --ts or --expired-ts in the past): the build
-// succeeds, as the SDK's does, but such a token is useless for joining. It
+// clock (a fixed --issue-ts, --ts or --expired-ts in the past) or not yet
+// valid (a fixed --issue-ts in the future, which verify and the service
+// refuse): the build succeeds, as the SDK's does, but such a token is
+// useless for joining now. It
 // also passes on the audit's warnings about lifetimes and uid texts
 // (auditWarnings), once per code and only for codes the input checks did not
 // already warn about (given). exp holds the clock and, for a 006 token, the
@@ -271,6 +273,8 @@ func expiredWarnings(tok string, exp *verify.Expectations, given []encode.Warnin
 		switch {
 		case f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired:
 			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "already expired when built, by the clock", Detail: f.Message})
+		case f.Code == verify.CodeNotYetValid:
+			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "not yet valid when built, by the clock", Detail: f.Message})
 		case auditWarnings[f.Code] && f.Severity == verify.SevWarning && !seen[f.Code]:
 			// Inputs the SDK accepts but the audit flags: say so once per code.
 			seen[f.Code] = true
