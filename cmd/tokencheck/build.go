@@ -14,7 +14,6 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
-	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
 const buildUsage = "build rtc|rtm|chat|education|apaas|fpa|convoai|stt|dk1|dk2|dk3|dk4|dk5|signaling [--version 006|007] [flags]"
@@ -173,13 +172,11 @@ func runBuild(e *env, args []string) int {
 	if err != nil {
 		return buildFailed(e, info, b, c, err)
 	}
-	exp := &verify.Expectations{Now: e.now()}
-	if res.Model.Version == token.V006 && name == "rtc" && b.changed("account") {
-		// A 006 token holds the account only as a CRC-32: name it, so the
-		// audit can judge its text as it does a 007 uid field.
-		exp.Account = new(b.account)
+	var account *string
+	if name == "rtc" && b.changed("account") {
+		account = new(b.account)
 	}
-	res.Warnings = append(res.Warnings, expiredWarnings(res.Token, exp, res.Warnings)...)
+	res.Warnings = append(res.Warnings, encode.UseWarnings(res.Token, e.now(), account, res.Warnings)...)
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "tokencheck: warning: [%s] %s\n", w.Code, w)
 	}
@@ -251,44 +248,6 @@ func whitespaceName(run, where string) string {
 		}
 	}
 	return plural(len(run), "byte") + " of " + where + " whitespace"
-}
-
-// expiredWarnings warns when the built token is already expired by the
-// clock (a fixed --issue-ts, --ts or --expired-ts in the past) or not yet
-// valid (a fixed --issue-ts in the future, which verify and the service
-// refuse): the build succeeds, as the SDK's does, but such a token is
-// useless for joining now. It
-// also passes on the audit's warnings about lifetimes and uid texts
-// (auditWarnings), once per code and only for codes the input checks did not
-// already warn about (given). exp holds the clock and, for a 006 token, the
-// account it was built for.
-func expiredWarnings(tok string, exp *verify.Expectations, given []encode.Warning) []encode.Warning {
-	rep := verify.Inspect(tok, exp)
-	var ws []encode.Warning
-	seen := map[string]bool{}
-	for _, w := range given {
-		seen[w.Code] = true
-	}
-	for _, f := range rep.Findings {
-		switch {
-		case f.Code == verify.CodeExpired || f.Code == verify.CodePrivilegeExpired:
-			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "already expired when built, by the clock", Detail: f.Message})
-		case f.Code == verify.CodeNotYetValid:
-			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "not yet valid when built, by the clock", Detail: f.Message})
-		case auditWarnings[f.Code] && f.Severity == verify.SevWarning && !seen[f.Code]:
-			// Inputs the SDK accepts but the audit flags: say so once per code.
-			seen[f.Code] = true
-			ws = append(ws, encode.Warning{Code: f.Code, Field: f.Field, Rule: "accepted, but the audit flags it", Detail: f.Message})
-		}
-	}
-	return ws
-}
-
-// auditWarnings are the audit findings a build warns about: lifetimes and
-// uid texts that build fine but fail or surprise when the token is used.
-var auditWarnings = map[string]bool{
-	verify.CodeLifetimeTooShort: true, verify.CodeExpiryImplausible: true, verify.CodePrivilegeOutlivesToken: true,
-	verify.CodeUIDNegative: true, verify.CodeUIDOutOfRange: true, verify.CodeUIDLiteralZero: true, verify.CodeUIDIsAccount: true,
 }
 
 // buildView is the JSON printed by build --json.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -26,12 +27,15 @@ type Builder interface {
 type Built struct {
 	Token string
 	// Warnings are the SDK rules the inputs broke under allow_nonstandard.
+	// The answer adds to them what the token meets when used now
+	// (encode.UseWarnings), as the build command does.
 	Warnings []BuildWarning
 }
 
-// BuildWarning is an SDK rule broken under allow_nonstandard: the audit
-// finding code for the same problem in an existing token, the input field,
-// the rule and the offending value.
+// BuildWarning is an SDK rule broken under allow_nonstandard, or a problem
+// the token meets when used now (expired, not_yet_valid, lifetime_too_short,
+// uid_negative, …): the audit finding code for the same problem in an
+// existing token, the field, the rule and the offending value.
 type BuildWarning struct {
 	Code   string `json:"code"`
 	Field  string `json:"field"`
@@ -142,11 +146,11 @@ func (q *BuildRequest) check() error {
 
 // expectations says what the built token must verify against.
 func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
+	// The token is judged at now, the clock, as the build command judges it:
+	// a fixed issue_ts far from it gives an expired or not_yet_valid token,
+	// which the answer must show, not hide by judging at the issue time.
 	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: strings.TrimSpace(q.Cert)}},
 		AppID: strings.TrimSpace(q.AppID), Now: now}
-	if q.IssueTs != nil {
-		exp.Now = time.Unix(int64(*q.IssueTs), 0)
-	}
 	if q.Kind == "rtc" {
 		// An RTC token is bound to its channel, even an empty one (006 signs it).
 		ch := q.Channel
@@ -164,6 +168,24 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 		exp.Account, exp.For = &u, "rtm"
 	}
 	return exp
+}
+
+// builtAccount is the user account of an RTC token built for one, which
+// encode.UseWarnings needs for a 006 token (it holds the account as a CRC).
+func (q *BuildRequest) builtAccount() *string {
+	if q.Kind != "rtc" || q.Account == "" {
+		return nil
+	}
+	a := q.Account
+	return &a
+}
+
+func toEncode(ws []BuildWarning) []encode.Warning {
+	out := make([]encode.Warning, len(ws))
+	for i, w := range ws {
+		out[i] = encode.Warning(w)
+	}
+	return out
 }
 
 // build serves POST /api/build.
@@ -204,9 +226,9 @@ func (s *srv) build(w http.ResponseWriter, r *http.Request) {
 	v := report.Verify(rep)
 	n := exp.Now.Unix()
 	v.Now = &n
-	ws := built.Warnings
-	if ws == nil {
-		ws = []BuildWarning{}
+	ws := append([]BuildWarning{}, built.Warnings...)
+	for _, w := range encode.UseWarnings(built.Token, now, q.builtAccount(), toEncode(built.Warnings)) {
+		ws = append(ws, BuildWarning(w))
 	}
 	writeJSON(w, http.StatusOK, BuildResponse{Token: built.Token, Warnings: ws, Verify: v})
 }

@@ -40,7 +40,7 @@ func TestEncodeBuilder(t *testing.T) {
 		{"apaas room user", base("kind", "apaas", "room_uuid", "r1", "user_uuid", "u1", "role", 2), "007", []string{`"room_uuid":"r1"`, `"role":2`}},
 		{"education user", base("kind", "education", "user_uuid", "u1"), "007", []string{`"user_uuid":"u1"`}},
 		{"apaas app", base("kind", "apaas"), "007", []string{`"name":"apaas"`}},
-		{"fpa", base("kind", "fpa", "issue_ts", 1700000000), "007", []string{`"name":"fpa"`, `"issue_ts":1700000000`}},
+		{"fpa", base("kind", "fpa", "issue_ts", exampleNow), "007", []string{`"name":"fpa"`, `"issue_ts":1661271000`}},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,4 +128,84 @@ func TestEncodeBuilder(t *testing.T) {
 			t.Errorf("no warning for a 25 h lifetime: %s", rec.Body.String())
 		}
 	})
+}
+
+// TestBuildWarnings checks that POST /api/build judges the token it built
+// at the clock, not at its own issue time, and lists in "warnings" what the
+// token meets when used, as the build command does (encode.UseWarnings).
+func TestBuildWarnings(t *testing.T) {
+	_, cert := sample(t)
+	h := New(Config{Now: fixedNow, Builder: EncodeBuilder{}})
+	rtc := func(kv ...any) map[string]any {
+		m := map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "salt": 7, "channel": "lobby", "uid": 42}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name    string
+		q       map[string]any
+		verdict string
+		// warnings are the codes and fields of the answer's warnings, in order.
+		warnings []string
+		// detail is a substring of the first warning's detail.
+		detail string
+	}{
+		{"issued now", rtc("issue_ts", exampleNow), "ok", nil, ""},
+		{"issued by the clock", rtc(), "ok", nil, ""},
+		{"issue time 0", rtc("issue_ts", 0), "expired", []string{"expired expire"}, "the token expired at 1970-01-01T01:00:00Z"},
+		{"issue time 1000000000", rtc("issue_ts", 1000000000), "expired", []string{"expired expire"}, "expired at 2001-09-09T02:46:40Z"},
+		{"issue time 4294967295", rtc("issue_ts", 4294967295), "not_yet_valid", []string{"not_yet_valid issue_ts"}, "issued at 2106-02-07T06:28:15Z"},
+		{"issue time a month ahead", rtc("issue_ts", exampleNow+30*86400), "not_yet_valid", []string{"not_yet_valid issue_ts"}, "30d00h in the future"},
+		{"privilege expired, token not", rtc("issue_ts", exampleNow-700, "expire", 3600, "privilege_expire", 600), "privilege_expired",
+			[]string{"privilege_expired services[0].privileges.join_channel", "privilege_expired services[0].privileges.publish_audio_stream",
+				"privilege_expired services[0].privileges.publish_video_stream", "privilege_expired services[0].privileges.publish_data_stream"}, "expired at"},
+		{"006 expired", rtc("version", "006", "issue_ts", 1600000000), "expired", []string{"expired ts"}, "the token expired at 2020-09-14"},
+		{"a 30 s lifetime", rtc("issue_ts", exampleNow, "expire", 30), "ok", []string{"lifetime_too_short expire"}, ""},
+		{"a 5 s lifetime", rtc("issue_ts", exampleNow, "expire", 5), "ok", []string{"expiry_implausible expire"}, ""},
+		{"privilege outlives the token", rtc("issue_ts", exampleNow, "expire", 600, "privilege_expire", 3600), "ok",
+			[]string{"privilege_outlives_token services[0].privileges.join_channel"}, ""},
+		{"account -1", rtc("issue_ts", exampleNow, "uid", nil, "account", "-1"), "ok", []string{"uid_negative services[0].uid"}, "4294967295"},
+		{"006 account -1", rtc("version", "006", "issue_ts", exampleNow, "uid", nil, "account", "-1"), "ok", []string{"uid_negative crc_uid"}, "4294967295"},
+		{"006 account above 2^32-1", rtc("version", "006", "issue_ts", exampleNow, "uid", nil, "account", "9854785632"), "ok",
+			[]string{"uid_out_of_range crc_uid"}, `"9854785632"`},
+		{"allow nonstandard: the input check's warning, then the audit's", rtc("issue_ts", exampleNow, "expire", 90000, "allow_nonstandard", true), "ok",
+			[]string{"expiry_over_24h token_expire", "expiry_implausible expire"}, "is 90000"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.q["uid"] == nil {
+				delete(c.q, "uid")
+			}
+			rec := do(h, "POST", "/api/build", "application/json", mustJSON(t, c.q))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+			}
+			var out struct {
+				Warnings []BuildWarning `json:"warnings"`
+				Verify   struct {
+					Verdict   string  `json:"verdict"`
+					Signature string  `json:"signature"`
+					Now       float64 `json:"now"`
+				} `json:"verify"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.Verify.Verdict != c.verdict || out.Verify.Signature != "valid" || out.Verify.Now != exampleNow {
+				t.Errorf("verdict %q signature %q now %v, want %q valid %d", out.Verify.Verdict, out.Verify.Signature, out.Verify.Now, c.verdict, exampleNow)
+			}
+			var got []string
+			for _, w := range out.Warnings {
+				got = append(got, w.Code+" "+w.Field)
+			}
+			if strings.Join(got, "; ") != strings.Join(c.warnings, "; ") {
+				t.Errorf("warnings %q, want %q", got, c.warnings)
+			}
+			if c.detail != "" && (len(out.Warnings) == 0 || !strings.Contains(out.Warnings[0].Detail, c.detail)) {
+				t.Errorf("warnings %+v: the first lacks %q", out.Warnings, c.detail)
+			}
+		})
+	}
 }
