@@ -164,7 +164,7 @@ func runBuild(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if err := surroundingSpace("app_id", "32 hexadecimal characters, without surrounding whitespace", b.appID); err != nil {
+	if err := encode.AppIDSpace(b.appID); err != nil {
 		errorf(e, "input refused: %v", err)
 		return exitBad
 	}
@@ -209,45 +209,6 @@ func tokenFlags(b *buildFlags, fs *pflag.FlagSet, info *builderInfo) {
 		fs.StringVar(&b.compressor, "compressor", "go", usage)
 	}
 	fs.BoolVar(&b.allow, "allow-nonstandard", false, "build from inputs the SDK refuses (reproducing an existing token) and print warnings")
-}
-
-// surroundingSpace refuses a value with whitespace before or after it,
-// naming the whitespace: a length error alone ("is 33 bytes") hides a
-// trailing space pasted with the value.
-func surroundingSpace(field, rule, v string) error {
-	t := strings.TrimSpace(v)
-	if t == v {
-		return nil
-	}
-	lead := v[:strings.Index(v, t)]
-	if t == "" {
-		lead = v
-	}
-	trail := v[len(lead)+len(t):]
-	var parts []string
-	if lead != "" {
-		parts = append(parts, whitespaceName(lead, "leading"))
-	}
-	if trail != "" {
-		parts = append(parts, whitespaceName(trail, "trailing"))
-	}
-	return &token.InputError{Field: field, Rule: rule,
-		Detail: fmt.Sprintf("is %s: %s", plural(len(v), "byte"), strings.Join(parts, " and "))}
-}
-
-// whitespaceName names a run of whitespace: "a trailing space", "2 leading
-// tabs", "a trailing line break", "3 bytes of leading whitespace".
-func whitespaceName(run, where string) string {
-	one := map[string]string{" ": "space", "\t": "tab", "\n": "line break", "\r": "carriage return", "\r\n": "line break"}
-	if name, ok := one[run]; ok {
-		return "a " + where + " " + name
-	}
-	for _, c := range []string{" ", "\t"} {
-		if strings.Trim(run, c) == "" {
-			return strconv.Itoa(len(run)) + " " + where + " " + one[c] + "s"
-		}
-	}
-	return plural(len(run), "byte") + " of " + where + " whitespace"
 }
 
 // buildView is the JSON printed by build --json.

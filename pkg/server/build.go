@@ -53,7 +53,9 @@ type BuildRequest struct {
 	Kind string `json:"kind"`
 	// Version is "007" (the default) or "006" (rtc and rtm only).
 	Version string `json:"version,omitempty"`
-	// AppID and Cert are the credentials (required).
+	// AppID and Cert are the credentials (required). The App ID is used as
+	// given: with whitespace around it, it is refused by name. The
+	// certificate's surrounding whitespace is removed.
 	AppID string `json:"app_id"`
 	Cert  string `json:"cert"`
 	// Channel, UID and Account are the RTC identity.
@@ -134,12 +136,17 @@ func (q *BuildRequest) check() error {
 		return badRequest(`field "version": want "007" or "006"`)
 	case q.Version == "006" && q.Kind != "rtc" && q.Kind != "rtm":
 		return badRequest(`field "version": %s tokens are built as 007 only (006 is for rtc and rtm)`, q.Kind)
-	case strings.TrimSpace(q.AppID) == "":
+	case q.AppID == "":
 		return badRequest(`field "app_id" is required`)
 	case strings.TrimSpace(q.Cert) == "":
 		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
 	case q.UID.Set && q.Account != "":
 		return badRequest(`give "uid" or "account", not both`)
+	}
+	// Refused by name, as the build command refuses it: trimming it would
+	// build a token for an App ID other than the one given.
+	if err := encode.AppIDSpace(q.AppID); err != nil {
+		return badRequest("%v", err)
 	}
 	return nil
 }
@@ -150,7 +157,7 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 	// a fixed issue_ts far from it gives an expired or not_yet_valid token,
 	// which the answer must show, not hide by judging at the issue time.
 	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: strings.TrimSpace(q.Cert)}},
-		AppID: strings.TrimSpace(q.AppID), Now: now}
+		AppID: q.AppID, Now: now}
 	if q.Kind == "rtc" {
 		// An RTC token is bound to its channel, even an empty one (006 signs it).
 		ch := q.Channel
