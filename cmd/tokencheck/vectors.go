@@ -298,12 +298,15 @@ func runVectorsGen(e *env, args []string) int {
 	format := fs.String("format", "", "token format: 006 or 007")
 	count := intFlag(fs, "count", 100, "number of cases (the spec's edge cases come first)")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file (without it, 1, noted on stderr)")
-	output := fs.String("output", "", "write the file here instead of stdout")
+	output := fs.String("output", "", "write the file here instead of stdout: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		errorf(e, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	if emptyOutputFlag(e, fs.Changed, "output", *output) {
 		return exitUsage
 	}
 	reg := conform.DefaultRegistry()
@@ -319,38 +322,21 @@ func runVectorsGen(e *env, args []string) int {
 	if !fs.Changed("seed") {
 		fmt.Fprintf(e.stderr, "tokencheck: note: no --seed given: using seed %d (pass --seed %d to reproduce this file)\n", *seed, *seed)
 	}
-	if *output == "" {
-		if err := conform.WriteGenerated(e.stdout, *format, *count, *seed, reg); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
-		}
-		return exitOK
-	}
-	// The file is streamed to a temporary file next to FILE and renamed
-	// when complete, so that FILE is never left half-written.
-	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
+	// The file is written case by case; to --output FILE through a
+	// temporary file renamed when complete, so that FILE is never left
+	// half-written.
+	out, err := openOutput(e, "--output", *output, 64<<10)
 	if err != nil {
-		// The temporary file's name means nothing to the user: name FILE.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		errorf(e, "writing %s: %v (in directory %s)", *output, err, filepath.Dir(*output))
+		errorf(e, "%v", err)
 		return exitUsage
 	}
-	err = conform.WriteGenerated(tmp, *format, *count, *seed, reg)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	if err := conform.WriteGenerated(out, *format, *count, *seed, reg); err != nil {
+		out.Abort()
+		errorf(e, "writing output: %v", err)
+		return exitUsage
 	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *output)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		errorf(e, "writing %s: %v", *output, err)
+	if err := out.Commit(); err != nil {
+		errorf(e, "writing output: %v", err)
 		return exitUsage
 	}
 	return exitOK

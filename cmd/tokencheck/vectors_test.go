@@ -221,7 +221,7 @@ func TestVectorsGenFlags(t *testing.T) {
 		{"negative count", []string{"--format", "006", "--count", "-1", "--seed", "1"}, 2, "--count -1: want a non-negative number", "", ""},
 		{"bad format", []string{"--format", "009", "--count", "3"}, 2, `format "009": want 006 or 007`, "note", ""},
 		{"output directory missing", []string{"--format", "006", "--count", "3", "--seed", "1", "--output", filepath.Join(out, "x", "y.json")}, 2,
-			"writing " + filepath.Join(out, "x", "y.json") + ": ", ".y.json.", ""},
+			"--output " + filepath.Join(out, "x", "y.json") + ": cannot create a file in ", ".y.json.", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
