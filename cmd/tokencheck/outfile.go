@@ -23,7 +23,8 @@ import (
 //     either: written atomically, to a temporary file in the same directory
 //     that Commit syncs and renames over the target (a link is followed and
 //     kept). A new file gets mode 0666 less the umask, as with shell
-//     redirection; a replaced file keeps its mode.
+//     redirection; a replaced file keeps its mode, owner and group, and a
+//     file this user could not open for writing is refused, not replaced.
 //
 // Errors name the path as the user gave it, never the temporary file.
 type outFile struct {
@@ -75,6 +76,19 @@ func openOutput(e *env, flag, path string, bufSize int) (*outFile, error) {
 		}
 		return o, nil
 	}
+	if fi != nil {
+		// Renaming over the file would get past its own protection (the
+		// directory is what the rename needs): replace only a file this user
+		// could have opened for writing.
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return nil, o.errorf("%w: the file is not writable, so it is not replaced", pathErr(err))
+			}
+			return nil, o.errorf("%w", pathErr(err))
+		}
+		f.Close()
+	}
 	dir := filepath.Dir(target)
 	perm := os.FileMode(0o666)
 	if fi != nil {
@@ -86,8 +100,14 @@ func openOutput(e *env, flag, path string, bufSize int) (*outFile, error) {
 		return nil, o.errorf("cannot create a file in %s: %w", dir, pathErr(err))
 	}
 	if fi != nil {
-		// Keep the permissions of the file being replaced: the umask may
-		// have taken bits off at creation.
+		// Keep the owner and group of the file being replaced, then its
+		// permissions (a change of owner clears the set-id bits, and the
+		// umask may have taken bits off at creation).
+		if err := keepOwner(tmp, fi); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return nil, o.errorf("%w", err)
+		}
 		if err := tmp.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -217,6 +218,135 @@ func TestOutputTargetsEveryCommand(t *testing.T) {
 				}
 				if c.check != nil {
 					c.check(t, dir)
+				}
+				noTempFiles(t, dir)
+			})
+		}
+	}
+}
+
+// copySelf copies the test binary into dir, for a process run as another
+// user (the build directory is private to the user who built it).
+func copySelf(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "tokencheck.test")
+	if err := os.WriteFile(p, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestOutputPermissions: --output replaces only a file its user could open
+// for writing (renaming into a writable directory would get past the file's
+// own protection), refusing before any input is read, and the replacement
+// keeps the file's owner, group and mode; when the owner or group cannot be
+// kept, nothing is replaced. The cases run as root and as nobody, so the
+// test runs as root.
+func TestOutputPermissions(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: the cases give files to other users")
+	}
+	const nobody, nogroup = 65534, 65534
+	cases := []struct {
+		name     string
+		asNobody bool
+		uid, gid int
+		mode     os.FileMode
+		errs     string // "" when the file must be replaced
+	}{
+		{"own read-only file", true, nobody, nogroup, 0o444, "--output o.txt: permission denied: the file is not writable, so it is not replaced"},
+		{"another user's file, not writable", true, 0, 0, 0o644, "--output o.txt: permission denied"},
+		{"another user's file, writable", true, 0, 0, 0o666, "--output o.txt: it belongs to uid 0, gid 0, and a replacement written by uid 65534 cannot keep its owner and group (operation not permitted): the file is left as it was"},
+		{"own file in another group", true, nobody, 0, 0o664, "--output o.txt: it belongs to uid 65534, gid 0, and a replacement written by uid 65534 cannot keep its group (operation not permitted)"},
+		{"own file", true, nobody, nogroup, 0o640, ""},
+		{"root replaces another user's file", false, nobody, nogroup, 0o640, ""},
+		{"root replaces a read-only file", false, nobody, nogroup, 0o444, ""},
+		{"root replaces a set-gid file", false, nobody, nogroup, 0o2750, ""},
+	}
+	base, err := os.MkdirTemp("", "outperm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := copySelf(t, base)
+	for _, oc := range outputCommands {
+		for i, c := range cases {
+			t.Run(oc.name+"/"+c.name, func(t *testing.T) {
+				dir := filepath.Join(base, fmt.Sprintf("%s-%d", strings.ReplaceAll(oc.name, " ", "-"), i))
+				if err := os.Mkdir(dir, 0o777); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(dir, 0o777); err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, "o.txt")
+				if err := os.WriteFile(file, []byte("previous\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chown(file, c.uid, c.gid); err != nil {
+					t.Fatal(err)
+				}
+				mode := c.mode & 0o777
+				if c.mode&0o2000 != 0 {
+					mode |= os.ModeSetgid
+				}
+				if err := os.Chmod(file, mode); err != nil {
+					t.Fatal(err)
+				}
+				cmd := cliCommand(oc.args("o.txt")...)
+				cmd.Path, cmd.Dir = bin, dir
+				if c.asNobody {
+					cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nogroup}}
+				}
+				// A refusal comes before any input is read: stdin stays open.
+				r, w, err := os.Pipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer w.Close()
+				cmd.Stdin = r
+				if c.errs == "" {
+					go func() {
+						w.WriteString(oc.stdin(t))
+						w.Close()
+					}()
+				}
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				cmd.WaitDelay = 10 * time.Second
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				r.Close()
+				timer := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() })
+				err = cmd.Wait()
+				timer.Stop()
+				code := cmd.ProcessState.ExitCode()
+				fi, serr := os.Stat(file)
+				if serr != nil {
+					t.Fatal(serr)
+				}
+				st := fi.Sys().(*syscall.Stat_t)
+				if int(st.Uid) != c.uid || int(st.Gid) != c.gid || fi.Mode() != mode {
+					t.Errorf("now uid %d gid %d mode %v, want %d %d %v", st.Uid, st.Gid, fi.Mode(), c.uid, c.gid, mode)
+				}
+				got := readFile(t, file)
+				if c.errs != "" {
+					if code != exitUsage || !strings.Contains(stderr.String(), "tokencheck: error: "+c.errs) {
+						t.Errorf("exit %d (%v), want 2; stderr %q, want %q", code, err, stderr.String(), c.errs)
+					}
+					if got != "previous\n" {
+						t.Errorf("the file was replaced: %.100q", got)
+					}
+				} else if code != exitOK || !strings.Contains(got, oc.want) {
+					t.Errorf("exit %d (%v): %s; the file holds %.100q", code, err, stderr.String(), got)
 				}
 				noTempFiles(t, dir)
 			})
