@@ -376,7 +376,7 @@ func TestVectorsCheckControlCharacters(t *testing.T) {
 			t.Errorf("stdout lacks %s:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errs, `first: ids.json esc\x1b[31mred: `) {
+	if !strings.Contains(errs, `/ids.json esc\x1b[31mred: `) {
 		t.Errorf("stderr does not name the case: %s", errs)
 	}
 }
