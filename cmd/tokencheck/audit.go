@@ -207,6 +207,15 @@ func openSources(e *env, args []string) ([]audit.Source, func(), error) {
 			return nil, nil, err
 		}
 		files = append(files, f)
+		// A directory opens but cannot be read: refuse it before any
+		// line of the other inputs is checked.
+		if st, err := f.Stat(); err != nil {
+			closeAll()
+			return nil, nil, err
+		} else if st.IsDir() {
+			closeAll()
+			return nil, nil, fmt.Errorf("%s: is a directory, not a file of tokens", a)
+		}
 		srcs = append(srcs, audit.Source{Name: a, R: f})
 	}
 	return srcs, closeAll, nil

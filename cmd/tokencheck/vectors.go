@@ -119,8 +119,9 @@ func runVectorsCheck(e *env, args []string) int {
 				errorf(e, "%v", err)
 				return exitUsage
 			}
-			results = append(results, conform.CheckTampered(filepath.Base(p.path), tf)...)
-			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases)})
+			rs := conform.CheckTampered(filepath.Base(p.path), tf)
+			results = append(results, rs...)
+			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases), results: len(rs)})
 			continue
 		}
 		f, err := vectors.DecodeFile(p.path, b)
@@ -134,7 +135,7 @@ func runVectorsCheck(e *env, args []string) int {
 		}
 		name := filepath.Base(p.path)
 		rs := conform.CheckFile(name, f, reg)
-		files = append(files, fileInfo{Path: p.path, Format: f.Format, Cases: len(f.Cases)})
+		files = append(files, fileInfo{Path: p.path, Format: f.Format, Cases: len(f.Cases), results: len(rs)})
 		results = append(results, rs...)
 	}
 	if len(files) == 0 {
@@ -144,11 +145,15 @@ func runVectorsCheck(e *env, args []string) int {
 	return reportResults(e, o, "tokencheck vectors check", files, results)
 }
 
-// fileInfo describes one file checked, for the JSON output.
+// fileInfo describes one file checked, for the JSON output. Its results
+// are the next results entries of the run's results, which hold the files'
+// results in file order (two files may share a base name, which the
+// results' File holds).
 type fileInfo struct {
-	Path   string `json:"path"`
-	Format string `json:"format"`
-	Cases  int    `json:"cases"`
+	Path    string `json:"path"`
+	Format  string `json:"format"`
+	Cases   int    `json:"cases"`
+	results int
 }
 
 type vectorPath struct {
@@ -251,13 +256,13 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
 			return writeFailed(e, err)
 		}
+		next := 0
 		for _, f := range files {
 			var s conform.Summary
-			for _, r := range rs {
-				if r.File == filepath.Base(f.Path) {
-					s = addResult(s, r)
-				}
+			for _, r := range rs[next : next+f.results] {
+				s = addResult(s, r)
 			}
+			next += f.results
 			if _, err := fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
 				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped); err != nil {
 				return writeFailed(e, err)
@@ -272,10 +277,22 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 		return writeFailed(e, err)
 	}
 	if sum.Failed > 0 {
-		for _, r := range rs {
+		// The path of each result's file, as given (results hold the base
+		// name, which two files may share).
+		paths := make([]string, 0, len(rs))
+		for _, f := range files {
+			for range f.results {
+				paths = append(paths, f.Path)
+			}
+		}
+		for i, r := range rs {
 			if r.Status == conform.StatusFail {
+				file := r.File
+				if i < len(paths) {
+					file = paths[i]
+				}
 				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"),
-					escapeControls(r.File), escapeControls(r.ID), escapeControls(r.First().String()))
+					escapeControls(file), escapeControls(r.ID), escapeControls(r.First().String()))
 				break
 			}
 		}

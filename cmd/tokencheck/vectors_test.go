@@ -67,6 +67,15 @@ func TestVectorsCheckCLI(t *testing.T) {
 	syntax := bad("syntax.json", "{\n  \"format\": \"006\",\n  \"cases\": [\n    {\"id\": \"a\" \"builder\": \"rtc_uid\"}\n  ]\n}\n")
 	badInputs := bad("inputs.json", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": "5"}}]}`)
 	one, oneID := flipped(t, "006.json", 1, 0, 60, "")
+	// The flipped 006 file again, under the base name of the clean one.
+	flipBody, err := os.ReadFile(flip006)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := filepath.Join(t.TempDir(), "006.json")
+	if err := os.WriteFile(same, flipBody, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		args   []string
@@ -86,6 +95,9 @@ func TestVectorsCheckCLI(t *testing.T) {
 			[]string{"1 failed"}, []string{idGo, "disagree[go]", "token byte 70"}},
 		{"json", []string{"vectors", "check", "--json", flip006}, 1,
 			[]string{`"status": "fail"`, `"offset": 60`, `"failed": 1`}, []string{id006}},
+		{"two files of one base name", []string{"vectors", "check", vectorDir + "/006.json", same}, 1,
+			[]string{vectorDir + "/006.json (006): 195 cases, 195 passed, 0 failed", same + " (006): 5 cases, 4 passed, 1 failed"},
+			[]string{"first: " + same + " " + id006}},
 		{"no arguments", []string{"vectors", "check"}, 2, nil, []string{"no vector file"}},
 		{"missing file", []string{"vectors", "check", "nonexistent.json"}, 2, nil, []string{"nonexistent.json"}},
 		{"unknown subcommand", []string{"vectors", "frob"}, 2, nil, []string{"unknown vectors subcommand"}},
@@ -364,7 +376,7 @@ func TestVectorsCheckControlCharacters(t *testing.T) {
 			t.Errorf("stdout lacks %s:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errs, `first: ids.json esc\x1b[31mred: `) {
+	if !strings.Contains(errs, `/ids.json esc\x1b[31mred: `) {
 		t.Errorf("stderr does not name the case: %s", errs)
 	}
 }
