@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -47,6 +44,9 @@ func runAudit(e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	if emptyOutputFlag(e, fs.Changed, "output", *output) {
+		return exitUsage
+	}
 	switch *format {
 	case "table", "json", "jsonl":
 	default:
@@ -77,7 +77,7 @@ func runAudit(e *env, args []string) int {
 	defer closeAll()
 	withFile := len(srcs) > 1
 
-	out, commit, abort, err := openOutput(e, *output)
+	out, err := openOutput(e, "--output", *output, 256<<10)
 	if err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
@@ -134,12 +134,12 @@ func runAudit(e *env, args []string) int {
 		}
 	}
 	if runErr != nil {
-		abort()
+		out.Abort()
 		log.Error("audit failed", zap.Error(runErr), zap.Int("lines_done", sum.Lines))
 		errorf(e, "%v", runErr)
 		return exitUsage
 	}
-	if err := commit(); err != nil {
+	if err := out.Commit(); err != nil {
 		log.Error("writing output failed", zap.Error(err))
 		errorf(e, "writing output: %v", err)
 		return exitUsage
@@ -207,134 +207,18 @@ func openSources(e *env, args []string) ([]audit.Source, func(), error) {
 			return nil, nil, err
 		}
 		files = append(files, f)
+		// A directory opens but cannot be read: refuse it before any
+		// line of the other inputs is checked.
+		if st, err := f.Stat(); err != nil {
+			closeAll()
+			return nil, nil, err
+		} else if st.IsDir() {
+			closeAll()
+			return nil, nil, fmt.Errorf("%s: is a directory, not a file of tokens", a)
+		}
 		srcs = append(srcs, audit.Source{Name: a, R: f})
 	}
 	return srcs, closeAll, nil
-}
-
-// openOutput returns the writer for the output and how to finish it. It
-// opens everything before any line is checked, so that a bad path fails at
-// once. A symbolic link stands for its target. A regular file, or a path
-// that does not exist yet, is written atomically: to a temporary file in the
-// same directory that commit syncs and renames over it, and abort removes. A
-// device, FIFO or socket is written directly (renaming over it would replace
-// it with a regular file: --output /dev/null must not destroy /dev/null).
-// Errors name the path as the user gave it.
-func openOutput(e *env, path string) (w io.Writer, commit func() error, abort func(), err error) {
-	if path == "" {
-		bw := bufio.NewWriterSize(e.stdout, 64<<10)
-		return bw, bw.Flush, func() { _ = bw.Flush() }, nil
-	}
-	target, fi, err := resolveOutput(path)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--output %s: %w", path, pathErr(err))
-	}
-	if fi != nil && fi.IsDir() {
-		return nil, nil, nil, fmt.Errorf("--output %s: is a directory", path)
-	}
-	if fi != nil && !fi.Mode().IsRegular() {
-		f, err := os.OpenFile(target, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("--output %s: %w", path, pathErr(err))
-		}
-		bw := bufio.NewWriterSize(f, 64<<10)
-		var once sync.Once
-		finish := func() error {
-			var err error
-			once.Do(func() {
-				err = bw.Flush()
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-			})
-			return err
-		}
-		return bw, finish, func() { _ = finish() }, nil
-	}
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("--output %s: cannot create a file in %s: %w", path, dir, pathErr(err))
-	}
-	if fi != nil {
-		// Keep the permissions of the file being replaced.
-		_ = tmp.Chmod(fi.Mode().Perm())
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	var once sync.Once
-	abort = func() {
-		once.Do(func() {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		})
-	}
-	commit = func() error {
-		err := bw.Flush()
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), target)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("%s: %w", path, pathErr(err))
-		}
-		return nil
-	}
-	return bw, commit, abort, nil
-}
-
-// resolveOutput follows path through symbolic links to the file to write,
-// with its FileInfo, or nil when it does not exist yet (a new file, or the
-// missing target of a dangling link).
-func resolveOutput(path string) (string, os.FileInfo, error) {
-	p := path
-	for hops := 0; ; hops++ {
-		fi, err := os.Lstat(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return p, nil, nil
-		case err != nil:
-			return "", nil, err
-		case fi.Mode()&os.ModeSymlink == 0:
-			return p, fi, nil
-		case hops == 0:
-			// An existing target: let the system resolve every link of the path.
-			if t, err := filepath.EvalSymlinks(p); err == nil {
-				fi, err := os.Stat(t)
-				return t, fi, err
-			}
-		case hops >= 40:
-			return "", nil, errors.New("too many levels of symbolic links")
-		}
-		// A dangling link: follow it by hand to the path it names.
-		t, err := os.Readlink(p)
-		if err != nil {
-			return "", nil, err
-		}
-		if !filepath.IsAbs(t) {
-			t = filepath.Join(filepath.Dir(p), t)
-		}
-		p = t
-	}
-}
-
-// pathErr drops the path from a *fs.PathError (a temporary file's name, or
-// the resolved target): callers name the path the user gave.
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 // startProgress shows the number of lines checked on stderr, once a second,

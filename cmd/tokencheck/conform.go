@@ -109,7 +109,7 @@ func runConform(e *env, args []string) int {
 			rs[i].File = s.name
 		}
 		results = append(results, rs...)
-		files = append(files, fileInfo{Path: s.name, Format: s.file.Format, Cases: len(s.file.Cases)})
+		files = append(files, fileInfo{Path: s.name, Format: s.file.Format, Cases: len(s.file.Cases), results: len(rs)})
 	}
 	return reportResults(e, o, "tokencheck conform", files, results)
 }

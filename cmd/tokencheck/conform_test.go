@@ -18,8 +18,13 @@ import (
 // tests: with TOKENCHECK_TEST_ADAPTER=good it answers with tokencheck's own
 // builds, with "roomuser" it drops the APaaS privilege of room-user tokens
 // (re-signed, like npm agora-token does), with "flip" it changes one
-// character of every 006 token.
+// character of every 006 token. With TOKENCHECK_TEST_MAIN=1 it is the
+// tokencheck command itself (its arguments are the command's), for the tests
+// that need a process of their own: signals, umask, another user.
 func TestMain(m *testing.M) {
+	if os.Getenv("TOKENCHECK_TEST_MAIN") == "1" {
+		main()
+	}
 	mode := os.Getenv("TOKENCHECK_TEST_ADAPTER")
 	if mode == "" {
 		os.Exit(m.Run())

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -38,7 +39,7 @@ func runDecode(e *env, args []string) int {
 	tok, perr := decode.ParsePartial(s)
 	// A partial 007 token that inflated has its whole payload: its
 	// compressor can be named as well.
-	refineCompressor(tok, s)
+	encode.RefineCompressor(tok, s)
 	if *asJSON {
 		v := report.Token(tok, perr)
 		for _, r := range repairs {

@@ -225,6 +225,9 @@ func parseNow(e *env, s string, given bool) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--now %q: want unix seconds or RFC 3339 (2026-12-03T10:00:00Z)", s)
 	}
+	if u := t.Unix(); u < 0 || u > token.MaxUnixSeconds {
+		return time.Time{}, fmt.Errorf("--now %s: outside the tokens' 32-bit times (1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z): %s", s, want)
+	}
 	return t, nil
 }
 

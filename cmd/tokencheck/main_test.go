@@ -85,6 +85,8 @@ func TestCLI(t *testing.T) {
 		{name: "empty --now is refused, not the clock", args: []string{"verify", "--cert-file", sampleCert, "--now", ""}, stdin: tok7, code: 2, stderr: []string{`--now "": want unix seconds`}},
 		{name: "decode with empty --now", args: []string{"decode", "--now", " "}, stdin: tok7, code: 2, stderr: []string{`--now "": want unix seconds`}},
 		{name: "workers are decimal", args: []string{"audit", "--workers", "0x2", "-"}, stdin: tok7, code: 2, stderr: []string{`invalid argument "0x2" for "--workers" flag: must be a decimal integer`}},
+		{name: "a directory among the inputs", args: []string{"audit", "--format", "jsonl", "-", "../../testdata"}, stdin: tok7, code: 2,
+			stderr: []string{"../../testdata: is a directory, not a file of tokens"}},
 		{name: "negative leeway", args: []string{"verify", "--cert-file", sampleCert, "--leeway", "-5s"}, stdin: tok7, code: 2, stderr: []string{"--leeway"}},
 		{name: "app id given as the certificate is not echoed", args: []string{"verify", "--json", "--cert-file", sampleCert, "--app-id", "5CFd2fd1755d40ecb72977518be15d3b", "--now", "1661271000"}, stdin: tok7, code: 1,
 			stdout: []string{`"code": "app_id_mismatch"`, "is the App Certificate"}, noStdout: []string{"5CFd2fd1755d40ecb72977518be15d3b"}},

@@ -12,7 +12,6 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -152,17 +151,6 @@ func crcUIDMeaning(c uint32) string {
 		return "CRC-32 of the empty text: not bound to a uid (uid 0, any user)"
 	}
 	return "CRC-32 of the uid text or user account"
-}
-
-// refineCompressor names the exact reference compressor of a 007 token when
-// re-compressing its payload reproduces the string (s is the decoded string).
-func refineCompressor(tok *token.Token, s string) {
-	if tok == nil || tok.T007 == nil || tok.T007.Payload == nil {
-		return
-	}
-	if id := encode.IdentifyCompressor(s, tok.T007.Payload); id != "" {
-		tok.Encoding.Compressor = id
-	}
 }
 
 func compressorMeaning(c string) string {

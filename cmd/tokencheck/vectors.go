@@ -119,8 +119,9 @@ func runVectorsCheck(e *env, args []string) int {
 				errorf(e, "%v", err)
 				return exitUsage
 			}
-			results = append(results, conform.CheckTampered(filepath.Base(p.path), tf)...)
-			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases)})
+			rs := conform.CheckTampered(filepath.Base(p.path), tf)
+			results = append(results, rs...)
+			files = append(files, fileInfo{Path: p.path, Format: tf.Format, Cases: len(tf.Cases), results: len(rs)})
 			continue
 		}
 		f, err := vectors.DecodeFile(p.path, b)
@@ -134,7 +135,7 @@ func runVectorsCheck(e *env, args []string) int {
 		}
 		name := filepath.Base(p.path)
 		rs := conform.CheckFile(name, f, reg)
-		files = append(files, fileInfo{Path: p.path, Format: f.Format, Cases: len(f.Cases)})
+		files = append(files, fileInfo{Path: p.path, Format: f.Format, Cases: len(f.Cases), results: len(rs)})
 		results = append(results, rs...)
 	}
 	if len(files) == 0 {
@@ -144,11 +145,15 @@ func runVectorsCheck(e *env, args []string) int {
 	return reportResults(e, o, "tokencheck vectors check", files, results)
 }
 
-// fileInfo describes one file checked, for the JSON output.
+// fileInfo describes one file checked, for the JSON output. Its results
+// are the next results entries of the run's results, which hold the files'
+// results in file order (two files may share a base name, which the
+// results' File holds).
 type fileInfo struct {
-	Path   string `json:"path"`
-	Format string `json:"format"`
-	Cases  int    `json:"cases"`
+	Path    string `json:"path"`
+	Format  string `json:"format"`
+	Cases   int    `json:"cases"`
+	results int
 }
 
 type vectorPath struct {
@@ -251,13 +256,13 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 		if err := renderTable(e.stdout, []string{"file", "case", "builder", "status", "detail"}, rows); err != nil {
 			return writeFailed(e, err)
 		}
+		next := 0
 		for _, f := range files {
 			var s conform.Summary
-			for _, r := range rs {
-				if r.File == filepath.Base(f.Path) {
-					s = addResult(s, r)
-				}
+			for _, r := range rs[next : next+f.results] {
+				s = addResult(s, r)
 			}
+			next += f.results
 			if _, err := fmt.Fprintf(e.stdout, "%s (%s): %s, %d passed, %d failed, %d divergent, %d skipped\n",
 				escapeControls(f.Path), f.Format, countOf(s.Total, "case"), s.Passed, s.Failed, s.Divergent, s.Skipped); err != nil {
 				return writeFailed(e, err)
@@ -272,10 +277,22 @@ func reportResults(e *env, o outputFlags, name string, files []fileInfo, rs []co
 		return writeFailed(e, err)
 	}
 	if sum.Failed > 0 {
-		for _, r := range rs {
+		// The path of each result's file, as given (results hold the base
+		// name, which two files may share).
+		paths := make([]string, 0, len(rs))
+		for _, f := range files {
+			for range f.results {
+				paths = append(paths, f.Path)
+			}
+		}
+		for i, r := range rs {
 			if r.Status == conform.StatusFail {
+				file := r.File
+				if i < len(paths) {
+					file = paths[i]
+				}
 				errorf(e, "%d of %s failed; first: %s %s: %s", sum.Failed, countOf(sum.Total, "case"),
-					escapeControls(r.File), escapeControls(r.ID), escapeControls(r.First().String()))
+					escapeControls(file), escapeControls(r.ID), escapeControls(r.First().String()))
 				break
 			}
 		}
@@ -298,12 +315,15 @@ func runVectorsGen(e *env, args []string) int {
 	format := fs.String("format", "", "token format: 006 or 007")
 	count := intFlag(fs, "count", 100, "number of cases (the spec's edge cases come first)")
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed gives the same file (without it, 1, noted on stderr)")
-	output := fs.String("output", "", "write the file here instead of stdout")
+	output := fs.String("output", "", "write the file here instead of stdout: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		errorf(e, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
+		return exitUsage
+	}
+	if emptyOutputFlag(e, fs.Changed, "output", *output) {
 		return exitUsage
 	}
 	reg := conform.DefaultRegistry()
@@ -319,38 +339,21 @@ func runVectorsGen(e *env, args []string) int {
 	if !fs.Changed("seed") {
 		fmt.Fprintf(e.stderr, "tokencheck: note: no --seed given: using seed %d (pass --seed %d to reproduce this file)\n", *seed, *seed)
 	}
-	if *output == "" {
-		if err := conform.WriteGenerated(e.stdout, *format, *count, *seed, reg); err != nil {
-			errorf(e, "writing output: %v", err)
-			return exitUsage
-		}
-		return exitOK
-	}
-	// The file is streamed to a temporary file next to FILE and renamed
-	// when complete, so that FILE is never left half-written.
-	tmp, err := os.CreateTemp(filepath.Dir(*output), "."+filepath.Base(*output)+".*")
+	// The file is written case by case; to --output FILE through a
+	// temporary file renamed when complete, so that FILE is never left
+	// half-written.
+	out, err := openOutput(e, "--output", *output, 64<<10)
 	if err != nil {
-		// The temporary file's name means nothing to the user: name FILE.
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		errorf(e, "writing %s: %v (in directory %s)", *output, err, filepath.Dir(*output))
+		errorf(e, "%v", err)
 		return exitUsage
 	}
-	err = conform.WriteGenerated(tmp, *format, *count, *seed, reg)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	if err := conform.WriteGenerated(out, *format, *count, *seed, reg); err != nil {
+		out.Abort()
+		errorf(e, "writing output: %v", err)
+		return exitUsage
 	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), *output)
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		errorf(e, "writing %s: %v", *output, err)
+	if err := out.Commit(); err != nil {
+		errorf(e, "writing output: %v", err)
 		return exitUsage
 	}
 	return exitOK

@@ -67,6 +67,15 @@ func TestVectorsCheckCLI(t *testing.T) {
 	syntax := bad("syntax.json", "{\n  \"format\": \"006\",\n  \"cases\": [\n    {\"id\": \"a\" \"builder\": \"rtc_uid\"}\n  ]\n}\n")
 	badInputs := bad("inputs.json", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": "5"}}]}`)
 	one, oneID := flipped(t, "006.json", 1, 0, 60, "")
+	// The flipped 006 file again, under the base name of the clean one.
+	flipBody, err := os.ReadFile(flip006)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := filepath.Join(t.TempDir(), "006.json")
+	if err := os.WriteFile(same, flipBody, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		args   []string
@@ -86,6 +95,9 @@ func TestVectorsCheckCLI(t *testing.T) {
 			[]string{"1 failed"}, []string{idGo, "disagree[go]", "token byte 70"}},
 		{"json", []string{"vectors", "check", "--json", flip006}, 1,
 			[]string{`"status": "fail"`, `"offset": 60`, `"failed": 1`}, []string{id006}},
+		{"two files of one base name", []string{"vectors", "check", vectorDir + "/006.json", same}, 1,
+			[]string{vectorDir + "/006.json (006): 195 cases, 195 passed, 0 failed", same + " (006): 5 cases, 4 passed, 1 failed"},
+			[]string{"first: " + same + " " + id006}},
 		{"no arguments", []string{"vectors", "check"}, 2, nil, []string{"no vector file"}},
 		{"missing file", []string{"vectors", "check", "nonexistent.json"}, 2, nil, []string{"nonexistent.json"}},
 		{"unknown subcommand", []string{"vectors", "frob"}, 2, nil, []string{"unknown vectors subcommand"}},
@@ -221,7 +233,7 @@ func TestVectorsGenFlags(t *testing.T) {
 		{"negative count", []string{"--format", "006", "--count", "-1", "--seed", "1"}, 2, "--count -1: want a non-negative number", "", ""},
 		{"bad format", []string{"--format", "009", "--count", "3"}, 2, `format "009": want 006 or 007`, "note", ""},
 		{"output directory missing", []string{"--format", "006", "--count", "3", "--seed", "1", "--output", filepath.Join(out, "x", "y.json")}, 2,
-			"writing " + filepath.Join(out, "x", "y.json") + ": ", ".y.json.", ""},
+			"--output " + filepath.Join(out, "x", "y.json") + ": cannot create a file in ", ".y.json.", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -364,7 +376,7 @@ func TestVectorsCheckControlCharacters(t *testing.T) {
 			t.Errorf("stdout lacks %s:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(errs, `first: ids.json esc\x1b[31mred: `) {
+	if !strings.Contains(errs, `/ids.json esc\x1b[31mred: `) {
 		t.Errorf("stderr does not name the case: %s", errs)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
@@ -111,7 +112,7 @@ func runVerify(e *env, args []string) int {
 	// the exit code is 2 unless another finding makes it 1, as for a 006
 	// token given without its channel.
 	r := verify.Inspect(raw, exp)
-	refineCompressor(r.Token, r.Input)
+	encode.RefineCompressor(r.Token, r.Input)
 	if *asJSON {
 		if err := writeJSON(e.stdout, report.Verify(r)); err != nil {
 			return writeFailed(e, err)

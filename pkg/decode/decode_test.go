@@ -442,3 +442,45 @@ func fixedHexKey(s string) bool {
 	}
 	return true
 }
+
+// TestPartialKeepsDeclaredServiceCount: a 007 payload whose service count
+// announces more records than it holds is decoded as far as it goes, with
+// the count it declares (not 0) beside the error.
+func TestPartialKeepsDeclaredServiceCount(t *testing.T) {
+	head := append([]byte{32, 0}, make([]byte, 32)...)
+	head = append(head, 32, 0)
+	head = append(head, "970CA35de60c44645bbae8a215061b33"...)
+	head = append(head, 0x0f, 0x0b, 0x05, 0x63, 0x10, 0x0e, 0, 0, 0x2f, 0xc3, 0x4c, 0)
+	cases := []struct {
+		name  string
+		count []byte // the service count field and what follows it
+		want  uint16
+		err   error
+	}{
+		{"65535 services, no records", []byte{0xff, 0xff}, 65535, token.ErrTruncated},
+		{"3 services, 4 bytes of records", []byte{3, 0, 1, 0, 0, 0}, 3, token.ErrTruncated},
+		{"5000 services, past the entry limit", append([]byte{0x88, 0x13}, make([]byte, 20000)...), 5000, token.ErrTooLarge},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			w := zlib.NewWriter(&buf)
+			if _, err := w.Write(append(append([]byte(nil), head...), c.count...)); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := decode.ParsePartial("007" + base64.StdEncoding.EncodeToString(buf.Bytes()))
+			if !errors.Is(err, c.err) {
+				t.Fatalf("error %v, want %v", err, c.err)
+			}
+			if tok == nil || tok.T007 == nil {
+				t.Fatal("no partial 007 model")
+			}
+			if got := tok.T007.ServiceCount; got != c.want {
+				t.Errorf("service count %d, want %d", got, c.want)
+			}
+		})
+	}
+}

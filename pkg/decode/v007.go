@@ -310,11 +310,15 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		}
 	}
 	countOff := r.Offset()
+	if b := r.Rest(); len(b) >= 2 {
+		// The count as declared, kept when the records it announces are
+		// not there: the partial model says what the token claims.
+		t.ServiceCount = binary.LittleEndian.Uint16(b)
+	}
 	n, err := r.Count16("services", 4)
 	if err != nil {
 		return err
 	}
-	t.ServiceCount = uint16(n)
 	if n == 0 {
 		return token.Errorf("payload", countOff, "services", token.ErrMalformed, "no services: a token must carry at least one")
 	}

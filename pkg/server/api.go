@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/encode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
@@ -322,7 +323,11 @@ func (s *srv) inspect(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	v := report.Verify(verify.Inspect(q.Token, exp))
+	rep := verify.Inspect(q.Token, exp)
+	// As verify --json: the exact reference compressor when re-compression
+	// tells it.
+	encode.RefineCompressor(rep.Token, rep.Input)
+	v := report.Verify(rep)
 	now := exp.Now.Unix()
 	v.Now = &now
 	if len(q.ID) > 0 {

@@ -242,6 +242,12 @@ func TestInspectIsVerifyObject(t *testing.T) {
 	uid := "2882341273"
 	r := verify.Inspect(tok, &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: cert}},
 		AppID: exampleAppID, UID: &uid, UIDNumeric: true, Now: time.Unix(exampleNow, 0)})
+	// verify --json names the exact reference compressor ("zlib" here, not
+	// the framing family "zlib-compatible").
+	encode.RefineCompressor(r.Token, r.Input)
+	if r.Token.Encoding.Compressor != "zlib" {
+		t.Fatalf("compressor %q, want zlib", r.Token.Encoding.Compressor)
+	}
 	want := report.Verify(r)
 	now := int64(exampleNow)
 	want.Now, want.ID = &now, "case-7"
