@@ -58,27 +58,30 @@ type BuildRequest struct {
 	// certificate's surrounding whitespace is removed.
 	AppID string `json:"app_id"`
 	Cert  string `json:"cert"`
-	// Channel, UID and Account are the RTC identity.
-	Channel string `json:"channel,omitempty"`
-	UID     UID    `json:"uid"`
-	Account string `json:"account,omitempty"`
+	// Channel, UID and Account are the RTC identity. An account given as ""
+	// is refused, as the build command refuses --account "" (it would be the
+	// uid-0 wildcard); nil is no account.
+	Channel string  `json:"channel,omitempty"`
+	UID     UID     `json:"uid"`
+	Account *string `json:"account,omitempty"`
 	// UserID is the RTM or Chat user (a chat token without one is an app token).
-	UserID string `json:"user_id,omitempty"`
+	UserID *string `json:"user_id,omitempty"`
 	// Role is, for RTC, "publisher" (the default) or "subscriber" (006 also
 	// "attendee" and "admin") or the role's number; for an APaaS/Education
 	// room-user token, the application's room role, a number. A JSON number or
-	// string.
+	// a non-empty string, used as given (as the build command's --role).
 	Role Role `json:"role,omitempty"`
 	// RoomUUID and UserUUID are the APaaS/Education identity: both give a
 	// room-user token, UserUUID alone a user token, neither an app token.
-	RoomUUID string `json:"room_uuid,omitempty"`
-	UserUUID string `json:"user_uuid,omitempty"`
-	// Expire is the 007 token lifetime in seconds (0 = DefaultExpire).
-	Expire uint32 `json:"expire,omitempty"`
+	RoomUUID *string `json:"room_uuid,omitempty"`
+	UserUUID *string `json:"user_uuid,omitempty"`
+	// Expire is the 007 token lifetime in seconds; nil is DefaultExpire. 0 is
+	// refused (unless AllowNonstandard), as the build command's --expire 0.
+	Expire *uint32 `json:"expire,omitempty"`
 	// PrivilegeExpire is, for 007 RTC, the privileges' lifetime in seconds
-	// (0 = the token's); for 006, the absolute unix time they end (0 = the
-	// token's expiry).
-	PrivilegeExpire uint32 `json:"privilege_expire,omitempty"`
+	// (0 or nil = the token's); for 006, the absolute unix time they end (0
+	// or nil = the token's expiry).
+	PrivilegeExpire *uint32 `json:"privilege_expire,omitempty"`
 	// IssueTs and Salt fix what is otherwise the clock and random.
 	IssueTs *uint32 `json:"issue_ts,omitempty"`
 	Salt    *uint32 `json:"salt,omitempty"`
@@ -94,11 +97,15 @@ const DefaultExpire = 3600
 // Role is a role given as a JSON string or number.
 type Role string
 
-// UnmarshalJSON accepts a string or an integer.
+// UnmarshalJSON accepts a non-empty string or an integer. The string is kept
+// as given: the build command refuses --role "" and " publisher" too.
 func (r *Role) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		*r = Role(strings.TrimSpace(s))
+		if s == "" {
+			return &fieldError{"role", "want a role name or a number, not an empty string (leave \"role\" out for the default)"}
+		}
+		*r = Role(s)
 		return nil
 	}
 	var n json.Number
@@ -140,13 +147,61 @@ func (q *BuildRequest) check() error {
 		return badRequest(`field "app_id" is required`)
 	case strings.TrimSpace(q.Cert) == "":
 		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
-	case q.UID.Set && q.Account != "":
+	}
+	if err := q.unused(); err != nil {
+		return err
+	}
+	if q.UID.Set && q.Account != nil {
 		return badRequest(`give "uid" or "account", not both`)
 	}
 	// Refused by name, as the build command refuses it: trimming it would
 	// build a token for an App ID other than the one given.
 	if err := encode.AppIDSpace(q.AppID); err != nil {
 		return badRequest("%v", err)
+	}
+	return nil
+}
+
+// buildFields are the fields of a BuildRequest each kind reads besides the
+// credentials, salt, issue_ts and allow_nonstandard, by kind and version
+// ("" for both). A field given for a kind that does not read it is refused,
+// as the build command refuses a flag its builder does not read.
+var buildFields = map[string]map[string]string{
+	"rtc":       {"channel": "", "uid": "", "account": "", "role": "", "expire": "007", "privilege_expire": ""},
+	"rtm":       {"user_id": "", "expire": "007", "privilege_expire": "006"},
+	"chat":      {"user_id": "", "expire": ""},
+	"apaas":     {"room_uuid": "", "user_uuid": "", "role": "", "expire": ""},
+	"education": {"room_uuid": "", "user_uuid": "", "role": "", "expire": ""},
+	"fpa":       {},
+}
+
+// unused refuses a field the request's kind and version do not read,
+// instead of building without it.
+func (q *BuildRequest) unused() error {
+	version := q.Version
+	if version == "" {
+		version = "007"
+	}
+	given := []struct {
+		name string
+		set  bool
+	}{
+		{"channel", q.Channel != ""}, {"uid", q.UID.Set}, {"account", q.Account != nil}, {"user_id", q.UserID != nil},
+		{"role", q.Role != ""}, {"room_uuid", q.RoomUUID != nil}, {"user_uuid", q.UserUUID != nil},
+		{"expire", q.Expire != nil}, {"privilege_expire", q.PrivilegeExpire != nil},
+	}
+	fields := buildFields[q.Kind]
+	for _, g := range given {
+		if !g.set {
+			continue
+		}
+		v, ok := fields[g.name]
+		switch {
+		case !ok:
+			return badRequest(`field %q is not used by %s tokens`, g.name, q.Kind)
+		case v != "" && v != version:
+			return badRequest(`field %q is for version %s only`, g.name, v)
+		}
 	}
 	return nil
 }
@@ -167,11 +222,11 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 	case q.UID.Set:
 		t := token.UIDText(q.UID.Value)
 		exp.UID, exp.UIDNumeric = &t, true
-	case q.Account != "":
-		a := q.Account
+	case q.Account != nil:
+		a := *q.Account
 		exp.Account = &a
-	case q.Kind == "rtm" && q.UserID != "":
-		u := q.UserID
+	case q.Kind == "rtm" && q.UserID != nil:
+		u := *q.UserID
 		exp.Account, exp.For = &u, "rtm"
 	}
 	return exp
@@ -180,10 +235,10 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 // builtAccount is the user account of an RTC token built for one, which
 // encode.UseWarnings needs for a 006 token (it holds the account as a CRC).
 func (q *BuildRequest) builtAccount() *string {
-	if q.Kind != "rtc" || q.Account == "" {
+	if q.Kind != "rtc" || q.Account == nil {
 		return nil
 	}
-	a := q.Account
+	a := *q.Account
 	return &a
 }
 

@@ -28,14 +28,17 @@ func (b EncodeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
 	if version == "" {
 		version = "007"
 	}
-	expire := q.Expire
-	if expire == 0 {
-		expire = DefaultExpire
+	// An expire given as 0 is passed on, for the builder to refuse (or, with
+	// allow_nonstandard, build with a warning) as build --expire 0.
+	expire := uint32(DefaultExpire)
+	if q.Expire != nil {
+		expire = *q.Expire
 	}
-	var account *string
-	if q.Account != "" {
-		account = &q.Account
+	var privExpire uint32
+	if q.PrivilegeExpire != nil {
+		privExpire = *q.PrivilegeExpire
 	}
+	account := q.Account
 	var (
 		res *encode.Result
 		err error
@@ -47,23 +50,25 @@ func (b EncodeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
 			return nil, rerr
 		}
 		res, err = encode.BuildRTC006(encode.RTC006Options{Common: c, Channel: q.Channel, UID: q.UID.Value, Account: account,
-			Role: encode.Role006(role), PrivilegeExpireTs: q.PrivilegeExpire})
+			Role: encode.Role006(role), PrivilegeExpireTs: privExpire})
 	case q.Kind == "rtc":
 		role, rerr := roleNumber(q.Role, roles007)
 		if rerr != nil {
 			return nil, rerr
 		}
 		res, err = encode.BuildRTC(encode.RTCOptions{Common: c, Channel: q.Channel, UID: q.UID.Value, Account: account,
-			Role: encode.RTCRole(role), TokenExpire: expire, PrivilegeExpire: q.PrivilegeExpire})
+			Role: encode.RTCRole(role), TokenExpire: expire, PrivilegeExpire: privExpire})
 	case q.Kind == "rtm" && version == "006":
-		res, err = encode.BuildRTM006(encode.RTM006Options{Common: c, UserAccount: q.UserID, PrivilegeExpireTs: q.PrivilegeExpire})
+		res, err = encode.BuildRTM006(encode.RTM006Options{Common: c, UserAccount: text(q.UserID), PrivilegeExpireTs: privExpire})
 	case q.Kind == "rtm":
-		res, err = encode.BuildRTM(encode.RTMOptions{Common: c, UserID: q.UserID, Expire: expire})
+		res, err = encode.BuildRTM(encode.RTMOptions{Common: c, UserID: text(q.UserID), Expire: expire})
 	case version != "007":
 		return nil, fmt.Errorf("%w: %s tokens are built as 007 only", ErrUnknownKind, q.Kind)
 	case q.Kind == "chat":
-		o := encode.ChatOptions{Common: c, UserID: q.UserID, Expire: expire}
-		if q.UserID == "" {
+		// As the build command: a user token when "user_id" is given (even
+		// as "", which the builder refuses by name), else the app token.
+		o := encode.ChatOptions{Common: c, UserID: text(q.UserID), Expire: expire}
+		if q.UserID == nil {
 			res, err = encode.BuildChatApp(o)
 		} else {
 			res, err = encode.BuildChatUser(o)
@@ -86,10 +91,13 @@ func (b EncodeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
 }
 
 func buildAPaaS(q *BuildRequest, c encode.Common, expire uint32) (*encode.Result, error) {
-	o := encode.APaaSOptions{Common: c, RoomUUID: q.RoomUUID, UserUUID: q.UserUUID, Expire: expire}
+	// The token is chosen by the fields given, as the build command chooses
+	// it by the flags given: an empty one is passed on for the builder to
+	// refuse by name.
+	o := encode.APaaSOptions{Common: c, RoomUUID: text(q.RoomUUID), UserUUID: text(q.UserUUID), Expire: expire}
 	switch {
-	case q.RoomUUID != "":
-		if q.UserUUID == "" || q.Role == "" {
+	case q.RoomUUID != nil:
+		if q.UserUUID == nil || q.Role == "" {
 			return nil, badRequest(`a room-user token needs "room_uuid", "user_uuid" and "role"`)
 		}
 		r, err := strconv.ParseInt(string(q.Role), 10, 16)
@@ -100,10 +108,18 @@ func buildAPaaS(q *BuildRequest, c encode.Common, expire uint32) (*encode.Result
 		return encode.BuildAPaaSRoomUser(o)
 	case q.Role != "":
 		return nil, badRequest(`field "role" is for room-user tokens (with "room_uuid")`)
-	case q.UserUUID != "":
+	case q.UserUUID != nil:
 		return encode.BuildAPaaSUser(o)
 	}
 	return encode.BuildAPaaSApp(o)
+}
+
+// text is the string s points at, or "" for nil.
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 var (

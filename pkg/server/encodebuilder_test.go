@@ -109,6 +109,14 @@ func TestEncodeBuilder(t *testing.T) {
 		{"role not a string or number", base("kind", "rtc", "channel", "x", "role", true), 400, `field "role"`},
 		{"room user without role", base("kind", "apaas", "room_uuid", "r", "user_uuid", "u"), 400, `needs "room_uuid", "user_uuid" and "role"`},
 		{"role without room", base("kind", "apaas", "role", 1), 400, `for room-user tokens`},
+		{"channel for fpa", base("kind", "fpa", "channel", "x"), 400, `field "channel" is not used by fpa tokens`},
+		{"uid for rtm", base("kind", "rtm", "user_id", "u", "uid", 1), 400, `field "uid" is not used by rtm tokens`},
+		{"user id for rtc", base("kind", "rtc", "channel", "x", "user_id", "u"), 400, `field "user_id" is not used by rtc tokens`},
+		{"room uuid for chat", base("kind", "chat", "room_uuid", "r"), 400, `field "room_uuid" is not used by chat tokens`},
+		{"expire for 006 rtc", base("kind", "rtc", "version", "006", "channel", "x", "expire", 600), 400, `field "expire" is for version 007 only`},
+		{"privilege expire for 007 rtm", base("kind", "rtm", "user_id", "u", "privilege_expire", 600), 400, `field "privilege_expire" is for version 006 only`},
+		{"empty role", base("kind", "rtc", "channel", "x", "role", ""), 400, `field "role": want a role name or a number, not an empty string`},
+		{"uid and account", base("kind", "rtc", "channel", "x", "uid", 1, "account", "a"), 400, `give "uid" or "account", not both`},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {

@@ -439,9 +439,13 @@ func (b fakeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
 	if q.UID.Set {
 		uid = token.UIDText(q.UID.Value)
 	}
-	t := &token.Token007{AppID: q.AppID, IssueTs: uint32(now.Unix()), Expire: q.Expire, Salt: 1,
+	var expire uint32
+	if q.Expire != nil {
+		expire = *q.Expire
+	}
+	t := &token.Token007{AppID: q.AppID, IssueTs: uint32(now.Unix()), Expire: expire, Salt: 1,
 		Services: []token.Service{{Type: token.ServiceRTC, Channel: q.Channel, Account: uid,
-			Privileges: []token.Privilege{{ID: 1, Expire: q.Expire}}}}}
+			Privileges: []token.Privilege{{ID: 1, Expire: expire}}}}}
 	s, err := encode.Token007(t, q.Cert)
 	if err != nil {
 		return nil, err
