@@ -39,6 +39,8 @@ type outFile struct {
 	tmp    *os.File // the temporary file, nil otherwise
 	mu     sync.Mutex
 	done   bool // committed or aborted
+	// stopSignals ends the removal of the temporary file on a signal.
+	stopSignals func()
 }
 
 // openOutput opens the --output destination path for the flag named flag
@@ -89,34 +91,55 @@ func openOutput(e *env, flag, path string, bufSize int) (*outFile, error) {
 		}
 		f.Close()
 	}
-	dir := filepath.Dir(target)
 	perm := os.FileMode(0o666)
 	if fi != nil {
 		// Never more open than the file being replaced, even for a moment.
 		perm = fi.Mode().Perm()
 	}
+	// The watch for signals starts before the temporary file exists, so no
+	// signal can end the run between its creation and the watch.
+	o.stopSignals = removeOnSignal(o)
+	o.mu.Lock()
+	tmp, err := o.newTemp(target, fi, perm)
+	if err != nil {
+		o.done = true
+		o.mu.Unlock()
+		o.stopSignals()
+		return nil, err
+	}
+	o.target, o.tmp = target, tmp
+	o.mu.Unlock()
+	o.w = bufio.NewWriterSize(tmp, bufSize)
+	return o, nil
+}
+
+// newTemp creates the temporary file that replaces target, whose FileInfo
+// is fi (nil for a new file), with permissions perm, and gives it the owner,
+// group and mode of the file it replaces.
+func (o *outFile) newTemp(target string, fi os.FileInfo, perm os.FileMode) (*os.File, error) {
+	dir := filepath.Dir(target)
 	tmp, err := createTemp(dir, filepath.Base(target), perm)
 	if err != nil {
 		return nil, o.errorf("cannot create a file in %s: %w", dir, pathErr(err))
 	}
-	if fi != nil {
-		// Keep the owner and group of the file being replaced, then its
-		// permissions (a change of owner clears the set-id bits, and the
-		// umask may have taken bits off at creation).
-		if err := keepOwner(tmp, fi); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return nil, o.errorf("%w", err)
-		}
-		if err := tmp.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return nil, o.errorf("cannot keep the permissions of the file it replaces: %w", pathErr(err))
-		}
+	if fi == nil {
+		return tmp, nil
 	}
-	o.target, o.tmp = target, tmp
-	o.w = bufio.NewWriterSize(tmp, bufSize)
-	return o, nil
+	// Keep the owner and group of the file being replaced, then its
+	// permissions (a change of owner clears the set-id bits, and the umask
+	// may have taken bits off at creation).
+	err = keepOwner(tmp, fi)
+	if err != nil {
+		err = o.errorf("%w", err)
+	} else if cerr := tmp.Chmod(fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)); cerr != nil {
+		err = o.errorf("cannot keep the permissions of the file it replaces: %w", pathErr(cerr))
+	}
+	if err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	return tmp, nil
 }
 
 // errorf returns an error naming the flag and the path as given.
@@ -143,6 +166,7 @@ func (o *outFile) Commit() error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer o.stopSignals()
 	if o.done {
 		return fmt.Errorf("%s: the output was abandoned", o.path)
 	}
@@ -166,12 +190,21 @@ func (o *outFile) Abort() {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	defer o.stopSignals()
+	o.abortLocked()
+}
+
+// abortLocked removes the temporary file unless the output is already
+// committed or aborted; o.mu is held.
+func (o *outFile) abortLocked() {
 	if o.done {
 		return
 	}
 	o.done = true
-	o.tmp.Close()
-	os.Remove(o.tmp.Name())
+	if o.tmp != nil {
+		o.tmp.Close()
+		os.Remove(o.tmp.Name())
+	}
 }
 
 // createTemp creates a new file ".BASE.tmp-N" in dir, N random, with the
