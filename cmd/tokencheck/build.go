@@ -263,7 +263,7 @@ func (b *buildFlags) common(e *env) (encode.Common, error) {
 	// The certificate is read as verify reads it, with the same messages
 	// (an empty --cert-file is named as such); its form is the builder's to
 	// judge (app_certificate: 32 hexadecimal characters).
-	cert, _, err := certValue(e, b.cert, b.certFile)
+	cert, _, err := certValue(e, b.cert, b.certFile, b.changed)
 	if err != nil {
 		return c, usagef("%v", err)
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -189,6 +192,12 @@ func TestBuildCLI(t *testing.T) {
 			stdout: []string{"007eJ"}},
 		{name: "missing certificate file", args: []string{"build", "fpa", "--app-id", kaApp, "--cert-file", "../../testdata/cli/no-such.cert"},
 			code: 2, stderr: []string{"--cert-file: open ../../testdata/cli/no-such.cert"}},
+		{name: "empty --cert is named", args: []string{"build", "fpa", "--app-id", kaApp, "--cert", ""}, env: certEnv,
+			code: 2, stderr: []string{`--cert "": empty`}},
+		{name: "empty --cert-file is named", args: []string{"build", "fpa", "--app-id", kaApp, "--cert-file="}, env: certEnv,
+			code: 2, stderr: []string{`--cert-file "": empty file name`}},
+		{name: "empty --cert with --cert-file", args: []string{"build", "fpa", "--app-id", kaApp, "--cert", "", "--cert-file", sampleCert},
+			code: 2, stderr: []string{"--cert or --cert-file, not both"}},
 		{name: "no app id", args: []string{"build", "fpa", "--cert-file", sampleCert}, code: 2, stderr: []string{"--app-id is required"}},
 		{name: "unknown builder", args: []string{"build", "dk9"}, code: 2, stderr: []string{`unknown builder "dk9"`}},
 		{name: "no builder", args: []string{"build"}, code: 2, stderr: []string{"Builders:"}},
@@ -244,5 +253,41 @@ func TestBuildCLI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCertSourceRefused: an empty --cert or --cert-file, and a certificate
+// file too large to be one, are usage errors naming the flag, for every
+// command that reads a certificate, before any token is judged.
+func TestCertSourceRefused(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big.cert")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("a"), 70000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tok := strings.TrimSpace(readFile(t, example007))
+	commands := map[string][]string{
+		"build":  {"build", "fpa", "--app-id", kaApp},
+		"verify": {"verify", tok},
+		"audit":  {"audit", example007},
+	}
+	sources := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"empty --cert", []string{"--cert", ""}, `error: --cert "": empty`},
+		{"empty --cert=", []string{"--cert="}, `error: --cert "": empty`},
+		{"empty --cert-file", []string{"--cert-file", ""}, `error: --cert-file "": empty file name`},
+		{"oversized --cert-file", []string{"--cert-file", big}, "error: --cert-file: " + big + ": over 64 KiB"},
+	}
+	for cmd, args := range commands {
+		for _, s := range sources {
+			t.Run(cmd+" "+s.name, func(t *testing.T) {
+				code, stdout, stderr := runCLI(t, "", map[string]string{"TOKENCHECK_CERT": kaCertVal}, append(append([]string{}, args...), s.args...)...)
+				if code != 2 || !strings.Contains(stderr, s.want) || stdout != "" {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 2, no output, %q", code, stdout, stderr, s.want)
+				}
+			})
+		}
 	}
 }

@@ -108,9 +108,11 @@ type certFlags struct {
 	cert     string
 	certFile string
 	keyring  string
+	fs       *pflag.FlagSet // the flags they are part of
 }
 
 func (c *certFlags) add(fs *pflag.FlagSet) {
+	c.fs = fs
 	fs.StringVar(&c.cert, "cert", "", "App Certificate (visible in ps: prefer --cert-file or TOKENCHECK_CERT)")
 	fs.StringVar(&c.certFile, "cert-file", "", "file holding the App Certificate")
 	fs.StringVar(&c.keyring, "keyring", "", `file of "app_id certificate [label]" lines (primary and secondary certificates)`)
@@ -119,15 +121,21 @@ func (c *certFlags) add(fs *pflag.FlagSet) {
 // certValue returns the App Certificate given by --cert, --cert-file or the
 // TOKENCHECK_CERT environment variable, with surrounding whitespace and a
 // byte order mark removed, and the name of its source for messages ("--cert",
-// "--cert-file F", "TOKENCHECK_CERT"). An empty flag counts as not given;
-// a source that holds nothing but whitespace is an error naming it. v is ""
-// when no source is given. The value is never part of an error: it is a
-// secret, even when mistyped.
-func certValue(e *env, cert, certFile string) (v, source string, err error) {
+// "--cert-file F", "TOKENCHECK_CERT"). changed says whether a flag was
+// given at all: --cert "" or --cert-file "" (an unset shell variable,
+// typically) is an error, as a source that holds nothing but whitespace is. v is "" when no source
+// is given. The value is never part of an error: it is a secret, even when
+// mistyped.
+func certValue(e *env, cert, certFile string, changed func(string) bool) (v, source string, err error) {
 	var raw string
+	certGiven, fileGiven := changed("cert"), changed("cert-file")
 	switch {
-	case cert != "" && certFile != "":
+	case (cert != "" || certGiven) && (certFile != "" || fileGiven):
 		return "", "", fmt.Errorf("give the certificate once: --cert or --cert-file, not both")
+	case certGiven && cert == "":
+		return "", "--cert", errors.New(`--cert "": empty (is the variable it was given from set?); give the App Certificate, or leave --cert out`)
+	case fileGiven && certFile == "":
+		return "", "--cert-file", errors.New(`--cert-file "": empty file name; give the file holding the App Certificate, or leave --cert-file out`)
 	case cert != "":
 		raw, source = cert, "--cert"
 	case certFile != "":
@@ -148,10 +156,13 @@ func certValue(e *env, cert, certFile string) (v, source string, err error) {
 	return v, source, nil
 }
 
+// changed reports whether the flag name was given.
+func (c *certFlags) changed(name string) bool { return c.fs != nil && c.fs.Changed(name) }
+
 // load returns the certificates and keyring given; none is not an error.
 func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) {
 	var certs []verify.Certificate
-	v, source, err := certValue(e, c.cert, c.certFile)
+	v, source, err := certValue(e, c.cert, c.certFile, c.changed)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,12 +194,18 @@ func readSmallFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<16))
+	b, err := io.ReadAll(io.LimitReader(f, maxSmallFile+1))
 	if err != nil {
 		return nil, err
 	}
+	if len(b) > maxSmallFile {
+		return nil, fmt.Errorf("%s: over %d KiB, not a file holding one App Certificate (32 hexadecimal characters)", path, maxSmallFile>>10)
+	}
 	return b, nil
 }
+
+// maxSmallFile is the most readSmallFile reads.
+const maxSmallFile = 64 << 10
 
 // parseNow reads --now: unix seconds or RFC 3339; the clock when the flag
 // was not given (given is false). An empty --now is an error, not the clock.
