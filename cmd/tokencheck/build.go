@@ -187,6 +187,9 @@ func runBuild(e *env, args []string) int {
 		return exitOK
 	}
 	out := buildView{Builder: name, Version: string(res.Model.Version), Token: res.Token, Warnings: []warningView{}, Decoded: report.Token(res.Model, nil)}
+	if res.Kind != "" {
+		out.Decoded.Kind = res.Kind
+	}
 	for _, w := range res.Warnings {
 		out.Warnings = append(out.Warnings, warningView(w))
 	}

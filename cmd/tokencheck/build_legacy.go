@@ -66,7 +66,12 @@ func legacyBuilder(format token.Version) func(*env, *buildFlags, encode.Common) 
 		if err != nil {
 			return nil, err
 		}
-		return &encode.Result{Token: tok, Model: model, Warnings: []encode.Warning{legacyWarning(format, s.kind)}}, nil
+		res := &encode.Result{Token: tok, Model: model, Warnings: []encode.Warning{legacyWarning(format, s.kind)}}
+		if format == token.V004 {
+			// The self-check's signature match proved the kind.
+			res.Kind = s.kind.String()
+		}
+		return res, nil
 	}
 }
 

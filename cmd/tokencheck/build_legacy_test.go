@@ -246,6 +246,14 @@ func TestBuildLegacyVectors(t *testing.T) {
 			if err != nil || got.Version != string(tok.Version) {
 				t.Fatalf("version %q, want %v (%v)", got.Version, tok, err)
 			}
+			// The kind is the builder's, as verify tells it from the
+			// signature (a DK4 key does not state it).
+			if kinds := map[string]string{"media": "media_channel", "recording": "recording", "public-sharing": "public_sharing",
+				"in-channel": "in_channel_permission"}; v.args[0] == "dk4" || v.args[0] == "dk5" {
+				if want := kinds[flagValue(v.args, "--kind")]; got.Decoded.Kind != want {
+					t.Errorf("decoded kind %q, want %q", got.Decoded.Kind, want)
+				}
+			}
 			if len(got.Warnings) == 0 || got.Warnings[0].Code != legacy.FindingLegacyFormat ||
 				!strings.Contains(got.Warnings[0].Rule, v.builder) {
 				t.Fatalf("warnings %+v, want one legacy_format naming %s", got.Warnings, v.builder)
@@ -547,4 +555,14 @@ func TestVerifyLegacyKind(t *testing.T) {
 			t.Errorf("no vector of builder %s", b)
 		}
 	}
+}
+
+// flagValue is the value following flag in args, or "".
+func flagValue(args []string, flag string) string {
+	for i, a := range args {
+		if a == flag && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }

@@ -123,6 +123,10 @@ type Result struct {
 	Model *token.Token
 	// Warnings lists the rules broken under AllowNonstandard, in input order.
 	Warnings []Warning
+	// Kind is what the token is for where its bytes do not say and its
+	// builder knows: a DK4 key's kind ("media", "recording",
+	// "public-sharing"), which only its signature tells. "" otherwise.
+	Kind string
 }
 
 // issueTime returns the fixed issue time or the clock's current second.
