@@ -88,6 +88,12 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("the request body is empty: send a JSON object")
 	}
+	// encoding/json would replace an invalid byte with U+FFFD, and the
+	// token's checks would then name a byte the client never sent.
+	if !utf8.Valid(body) {
+		at := invalidUTF8(body)
+		return badRequest("the request body is not UTF-8: byte %d is 0x%02x (JSON text is UTF-8; send the token as ASCII text)", at, body[at])
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -101,6 +107,19 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 		return badRequest("the request body has text after the JSON object")
 	}
 	return nil
+}
+
+// invalidUTF8 is the offset of the first byte of b that is not part of a
+// valid UTF-8 sequence; b must hold one.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
 }
 
 // jsonError turns a decoding error into a message about the request.
