@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/tokencheck/tokencheck/internal/auditgen"
@@ -286,15 +285,7 @@ func TestAuditOutputTargets(t *testing.T) {
 			dir := t.TempDir()
 			var got chan string
 			if c.fifo != "" {
-				p := filepath.Join(dir, c.fifo)
-				if err := syscall.Mkfifo(p, 0o600); err != nil {
-					t.Skipf("no FIFOs here: %v", err)
-				}
-				got = make(chan string, 1)
-				go func() {
-					b, _ := os.ReadFile(p) // blocks until the CLI opens the FIFO
-					got <- string(b)
-				}()
+				got = readFIFO(t, filepath.Join(dir, c.fifo))
 			}
 			out, holder := c.setup(t, dir)
 			code, stdout, errs := runCLI(t, tok7+"\n", certEnv, "audit", "--format", "jsonl", "--now", "1661270100", "--output", out, "-")

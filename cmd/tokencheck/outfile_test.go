@@ -47,6 +47,26 @@ var outputCommands = []struct {
 		`"seed": 3`},
 }
 
+// readFIFO makes a FIFO at p and reads it in the background: the channel
+// gets what was written once the writer closes it. The test is skipped where
+// FIFOs cannot be made.
+func readFIFO(t *testing.T, p string) chan string {
+	t.Helper()
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, err := os.ReadFile(p) // blocks until the command opens the FIFO
+		if err != nil {
+			got <- "read error: " + err.Error()
+			return
+		}
+		got <- string(b)
+	}()
+	return got
+}
+
 // noTempFiles fails when dir holds a temporary output file.
 func noTempFiles(t *testing.T, dir string) {
 	t.Helper()
@@ -185,15 +205,7 @@ func TestOutputTargetsEveryCommand(t *testing.T) {
 				dir := t.TempDir()
 				var got chan string
 				if c.fifo != "" {
-					p := filepath.Join(dir, c.fifo)
-					if err := syscall.Mkfifo(p, 0o600); err != nil {
-						t.Skipf("no FIFOs here: %v", err)
-					}
-					got = make(chan string, 1)
-					go func() {
-						b, _ := os.ReadFile(p)
-						got <- string(b)
-					}()
+					got = readFIFO(t, filepath.Join(dir, c.fifo))
 				}
 				out, holder := c.setup(t, dir)
 				code, stdout, errs := runCLI(t, oc.stdin(t), map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}, oc.args(out)...)
