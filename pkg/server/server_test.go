@@ -493,6 +493,8 @@ func TestBuild(t *testing.T) {
 		{"unknown field", fakeBuilder{}, map[string]any{"kind": "rtc", "appid": "x"}, 400, `unknown field "appid"`},
 		{"kind in another case", fakeBuilder{}, map[string]any{"kind": "rtc", "KIND": "fpa", "app_id": exampleAppID, "cert": cert}, 400,
 			`unknown field "KIND" (byte 1): field names are matched exactly: write "kind"`},
+		{"role null", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "channel": "lobby", "role": nil, "expire": 600}, 200, ""},
+		{"empty channel for fpa", fakeBuilder{}, map[string]any{"kind": "fpa", "app_id": exampleAppID, "cert": cert, "channel": ""}, 400, `field "channel" is not used by fpa tokens`},
 		{"negative expire", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "expire": -5}, 400,
 			`field "expire": got a JSON number -5, want an integer from 0 to 4294967295`},
 		{"expire in milliseconds", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "expire": 1700003600000}, 400,
