@@ -396,7 +396,7 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 		return nil, badRequest(`field "token" is longer than %d bytes: not a token`, 2*token.MaxTokenLength)
 	}
 	exp := &verify.Expectations{AppID: strings.TrimSpace(q.AppID), Now: now}
-	if c := strings.TrimSpace(q.Cert); c != "" {
+	if c := certText(q.Cert); c != "" {
 		if !decode.IsHex32(c) {
 			// The value is a secret: its length is told, never its text.
 			return nil, badRequest(`field "cert": an App Certificate is 32 hexadecimal characters; this one has %s`,
@@ -441,6 +441,13 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 		exp.Now = time.Unix(*q.Now, 0)
 	}
 	return exp, nil
+}
+
+// certText is an App Certificate as given in a request, without the
+// whitespace and byte order mark around it, as the CLI reads --cert and
+// --cert-file (a certificate copied from a file saved with a BOM).
+func certText(s string) string {
+	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\ufeff"))
 }
 
 // inspect serves POST /api/inspect.

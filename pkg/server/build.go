@@ -162,9 +162,10 @@ func (q *BuildRequest) check() error {
 	case q.AppID == "" && !q.has("app_id"):
 		// "app_id": "" is refused by the builder, as build --app-id "" is.
 		return badRequest(`field "app_id" is required`)
-	case strings.TrimSpace(q.Cert) == "":
+	case certText(q.Cert) == "":
 		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
 	}
+	q.Cert = certText(q.Cert)
 	if err := q.unused(); err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 	// The token is judged at now, the clock, as the build command judges it:
 	// a fixed issue_ts far from it gives an expired or not_yet_valid token,
 	// which the answer must show, not hide by judging at the issue time.
-	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: strings.TrimSpace(q.Cert)}},
+	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: certText(q.Cert)}},
 		AppID: q.AppID, Now: now}
 	if q.Kind == "rtc" {
 		// An RTC token is bound to its channel, even an empty one (006 signs it).

@@ -227,6 +227,7 @@ func TestInspect(t *testing.T) {
 		{"for rtm", map[string]any{"token": tok, "cert": cert, "for": "rtm", "now": exampleNow}, "ok", "valid", nil},
 		{"not a token", map[string]any{"token": "hello", "now": exampleNow}, "unsupported_version", "unchecked", []string{"unsupported_version"}},
 		{"cleaned token", map[string]any{"token": "  " + tok + "\n", "cert": cert, "now": exampleNow}, "ok", "valid", []string{"token_cleaned"}},
+		{"cert with a byte order mark", map[string]any{"token": tok, "cert": "\ufeff" + cert + "\r\n", "now": exampleNow}, "ok", "valid", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -493,6 +494,7 @@ func TestBuild(t *testing.T) {
 		{"unknown field", fakeBuilder{}, map[string]any{"kind": "rtc", "appid": "x"}, 400, `unknown field "appid"`},
 		{"kind in another case", fakeBuilder{}, map[string]any{"kind": "rtc", "KIND": "fpa", "app_id": exampleAppID, "cert": cert}, 400,
 			`unknown field "KIND" (byte 1): field names are matched exactly: write "kind"`},
+		{"cert with a byte order mark", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": "\ufeff" + cert, "channel": "lobby", "uid": 42, "expire": 600}, 200, ""},
 		{"role null", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "channel": "lobby", "role": nil, "expire": 600}, 200, ""},
 		{"empty channel for fpa", fakeBuilder{}, map[string]any{"kind": "fpa", "app_id": exampleAppID, "cert": cert, "channel": ""}, 400, `field "channel" is not used by fpa tokens`},
 		{"negative expire", fakeBuilder{}, map[string]any{"kind": "rtc", "app_id": exampleAppID, "cert": cert, "expire": -5}, 400,
