@@ -21,6 +21,12 @@ type buildAPICase struct {
 	API      map[string]json.RawMessage `json:"api"`
 	Warnings []string                   `json:"warnings"`
 	Error    string                     `json:"error"`
+	// CLIError and APIError are a refusal that the command line makes as a
+	// usage error (exit 2, its stderr holding CLIError) and the API as a 400
+	// with the error APIError: a flag the builder does not have, a flag
+	// value that is not a number.
+	CLIError string `json:"cli_error"`
+	APIError string `json:"api_error"`
 }
 
 // TestBuildMatchesAPI checks that the build command and POST /api/build
@@ -47,7 +53,7 @@ func TestBuildMatchesAPI(t *testing.T) {
 			}
 			cliToken, cliWarnings := buildByCLI(t, c, appID, cert)
 			apiToken, apiWarnings := buildByAPI(t, h, c, appID, cert)
-			if c.Error != "" {
+			if c.Error != "" || c.CLIError != "" {
 				return
 			}
 			if cliToken != apiToken {
@@ -74,6 +80,12 @@ func buildByCLI(t *testing.T, c buildAPICase, appID, cert string) (string, []str
 		args = append(args, "--issue-ts", "1700000000")
 	}
 	code, out, errOut := runCLI(t, "", map[string]string{"TOKENCHECK_CERT": cert}, args...)
+	if c.CLIError != "" {
+		if code != 2 || !strings.Contains(errOut, c.CLIError) {
+			t.Errorf("cli: exit %d, stderr %q; want exit 2 with %q", code, errOut, c.CLIError)
+		}
+		return "", nil
+	}
 	if c.Error != "" {
 		if code != 1 || !strings.Contains(errOut, "input refused: "+c.Error) {
 			t.Errorf("cli: exit %d, stderr %q; want exit 1 with %q", code, errOut, c.Error)
@@ -128,9 +140,9 @@ func buildByAPI(t *testing.T, h http.Handler, c buildAPICase, appID, cert string
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatalf("api: %v in %s", err, rec.Body)
 	}
-	if c.Error != "" {
-		if rec.Code != http.StatusBadRequest || got.Error != c.Error {
-			t.Errorf("api: status %d, error %q; want 400 with %q", rec.Code, got.Error, c.Error)
+	if want := c.Error + c.APIError; want != "" {
+		if rec.Code != http.StatusBadRequest || got.Error != want {
+			t.Errorf("api: status %d, error %q; want 400 with %q", rec.Code, got.Error, want)
 		}
 		return "", nil
 	}

@@ -28,6 +28,8 @@ func TestBuildNumericFlagsAreDecimal(t *testing.T) {
 		{name: "underscores refused", args: []string{"--expire", "1_000"}, code: 2, stderr: `--expire "1_000": not a number`},
 		{name: "hex uid refused", args: []string{"--uid", "0x1f"}, code: 2, stderr: `--uid "0x1f": not a number`},
 		{name: "hex too large still not a number", args: []string{"--uid", "0x100000000"}, code: 2, stderr: `--uid "0x100000000": not a number`},
+		{name: "spaces around a number are named", args: []string{"--uid", " 42 "}, code: 2, stderr: `--uid " 42 ": not a number`},
+		{name: "an empty number is named", args: []string{"--salt", ""}, code: 2, stderr: `--salt "": not a number`},
 		{name: "decimal too large", args: []string{"--uid", "4294967296"}, code: 2, stderr: "--uid 4294967296: too large for the token field"},
 	}
 	for _, c := range cases {

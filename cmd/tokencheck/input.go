@@ -54,7 +54,8 @@ func explainFlagError(err error) error {
 	if !errors.As(err, &iv) || iv.GetFlag() == nil || iv.GetFlag().Value.Type() != "uint32" {
 		return err
 	}
-	name, v := iv.GetFlag().Name, strings.TrimSpace(iv.GetValue())
+	name, raw := iv.GetFlag().Name, iv.GetValue()
+	v := strings.TrimSpace(raw)
 	const want = "a whole number from 0 to 4294967295 (the token field is 32 bits, unsigned)"
 	if n, perr := strconv.ParseUint(v, 10, 64); perr == nil && n > token.MaxUnixSeconds {
 		msg := fmt.Sprintf("--%s %s: too large for the token field: give %s", name, v, want)
@@ -66,7 +67,9 @@ func explainFlagError(err error) error {
 	if strings.HasPrefix(v, "-") {
 		return fmt.Errorf("--%s %s: negative: give %s", name, v, want)
 	}
-	return fmt.Errorf("--%s %q: not a number: give %s", name, v, want)
+	// The value as given: --uid " 42 " is not a number because of its
+	// spaces, which a trimmed "42" would hide.
+	return fmt.Errorf("--%s %q: not a number: give %s", name, raw, want)
 }
 
 // maxStdin is the most readToken reads from stdin. It is well above

@@ -147,8 +147,16 @@ func (o *outFile) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s %s: %w", o.flag, o.path, fmt.Errorf(format, args...))
 }
 
-// Write writes to the buffer in front of the destination.
-func (o *outFile) Write(p []byte) (int, error) { return o.w.Write(p) }
+// Write writes to the buffer in front of the destination. An error names
+// the path as given: a write that fills the disk fails in the temporary
+// file, whose name means nothing to the user.
+func (o *outFile) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && o.path != "" {
+		err = fmt.Errorf("%s: %w", o.path, pathErr(err))
+	}
+	return n, err
+}
 
 // Commit completes the output: it flushes stdout or a direct destination,
 // or syncs the temporary file and renames it over the target. After a

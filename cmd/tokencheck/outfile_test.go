@@ -365,3 +365,42 @@ func TestOutputPermissions(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputWriteErrorNamesTarget: a write that fails while the run is still
+// going (a full disk) is reported with the path given, not the temporary
+// file's name, and leaves neither the temporary file nor a changed target.
+func TestOutputWriteErrorNamesTarget(t *testing.T) {
+	for _, existing := range []bool{false, true} {
+		t.Run(fmt.Sprintf("existing %v", existing), func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "o.txt")
+			if existing {
+				if err := os.WriteFile(file, []byte("previous\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var errb bytes.Buffer
+			e := &env{stdout: &bytes.Buffer{}, stderr: &errb}
+			o, err := openOutput(e, "--output", file, 16)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The temporary file stops taking writes, as a full disk does.
+			o.tmp.Close()
+			_, err = o.Write(bytes.Repeat([]byte("x"), 64))
+			if err == nil {
+				t.Fatal("write to a closed temporary file succeeded")
+			}
+			if msg := err.Error(); strings.Contains(msg, ".tmp-") || !strings.HasPrefix(msg, file+": ") {
+				t.Errorf("error %q: want it to name %s, not the temporary file", msg, file)
+			}
+			o.Abort()
+			noTempFiles(t, dir)
+			if b, err := os.ReadFile(file); existing && (err != nil || string(b) != "previous\n") {
+				t.Errorf("target %q, %v after a failed write", b, err)
+			} else if !existing && err == nil {
+				t.Errorf("target created after a failed write")
+			}
+		})
+	}
+}

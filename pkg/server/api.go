@@ -8,9 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
@@ -94,6 +96,17 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 		at := invalidUTF8(body)
 		return badRequest("the request body is not UTF-8: byte %d is 0x%02x (JSON text is UTF-8; send the token as ASCII text)", at, body[at])
 	}
+	// The same for an escape: encoding/json would decode \ud800 as U+FFFD.
+	if at, esc, ok := loneSurrogate(body); ok {
+		return badRequest("the request body is not UTF-8: byte %d is the escape %s, half of a UTF-16 surrogate pair, which is no character", at, esc)
+	}
+	if bytes.HasPrefix(body, []byte("\ufeff")) {
+		return badRequest("the request body is not valid JSON (byte 0: a byte order mark; send the JSON without it)")
+	}
+	fields, err := objectFields(body, reflect.TypeOf(v))
+	if err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -106,7 +119,105 @@ func readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error 
 	if rest, _ := io.ReadAll(dec.Buffered()); len(bytes.TrimSpace(rest)) > 0 {
 		return badRequest("the request body has text after the JSON object")
 	}
+	if g, ok := v.(fieldsSetter); ok {
+		g.setFields(fields)
+	}
 	return nil
+}
+
+// fieldsSetter is a request that is told which members its body held, to
+// tell a field given as "" or 0 from one left out.
+type fieldsSetter interface {
+	setFields(map[string]json.RawMessage)
+}
+
+// objectFields returns the members of the JSON object body by name, for
+// decoding into a value of type t (a pointer to a struct), or refuses a
+// member whose name is not one of t's fields exactly, or given twice, naming
+// it and its byte offset. encoding/json takes "KIND" for "kind" and the last
+// of two members of one name, so {"kind":"rtc","Kind":"fpa"} would build an
+// FPA token; other JSON parsers (most take the first member) would read such
+// a body differently. A body that is not a well-formed object is left to the
+// decoder to describe: the result is then nil, nil.
+func objectFields(body []byte, t reflect.Type) (map[string]json.RawMessage, error) {
+	names := map[string]string{} // lower case -> as declared
+	if t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+		for f := range t.Elem().Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name != "" && name != "-" {
+				names[strings.ToLower(name)] = name
+			}
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil
+	}
+	fields := map[string]json.RawMessage{}
+	at := map[string]int64{}
+	for dec.More() {
+		// The member starts after the space and comma before it.
+		start := dec.InputOffset()
+		for start < int64(len(body)) && strings.IndexByte(" \t\r\n,", body[start]) >= 0 {
+			start++
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil
+		}
+		want, known := names[strings.ToLower(key)]
+		switch {
+		case len(names) > 0 && !known:
+			return nil, badRequest("unknown field %q (byte %d)", key, start)
+		case known && want != key:
+			return nil, badRequest("unknown field %q (byte %d): field names are matched exactly: write %q", key, start, want)
+		}
+		if first, ok := at[key]; ok {
+			return nil, badRequest("field %q is given twice (bytes %d and %d): give each field once", key, first, start)
+		}
+		at[key], fields[key] = start, raw
+	}
+	return fields, nil
+}
+
+// loneSurrogate finds, in the strings of the JSON text b, the first \u
+// escape of a UTF-16 surrogate that is not part of a pair: its offset and
+// the escape.
+func loneSurrogate(b []byte) (int, string, bool) {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	inString := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			inString = !inString
+		case c == '\\' && inString:
+			r, ok := hex4(i)
+			switch {
+			case !ok:
+				i++ // the escaped character
+			case utf16.IsSurrogate(r):
+				if lo, ok := hex4(i + 6); ok && r < 0xdc00 && lo >= 0xdc00 && lo <= 0xdfff {
+					i += 11
+					continue
+				}
+				return i, string(b[i : i+6]), true
+			default:
+				i += 5
+			}
+		}
+	}
+	return 0, "", false
 }
 
 // invalidUTF8 is the offset of the first byte of b that is not part of a
@@ -128,7 +239,9 @@ func jsonError(err error, body []byte) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return badRequest("the request body is not valid JSON (byte %d)", se.Offset)
+		// Offset counts the byte the error was found at: the byte offsets
+		// of the other messages start at 0.
+		return badRequest("the request body is not valid JSON (byte %d: %s)", max(se.Offset-1, 0), strings.TrimPrefix(se.Error(), "json: "))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("the request body is not valid JSON (it ends early)")
 	case errors.As(err, &te):
@@ -283,7 +396,7 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 		return nil, badRequest(`field "token" is longer than %d bytes: not a token`, 2*token.MaxTokenLength)
 	}
 	exp := &verify.Expectations{AppID: strings.TrimSpace(q.AppID), Now: now}
-	if c := strings.TrimSpace(q.Cert); c != "" {
+	if c := certText(q.Cert); c != "" {
 		if !decode.IsHex32(c) {
 			// The value is a secret: its length is told, never its text.
 			return nil, badRequest(`field "cert": an App Certificate is 32 hexadecimal characters; this one has %s`,
@@ -328,6 +441,13 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 		exp.Now = time.Unix(*q.Now, 0)
 	}
 	return exp, nil
+}
+
+// certText is an App Certificate as given in a request, without the
+// whitespace and byte order mark around it, as the CLI reads --cert and
+// --cert-file (a certificate copied from a file saved with a BOM).
+func certText(s string) string {
+	return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "\ufeff"))
 }
 
 // inspect serves POST /api/inspect.

@@ -88,6 +88,18 @@ type BuildRequest struct {
 	// AllowNonstandard builds from inputs the SDK refuses, reporting each
 	// broken rule as a warning (to reproduce an existing token).
 	AllowNonstandard bool `json:"allow_nonstandard,omitempty"`
+
+	// fields are the members of the request body, as written.
+	fields map[string]json.RawMessage
+}
+
+func (q *BuildRequest) setFields(f map[string]json.RawMessage) { q.fields = f }
+
+// has reports whether the body gave the field a value other than null:
+// "channel": "" is given, as build --channel "" is.
+func (q *BuildRequest) has(name string) bool {
+	raw, ok := q.fields[name]
+	return ok && string(raw) != "null"
 }
 
 // DefaultExpire is the 007 lifetime used when a build request gives none,
@@ -100,6 +112,10 @@ type Role string
 // UnmarshalJSON accepts a non-empty string or an integer. The string is kept
 // as given: the build command refuses --role "" and " publisher" too.
 func (r *Role) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		// As for the other fields: null is not given.
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
 		if s == "" {
@@ -143,12 +159,17 @@ func (q *BuildRequest) check() error {
 		return badRequest(`field "version": want "007" or "006"`)
 	case q.Version == "006" && q.Kind != "rtc" && q.Kind != "rtm":
 		return badRequest(`field "version": %s tokens are built as 007 only (006 is for rtc and rtm)`, q.Kind)
-	case q.AppID == "":
+	case q.AppID == "" && !q.has("app_id"):
+		// "app_id": "" is refused by the builder, as build --app-id "" is.
 		return badRequest(`field "app_id" is required`)
-	case strings.TrimSpace(q.Cert) == "":
+	case certText(q.Cert) == "":
 		return badRequest(`field "cert" is required: a token is signed with the App Certificate`)
 	}
+	q.Cert = certText(q.Cert)
 	if err := q.unused(); err != nil {
+		return err
+	}
+	if err := q.uidDigits(); err != nil {
 		return err
 	}
 	if q.UID.Set && q.Account != nil {
@@ -186,7 +207,7 @@ func (q *BuildRequest) unused() error {
 		name string
 		set  bool
 	}{
-		{"channel", q.Channel != ""}, {"uid", q.UID.Set}, {"account", q.Account != nil}, {"user_id", q.UserID != nil},
+		{"channel", q.Channel != "" || q.has("channel")}, {"uid", q.UID.Set || q.has("uid")}, {"account", q.Account != nil}, {"user_id", q.UserID != nil},
 		{"role", q.Role != ""}, {"room_uuid", q.RoomUUID != nil}, {"user_uuid", q.UserUUID != nil},
 		{"expire", q.Expire != nil}, {"privilege_expire", q.PrivilegeExpire != nil},
 	}
@@ -206,12 +227,28 @@ func (q *BuildRequest) unused() error {
 	return nil
 }
 
+// uidDigits refuses a uid given as a string that is not decimal digits
+// alone, as build --uid refuses it: UID reads " 42 " as 42 and "" as no uid,
+// as the audit's log records need, but a build request is read as the
+// command line is.
+func (q *BuildRequest) uidDigits() error {
+	raw := q.fields["uid"]
+	if len(raw) == 0 || raw[0] != '"' {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil && s != "" && strings.Trim(s, "0123456789") == "" {
+		return nil
+	}
+	return badRequest(`field "uid": %.40q is not a decimal number: want a number 0..4294967295, or its digits alone as a string (give a user account as "account")`, s)
+}
+
 // expectations says what the built token must verify against.
 func (q *BuildRequest) expectations(now time.Time) *verify.Expectations {
 	// The token is judged at now, the clock, as the build command judges it:
 	// a fixed issue_ts far from it gives an expired or not_yet_valid token,
 	// which the answer must show, not hide by judging at the issue time.
-	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: strings.TrimSpace(q.Cert)}},
+	exp := &verify.Expectations{Certificates: []verify.Certificate{{Label: "primary", Value: certText(q.Cert)}},
 		AppID: q.AppID, Now: now}
 	if q.Kind == "rtc" {
 		// An RTC token is bound to its channel, even an empty one (006 signs it).

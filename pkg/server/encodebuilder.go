@@ -21,7 +21,7 @@ type EncodeBuilder struct {
 
 // Build maps a request onto the builder of its kind.
 func (b EncodeBuilder) Build(q *BuildRequest, now time.Time) (*Built, error) {
-	c := encode.Common{AppID: q.AppID, Certificate: strings.TrimSpace(q.Cert),
+	c := encode.Common{AppID: q.AppID, Certificate: certText(q.Cert),
 		IssueTs: q.IssueTs, Salt: q.Salt, Now: func() time.Time { return now }, Rand: b.Rand,
 		AllowNonstandard: q.AllowNonstandard}
 	version := q.Version
