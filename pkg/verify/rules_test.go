@@ -143,6 +143,11 @@ func transform(t *testing.T, s, how string) string {
 			n = n*10 + int(c-'0')
 		}
 		return s[:len(s)-n]
+	case strings.HasPrefix(how, "prepend:"):
+		return how[len("prepend:"):] + s
+	case strings.HasPrefix(how, "reprefix:"):
+		// Write another version prefix over the token's own.
+		return how[len("reprefix:"):] + s[3:]
 	case how == "quotes":
 		return `"` + s + `"`
 	case how == "whitespace":
