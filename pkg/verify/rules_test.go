@@ -148,6 +148,13 @@ func transform(t *testing.T, s, how string) string {
 	case strings.HasPrefix(how, "reprefix:"):
 		// Write another version prefix over the token's own.
 		return how[len("reprefix:"):] + s[3:]
+	case strings.HasPrefix(how, "insert_space:"):
+		// A space inserted before character N.
+		n, err := strconv.Atoi(how[len("insert_space:"):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s[:n] + " " + s[n:]
 	case how == "quotes":
 		return `"` + s + `"`
 	case how == "whitespace":
