@@ -79,8 +79,11 @@ func checkIdentity(r *Report, exp *Expectations) {
 		}
 		if !found {
 			msg := fmt.Sprintf("the token is for channel %q, not %q", rtc[0].Channel, *exp.Channel)
-			if strings.EqualFold(rtc[0].Channel, *exp.Channel) {
+			switch want := *exp.Channel; {
+			case strings.EqualFold(rtc[0].Channel, want):
 				msg += " (channel names are case-sensitive)"
+			case strings.TrimFunc(rtc[0].Channel, isSpace) == strings.TrimFunc(want, isSpace):
+				msg += " (they differ only in whitespace at the start or end, which is part of the name)"
 			}
 			r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.channel",
 				Message: msg, Hint: "join the channel the token was built for, or build a token for this channel"})

@@ -143,6 +143,8 @@ func uidRelation(tok, want string, numeric bool) string {
 	switch {
 	case form == uidZeroText && want == "":
 		return `: the token was built for the account "0", but uid 0 is written as empty text (the wildcard); join with the account "0" or build the token with the number 0`
+	case want == "" && numeric:
+		return fmt.Sprintf(": the client joins with uid 0 (written as empty text), but the token is bound to %q; join with that uid or account, or build the token with uid 0, which any uid may join with", tok)
 	case (form == uidNegative || form == uidLeadingZero || form == uidNumberLike) && want == strconv.FormatUint(uint64(meant), 10):
 		return fmt.Sprintf(": %q is not the canonical text of uid %d, so it acts as an account; build the token with the unsigned decimal text %q", tok, meant, want)
 	case form == uidAccount && numeric:
