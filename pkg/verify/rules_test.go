@@ -54,6 +54,9 @@ type wantF struct {
 	// the hint.
 	Contains     []string `json:"contains"`
 	HintContains []string `json:"hint_contains"`
+	// Offset and Layer, when given, are where the finding must locate it.
+	Offset *int   `json:"offset"`
+	Layer  string `json:"layer"`
 }
 
 type buildSpec struct {
@@ -327,6 +330,9 @@ func hasFinding(fs []verify.Finding, w wantF) bool {
 			continue
 		}
 		if (f.SDKError == nil) != (w.SDKError == nil) || f.SDKError != nil && *f.SDKError != *w.SDKError {
+			continue
+		}
+		if w.Offset != nil && (f.Offset == nil || *f.Offset != *w.Offset || f.Layer != w.Layer) {
 			continue
 		}
 		ok := true
