@@ -241,9 +241,19 @@ func parseNow(e *env, s string, given bool) (time.Time, error) {
 		}
 		return time.Unix(int64(n), 0), nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	// RFC 3339 (§5.6) lets "T" and "Z" be written in lower case and the
+	// date and time be separated by a space; time.RFC3339 takes neither.
+	norm := strings.ToUpper(s)
+	if len(norm) > 10 && norm[10] == ' ' {
+		norm = norm[:10] + "T" + norm[11:]
+	}
+	t, err := time.Parse(time.RFC3339, norm)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--now %q: want unix seconds or RFC 3339 (2026-12-03T10:00:00Z)", s)
+		msg := fmt.Sprintf("--now %q: want unix seconds or RFC 3339 (2026-12-03T10:00:00Z)", s)
+		if _, err := time.Parse("2006-01-02T15:04:05.999999999", norm); err == nil {
+			msg += ": the time has no zone offset (Z for UTC, or one such as +02:00)"
+		}
+		return time.Time{}, errors.New(msg)
 	}
 	if u := t.Unix(); u < 0 || u > token.MaxUnixSeconds {
 		return time.Time{}, fmt.Errorf("--now %s: outside the tokens' 32-bit times (1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z): %s", s, want)

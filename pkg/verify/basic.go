@@ -79,8 +79,11 @@ func checkIdentity(r *Report, exp *Expectations) {
 		}
 		if !found {
 			msg := fmt.Sprintf("the token is for channel %q, not %q", rtc[0].Channel, *exp.Channel)
-			if strings.EqualFold(rtc[0].Channel, *exp.Channel) {
+			switch want := *exp.Channel; {
+			case strings.EqualFold(rtc[0].Channel, want):
 				msg += " (channel names are case-sensitive)"
+			case strings.TrimFunc(rtc[0].Channel, isSpace) == strings.TrimFunc(want, isSpace):
+				msg += " (they differ only in whitespace at the start or end, which is part of the name)"
 			}
 			r.Add(Finding{Code: CodeChannelMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.channel",
 				Message: msg, Hint: "join the channel the token was built for, or build a token for this channel"})
@@ -134,9 +137,19 @@ func checkTimes(r *Report, exp *Expectations) {
 	case r.Token.T007 != nil:
 		t := r.Token.T007
 		end := int64(t.ExpireAt())
+		if t.Expire > MaxLifetime {
+			// The server ends a token 24 h after issue whatever its expire
+			// says (the expiry_over_24h rule): judge it by that end.
+			end = int64(t.IssueTs) + MaxLifetime
+		}
 		if now > end+leeway {
+			msg := fmt.Sprintf("the token expired at %s, %s ago (issued %s, lifetime %ds)", utc(end), Ago(now-end), utc(int64(t.IssueTs)), t.Expire)
+			if t.Expire > MaxLifetime {
+				msg = fmt.Sprintf("the token expired at %s, %s ago: it was issued %s with expire %d s (%s), but the server ends a token 24 h after issue, whatever its expire says",
+					utc(end), Ago(now-end), utc(int64(t.IssueTs)), t.Expire, Ago(int64(t.Expire)))
+			}
 			r.Add(Finding{Code: CodeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "expire",
-				Message: fmt.Sprintf("the token expired at %s, %s ago (issued %s, lifetime %ds)", utc(end), Ago(now-end), utc(int64(t.IssueTs)), t.Expire),
+				Message: msg,
 				Hint:    "request a fresh token; renew it when the SDK reports that it will expire"})
 		}
 		if int64(t.IssueTs) > now+leeway {

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,6 +159,9 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 		r.Token = tok
 		r.Add(structuralFinding(err, s))
 		brokenRules(r, exp)
+		if slices.Contains(repairs, decode.RepairPlusSpace) {
+			insertedSpaces(r, raw)
+		}
 		ServiceErrors(r, exp)
 		r.Verdict = Verdict(r.Findings)
 		return
@@ -196,6 +200,46 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 		}
 	}
 	r.Verdict = Verdict(r.Findings)
+}
+
+// insertedSpaces explains a token that does not decode once its inner
+// spaces are read as "+" (a "+" lost in a URL query), but decodes with them
+// left out: the spaces were inserted (a wrapped line, a copy that split the
+// token). The malformed finding then names the first space's offset
+// instead of where the "+" reading went wrong, and a truncated finding,
+// which the extra characters cannot justify, is dropped.
+func insertedSpaces(r *Report, raw string) {
+	v, _ := decode.Clean(strings.ReplaceAll(raw, " ", ""))
+	if _, err := decode.Parse(v); err != nil {
+		return
+	}
+	u := r.Input
+	n := len(u) - len(v)
+	if n <= 0 {
+		return
+	}
+	at := 0
+	for at < len(v) && u[at] == v[at] {
+		at++
+	}
+	kept := r.Findings[:0]
+	for _, f := range r.Findings {
+		if f.Code == CodeTruncated {
+			continue
+		}
+		if f.Code == CodeMalformed {
+			what, them, were := "a space", "it", "the space was"
+			if n > 1 {
+				what, them, were = plural(n, "space"), "them", "the spaces were"
+			}
+			f.Message = fmt.Sprintf("token byte %d: %s inside the token: read as a \"+\" lost in a URL query the token does not decode (%s), and without %s it does: %s inserted",
+				at, what, f.Message, them, were)
+			f.Field, f.Offset, f.Layer = "token", At(at), "token"
+			f.Hint = "remove the spaces from inside the token, or copy it again in one piece: a wrapped line or a chat message may have split it"
+		}
+		kept = append(kept, f)
+	}
+	r.Findings = kept
 }
 
 // StrictErrors are the codes that stay errors in strict mode: the verdicts

@@ -57,12 +57,18 @@ func checkLegacy(r *Report, exp *Expectations) {
 	case r.Signature == SigValid:
 	case res.Status == legacy.Invalid:
 		r.Signature = SigInvalid
-		r.Add(Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature",
+		f := Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature",
 			Message: fmt.Sprintf("the signature does not match under %s: %s", certPhrase(certs), res.Reason),
-			Hint:    "check the certificate and the channel, uid or account the key was built for"})
+			Hint:    "check the certificate and the channel, uid or account the key was built for"}
+		f.Offset, f.Layer = legacySignatureAt(l.Format, r.Input)
+		r.Add(f)
 	default:
+		msg := "signature not checked: " + res.Reason
+		if in.HasAccount && !in.HasUID {
+			msg += fmt.Sprintf("; %q is an account, and %s keys sign a numeric uid (0 to 4294967295)", in.Account, l.Format)
+		}
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
-			Message: "signature not checked: " + res.Reason,
+			Message: msg,
 			Hint:    "give what the key was built for (--channel and --uid) as well as the certificate"})
 	}
 	checkLegacyUID(r, l, in)
@@ -105,4 +111,24 @@ func uidKeyName(v token.Version) string {
 		return "003"
 	}
 	return "DK2"
+}
+
+// legacySignatureAt locates the signature of a pre-006 key s: the first 40
+// hex characters of DK1 and DK2, after the 3-character version of 003 and
+// 004, content byte 2 (after the service type) of 005, and the last 32
+// characters of a signaling token.
+func legacySignatureAt(v token.Version, s string) (*int, string) {
+	switch v {
+	case token.VDK1, token.VDK2:
+		return At(0), "token"
+	case token.V003, token.V004:
+		return At(3), "token"
+	case token.V005:
+		return At(2), "content"
+	case token.VSignal:
+		if len(s) >= 32 {
+			return At(len(s) - 32), "token"
+		}
+	}
+	return nil, ""
 }

@@ -143,6 +143,8 @@ func uidRelation(tok, want string, numeric bool) string {
 	switch {
 	case form == uidZeroText && want == "":
 		return `: the token was built for the account "0", but uid 0 is written as empty text (the wildcard); join with the account "0" or build the token with the number 0`
+	case want == "" && numeric:
+		return fmt.Sprintf(": the client joins with uid 0 (written as empty text), but the token is bound to %q; join with that uid or account, or build the token with uid 0, which any uid may join with", tok)
 	case (form == uidNegative || form == uidLeadingZero || form == uidNumberLike) && want == strconv.FormatUint(uint64(meant), 10):
 		return fmt.Sprintf(": %q is not the canonical text of uid %d, so it acts as an account; build the token with the unsigned decimal text %q", tok, meant, want)
 	case form == uidAccount && numeric:
@@ -271,13 +273,20 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 	} else if exp.UID != nil {
 		want, ok = *exp.UID, true
 	}
-	if !ok || (exp.For != "rtm" && exp.For != "chat") {
+	svc := exp.For
+	if svc == "" && exp.Channel == nil {
+		// Nothing says what the token is for, and no channel asks for an
+		// RTC join: a token without an RTC service is checked against the
+		// user id it does carry, as a 006 RTM token is.
+		svc = userIDService(t)
+	}
+	if !ok || (svc != "rtm" && svc != "chat") {
 		return
 	}
 	var ids []string
 	for _, s := range t.Services {
-		if exp.For == "rtm" && (s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2) ||
-			exp.For == "chat" && s.Type == token.ServiceChat && s.UserID != "" {
+		if svc == "rtm" && (s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2) ||
+			svc == "chat" && s.Type == token.ServiceChat && s.UserID != "" {
 			if s.UserID == want {
 				return
 			}
@@ -286,9 +295,27 @@ func identity007(r *Report, exp *Expectations, t *token.Token007) {
 	}
 	if len(ids) > 0 {
 		r.Add(Finding{Code: CodeUIDMismatch, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "services.user_id",
-			Message: fmt.Sprintf("the token's %s user id is %q, not %q", exp.For, ids[0], want),
+			Message: fmt.Sprintf("the token's %s user id is %q, not %q", svc, ids[0], want),
 			Hint:    "log in with the user id the token was built for, or build a token for this user id (user ids are case-sensitive)"})
 	}
+}
+
+// userIDService names the service whose user id a 007 token without an
+// RTC service is checked against: "rtm" when it holds an RTM or RTM2
+// service, else "chat" for a Chat user token, else "" (nothing to compare).
+func userIDService(t *token.Token007) string {
+	svc := ""
+	for _, s := range t.Services {
+		switch {
+		case s.Type == token.ServiceRTC:
+			return ""
+		case s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2:
+			svc = "rtm"
+		case s.Type == token.ServiceChat && s.UserID != "" && svc == "":
+			svc = "chat"
+		}
+	}
+	return svc
 }
 
 // uidTextFinding explains uid text that reads like a number but is not the

@@ -54,6 +54,9 @@ type wantF struct {
 	// the hint.
 	Contains     []string `json:"contains"`
 	HintContains []string `json:"hint_contains"`
+	// Offset and Layer, when given, are where the finding must locate it.
+	Offset *int   `json:"offset"`
+	Layer  string `json:"layer"`
 }
 
 type buildSpec struct {
@@ -143,6 +146,18 @@ func transform(t *testing.T, s, how string) string {
 			n = n*10 + int(c-'0')
 		}
 		return s[:len(s)-n]
+	case strings.HasPrefix(how, "prepend:"):
+		return how[len("prepend:"):] + s
+	case strings.HasPrefix(how, "reprefix:"):
+		// Write another version prefix over the token's own.
+		return how[len("reprefix:"):] + s[3:]
+	case strings.HasPrefix(how, "insert_space:"):
+		// A space inserted before character N.
+		n, err := strconv.Atoi(how[len("insert_space:"):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s[:n] + " " + s[n:]
 	case how == "quotes":
 		return `"` + s + `"`
 	case how == "whitespace":
@@ -315,6 +330,9 @@ func hasFinding(fs []verify.Finding, w wantF) bool {
 			continue
 		}
 		if (f.SDKError == nil) != (w.SDKError == nil) || f.SDKError != nil && *f.SDKError != *w.SDKError {
+			continue
+		}
+		if w.Offset != nil && (f.Offset == nil || *f.Offset != *w.Offset || f.Layer != w.Layer) {
 			continue
 		}
 		ok := true

@@ -32,8 +32,23 @@ func brokenRules(r *Report, exp *Expectations) {
 	if name := legacyName(s); name != "" {
 		r.Add(legacyFinding(name))
 	}
+	msg, hint, mixup := versionMixup(s)
+	if mixup {
+		for i := range r.Findings {
+			if f := &r.Findings[i]; f.Code == CodeMalformed {
+				// The damage is the prefix: locate it there, and keep what
+				// the decoder met reading the string as written.
+				f.Message = "token byte 0 (version): " + msg + " (read as written: " + f.Message + ")"
+				f.Hint = hint
+				f.Field, f.Offset, f.Layer = "version", At(0), "token"
+				break
+			}
+		}
+	}
 	var pe *token.ParseError
-	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil {
+	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil && !mixup {
+		// (With the wrong version prefix, the "app ID" is part of a 007
+		// body: the malformed finding says so.)
 		if p := AppIDProblem(AppID(r.Token)); p != "" {
 			r.Add(Finding{Code: CodeBadAppIDFormat, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
 				Message: fmt.Sprintf("the token's app ID %q %s", AppID(r.Token), p),
@@ -63,6 +78,33 @@ func structuralDetail(err error) (Finding, bool) {
 		return f, false
 	}
 	return f, true
+}
+
+// versionMixup recognises a 006 or 007 token whose version prefix is wrong:
+// one written over the other ("007" then a 006 token's app ID and
+// content), or pasted in front of a whole token ("007006…", "007007…").
+// It says what the string is, for the malformed finding, and how to fix it.
+func versionMixup(s string) (msg, hint string, ok bool) {
+	if len(s) < 6 || !strings.HasPrefix(s, "006") && !strings.HasPrefix(s, "007") {
+		return "", "", false
+	}
+	if t, err := decode.Parse(s[3:]); err == nil && (t.Version == token.V006 || t.Version == token.V007) {
+		return fmt.Sprintf("the text after the first 3 characters is a whole %s token: %q was pasted in front of it", t.Version, s[:3]),
+			fmt.Sprintf("remove the leading %q: the token starts at character 3 (%q…)", s[:3], s[3:6]), true
+	}
+	other := "007"
+	if strings.HasPrefix(s, "007") {
+		other = "006"
+	}
+	if _, err := decode.Parse(other + s[3:]); err != nil {
+		return "", "", false
+	}
+	what := "a 32-hexadecimal app ID in clear, then the content, as in a 006 token"
+	if other == "007" {
+		what = "base64 of a zlib stream, as in a 007 token"
+	}
+	return fmt.Sprintf("the rest is %s: the prefix %s was written in place of %s", what, s[:3], other),
+		fmt.Sprintf("give the token with its own prefix %s, exactly as the token server returned it", other), true
 }
 
 // legacyName names a pre-006 format from its look, or "".
