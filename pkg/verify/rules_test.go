@@ -146,6 +146,18 @@ func transform(t *testing.T, s, how string) string {
 			n = n*10 + int(c-'0')
 		}
 		return s[:len(s)-n]
+	case strings.HasPrefix(how, "cut_raw:"):
+		// The last N bytes of the compressed 007 payload dropped, the rest
+		// re-encoded (a token whose base64 was cut on a byte boundary).
+		n, err := strconv.Atoi(how[len("cut_raw:"):])
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := base64.StdEncoding.DecodeString(s[3:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s[:3] + base64.StdEncoding.EncodeToString(raw[:len(raw)-n])
 	case strings.HasPrefix(how, "prepend:"):
 		return how[len("prepend:"):] + s
 	case strings.HasPrefix(how, "reprefix:"):

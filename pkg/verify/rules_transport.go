@@ -206,7 +206,7 @@ func truncation(s string) (Finding, bool) {
 			if full <= len(s) {
 				return f, false // not short: something else is wrong
 			}
-			f.Message = fmt.Sprintf("the token ends early: the compressed payload is complete but %d of the 4 checksum bytes are missing, about %s of %d", 4-rest, plural(full-len(s), "character"), full)
+			f.Message = fmt.Sprintf("the token ends early: the compressed payload is complete but its 4-byte checksum lacks %s, about %s of %d", plural(4-rest, "byte"), plural(full-len(s), "character"), full)
 			return f, true
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			least := 3 + base64.StdEncoding.EncodedLen(len(raw)+5) - len(s)
