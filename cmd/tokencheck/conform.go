@@ -27,7 +27,7 @@ func runConform(e *env, args []string) int {
 	command := fs.String("exec", "", "the external builder, run with sh -c; speaks the JSON-lines protocol on stdin/stdout (see README)")
 	cases := fs.StringSlice("cases", nil, "vector files whose cases are sent (instead of generated ones)")
 	count := intFlag(fs, "count", 100, "generated cases per format (at most 100000)")
-	seed := fs.Uint64("seed", 1, "seed of the generated cases")
+	seed := uint64Flag(fs, "seed", 1, "seed of the generated cases")
 	format := fs.String("format", "all", "generated formats: 006, 007 or all")
 	noParse := fs.Bool("no-parse", false, "do not send tokencheck's tokens to the builder's parser")
 	allow := fs.StringSlice("allow", nil, "documented divergences (e.g. roomuser_no_apaas_privilege) reported as divergent, not failed")

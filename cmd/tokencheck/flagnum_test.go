@@ -89,3 +89,35 @@ func TestBuildCertGivenTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedFlagsAreDecimal: the --seed of vectors gen and conform reads
+// decimal only, so the seed recorded in the file is the one typed.
+func TestSeedFlagsAreDecimal(t *testing.T) {
+	cases := []struct {
+		seed   string
+		code   int
+		stdout string // a substring of the file written
+		stderr string
+	}{
+		{seed: "010", stdout: `"seed": 10`},
+		{seed: "18446744073709551615", stdout: `"seed": 18446744073709551615`},
+		{seed: "0x10", code: 2, stderr: `invalid argument "0x10" for "--seed" flag: must be a non-negative decimal integer`},
+		{seed: "-1", code: 2, stderr: `must be a non-negative decimal integer`},
+		{seed: " 7", code: 2, stderr: `must be a non-negative decimal integer`},
+		{seed: "", code: 2, stderr: `must be a non-negative decimal integer`},
+		{seed: "18446744073709551616", code: 2, stderr: `must be a decimal integer from 0 to 18446744073709551615`},
+	}
+	for _, c := range cases {
+		for _, cmd := range [][]string{{"vectors", "gen", "--format", "007", "--count", "1"}, {"conform", "--count", "1"}} {
+			t.Run(cmd[0]+" "+c.seed, func(t *testing.T) {
+				if cmd[0] == "conform" && c.code == 0 {
+					t.Skip("conform needs a builder to run against")
+				}
+				code, out, errs := runCLI(t, "", nil, append(append([]string{}, cmd...), "--seed", c.seed)...)
+				if code != c.code || !strings.Contains(out, c.stdout) || !strings.Contains(errs, c.stderr) {
+					t.Errorf("exit %d, stdout %.200q, stderr %q; want exit %d, %q, %q", code, out, errs, c.code, c.stdout, c.stderr)
+				}
+			})
+		}
+	}
+}

@@ -302,6 +302,36 @@ func uint32Var(fs *pflag.FlagSet, p *uint32, name string, value uint32, usage st
 	fs.Var((*decimalUint32)(p), name, usage)
 }
 
+// decimalUint64 is a uint64 flag (a generator's seed) that reads decimal
+// digits only, as decimalUint32 does: pflag's Uint64 reads "010" as octal 8,
+// and the seed recorded in the file would not be the one typed.
+type decimalUint64 uint64
+
+func (d *decimalUint64) Set(s string) error {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return errors.New("must be a non-negative decimal integer")
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errors.New("must be a decimal integer from 0 to 18446744073709551615")
+	}
+	*d = decimalUint64(v)
+	return nil
+}
+
+// Type is "uint64", as for pflag's flag.
+func (d *decimalUint64) Type() string { return "uint64" }
+
+func (d *decimalUint64) String() string { return strconv.FormatUint(uint64(*d), 10) }
+
+// uint64Flag defines a decimal uint64 flag, as fs.Uint64 does otherwise.
+func uint64Flag(fs *pflag.FlagSet, name string, value uint64, usage string) *uint64 {
+	p := new(uint64)
+	*p = value
+	fs.Var((*decimalUint64)(p), name, usage)
+	return p
+}
+
 // decimalInt is an int flag that reads decimal digits only (optionally
 // signed), unlike pflag's Int, which reads "010" as octal 8.
 type decimalInt int
