@@ -213,6 +213,12 @@ func TestBuildCLI(t *testing.T) {
 		{name: "007 flag with 006", args: append([]string{"build", "rtc", "--version", "006"}, with("--channel", "c", "--expire", "60")...), code: 2, stderr: []string{"--expire is for --version 007 only"}},
 		{name: "bad version", args: append([]string{"build", "rtc", "--version", "008"}, with("--channel", "c")...), code: 2, stderr: []string{"--version"}},
 		{name: "flag of another builder", args: append([]string{"build", "fpa"}, with("--channel", "c")...), code: 2, stderr: []string{"unknown flag: --channel"}},
+		{name: "rtm2 subscriber with a publish lifetime", args: append([]string{"build", "rtc"}, with("--channel", "c", "--account", "a", "--user-id", "u", "--role", "subscriber", "--pub-audio", "60")...),
+			code: 2, stderr: []string{"--pub-audio: a subscriber (--role subscriber) gets the join privilege only"}},
+		{name: "convoai subscriber with a publish lifetime", args: append([]string{"build", "convoai"}, with("--channel", "c", "--account", "a", "--user-id", "u", "--role", "2", "--pub-data", "60")...),
+			code: 2, stderr: []string{"--pub-data: a subscriber (--role 2) gets the join privilege only"}},
+		{name: "stt subscriber with a join lifetime", args: append([]string{"build", "stt", "--json"}, with("--channel", "c", "--account", "a", "--user-id", "u", "--role", "subscriber", "--join", "60")...),
+			stdout: []string{`"name": "join_channel"`, `"expire": 60`}},
 		{name: "room user without role", args: append([]string{"build", "apaas"}, with("--room-uuid", "r", "--user-uuid", "u")...), code: 2, stderr: []string{"--role"}},
 		{name: "chat without user or app", args: append([]string{"build", "chat"}, with()...), code: 2, stderr: []string{"--user-id"}},
 	}
