@@ -404,6 +404,9 @@ func buildRTC(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
 		if b.changed("uid") {
 			return nil, usagef("--user-id builds with an RTC account: give --account, not --uid")
 		}
+		if err := b.subscriberPublish(r); err != nil {
+			return nil, err
+		}
 		rtmExpire := b.expire
 		if b.changed("rtm-expire") {
 			rtmExpire = b.rtmExpire
@@ -568,6 +571,22 @@ func flagsAgent(b *buildFlags, fs *pflag.FlagSet) {
 	uint32Var(fs, &b.rtmExpire, "rtm-expire", 0, "RTM login lifetime (default: --expire)")
 }
 
+// subscriberPublish refuses a publish-privilege lifetime for a subscriber
+// where the builder takes one per privilege but grants a subscriber join
+// only (buildTokenWithRtm2, ConvoAI, STT): the reference drops it, so the
+// flag would change nothing.
+func (b *buildFlags) subscriberPublish(role uint16) error {
+	if encode.RTCRole(role) != encode.RoleSubscriber {
+		return nil
+	}
+	for _, n := range []string{"pub-audio", "pub-video", "pub-data"} {
+		if b.changed(n) {
+			return usagef("--%s: a subscriber (--role %s) gets the join privilege only; drop --%s or give --role publisher", n, b.role, n)
+		}
+	}
+	return nil
+}
+
 func buildAgent(f func(encode.RTCAndRTMOptions) (*encode.Result, error)) func(*env, *buildFlags, encode.Common) (*encode.Result, error) {
 	return func(_ *env, b *buildFlags, c encode.Common) (*encode.Result, error) {
 		r, err := parseRole(b.role, roles007)
@@ -576,6 +595,9 @@ func buildAgent(f func(encode.RTCAndRTMOptions) (*encode.Result, error)) func(*e
 		}
 		if !b.changed("account") || !b.changed("user-id") {
 			return nil, usagef("--account (RTC) and --user-id (RTM) are required")
+		}
+		if err := b.subscriberPublish(r); err != nil {
+			return nil, err
 		}
 		pick := func(name string, v uint32) uint32 {
 			if b.changed(name) {

@@ -51,6 +51,20 @@ func runConform(e *env, args []string) int {
 		errorf(e, "unexpected arguments: %s (quote the --exec command)", strings.Join(fs.Args(), " "))
 		return exitUsage
 	}
+	if *timeout <= 0 {
+		errorf(e, "--timeout %s: want a positive duration, e.g. 10s", *timeout)
+		return exitUsage
+	}
+	if len(*cases) > 0 {
+		// The given cases are sent as they are: the flags of generated ones
+		// would change nothing.
+		for _, n := range []string{"count", "seed", "format"} {
+			if fs.Changed(n) {
+				errorf(e, "--%s is for generated cases: give --cases FILE… or --count N --seed S, not both", n)
+				return exitUsage
+			}
+		}
+	}
 	allowed, err := allowedCauses(*allow)
 	if err != nil {
 		errorf(e, "%v", err)

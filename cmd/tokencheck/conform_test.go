@@ -85,6 +85,12 @@ func TestConformCLI(t *testing.T) {
 			[]string{"generated-006-seed1 (006): 1 case, 0 passed, 1 failed", "total: 1 case,"}, []string{"1 of 1 case failed"}},
 		{"no exec", []string{"conform", "--count", "2"}, 2, nil, []string{"--exec COMMAND is required"}},
 		{"bad format", []string{"conform", "--exec", "true", "--format", "005"}, 2, nil, []string{"--format"}},
+		{"timeout 0", []string{"conform", "--exec", "true", "--count", "1", "--timeout", "0"}, 2, nil, []string{"--timeout 0s: want a positive duration"}},
+		{"negative timeout", []string{"conform", "--exec", "true", "--count", "1", "--timeout", "-1s"}, 2, nil, []string{"--timeout -1s: want a positive duration"}},
+		{"cases with count", []string{"conform", "--exec", "true", "--cases", vectorDir + "/006.json", "--count", "2"}, 2,
+			nil, []string{"--count is for generated cases: give --cases FILE… or --count N --seed S, not both"}},
+		{"cases with format", []string{"conform", "--exec", "true", "--cases", vectorDir + "/006.json", "--format", "007"}, 2,
+			nil, []string{"--format is for generated cases"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

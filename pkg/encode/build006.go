@@ -45,8 +45,8 @@ type RTC006Options struct {
 // RTM006Options are the inputs of BuildRTM006 (RtmTokenBuilder.buildToken).
 type RTM006Options struct {
 	Common
-	// UserAccount is the RTM user; 006 signs it in the channel position with an
-	// empty uid.
+	// UserAccount is the RTM user (at most 64 bytes, with the characters of
+	// an RTC account); 006 signs it in the channel position with an empty uid.
 	UserAccount string
 	// PrivilegeExpireTs is the absolute expiry of the login privilege (0 = the
 	// token lifetime).
@@ -103,7 +103,9 @@ func BuildRTM006(o RTM006Options) (*Result, error) {
 	if o.UserAccount == "" {
 		k.soft("empty_account", "user_account", ruleNonEmpty, "")
 	} else {
-		k.account("user_account", o.UserAccount)
+		// The account is the RTM user id the client logs in with: RTM takes
+		// at most 64 bytes, as for RtmTokenBuilder2.
+		k.accountWithin("user_account", o.UserAccount, MaxRTMUserIDLength, "an RTM user id")
 	}
 	return build006(&o.Common, k, o.UserAccount, "", o.Ts,
 		[]token.Privilege{{ID: token.Priv006RTMLogin, Expire: o.PrivilegeExpireTs}},

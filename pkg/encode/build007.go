@@ -589,5 +589,18 @@ func build007(c *Common, k *checker, expire uint32, svcs []token.Service) (*Resu
 	if res.Model, err = selfCheck007(res.Token, t, c.Certificate); err != nil {
 		return nil, err
 	}
+	// The decoder names only the framing family ("zlib-compatible" for C
+	// zlib); the builder knows the exact profile it used, which is what
+	// decode and verify name after re-compressing (IdentifyCompressor).
+	res.Model.Encoding.Compressor = exactCompressor(c.Compressor)
 	return res, nil
+}
+
+// exactCompressor is the name IdentifyCompressor gives the strings of a
+// compression profile.
+func exactCompressor(c Compressor) string {
+	if c == CompressorZlib {
+		return "zlib"
+	}
+	return "go"
 }

@@ -273,6 +273,12 @@ func TestRefusals(t *testing.T) {
 		{"006 rtm empty account", func() (*encode.Result, error) {
 			return encode.BuildRTM006(encode.RTM006Options{Common: strictCommon(), PrivilegeExpireTs: now + 60})
 		}, "user_account", "non-empty", "", "empty_account"},
+		{"006 rtm account over the 64 bytes of an RTM user id", func() (*encode.Result, error) {
+			return encode.BuildRTM006(encode.RTM006Options{Common: strictCommon(), UserAccount: strings.Repeat("u", 65), PrivilegeExpireTs: now + 60})
+		}, "user_account", "at most 64 bytes (an RTM user id)", "is 65 bytes", "account_too_long"},
+		{"006 rtm account character", func() (*encode.Result, error) {
+			return encode.BuildRTM006(encode.RTM006Options{Common: strictCommon(), UserAccount: "u\u00e9", PrivilegeExpireTs: now + 60})
+		}, "user_account", "only a-z", `character "é" (U+00E9) at byte 1`, "bad_account_charset"},
 		{"006 unknown privilege", func() (*encode.Result, error) {
 			return encode.BuildAccessToken006(encode.AccessToken006Options{Common: strictCommon(), Channel: "c", Privileges: []token.Privilege{{ID: 9, Expire: now + 60}}})
 		}, "privileges[0]", "a 006 privilege", "id 9", "unknown_privilege"},

@@ -147,8 +147,18 @@ func (k *checker) channel(field, s string) {
 
 // account applies the user-account rules of the SDK to a non-empty account.
 func (k *checker) account(field, s string) {
-	if len(s) > MaxAccountLength {
-		k.soft("account_too_long", field, "at most 255 bytes", fmt.Sprintf("is %d bytes", len(s)))
+	k.accountWithin(field, s, MaxAccountLength, "")
+}
+
+// accountWithin applies the account rules with a length limit of maxLen
+// bytes; what, when not "", says whose limit it is.
+func (k *checker) accountWithin(field, s string, maxLen int, what string) {
+	if len(s) > maxLen {
+		rule := "at most " + strconv.Itoa(maxLen) + " bytes"
+		if what != "" {
+			rule += " (" + what + ")"
+		}
+		k.soft("account_too_long", field, rule, fmt.Sprintf("is %d bytes", len(s)))
 	}
 	if i := firstOutside(s); i >= 0 {
 		k.soft("bad_account_charset", field, ruleCharset, describeChar(s, i))
