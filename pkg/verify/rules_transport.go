@@ -169,14 +169,23 @@ func truncation(s string) (Finding, bool) {
 		if !ok {
 			return f, false
 		}
-		if len(b) < 44 {
-			// Content: signature (2+32), two CRCs (8), message length (2), message (≥ 10).
-			want := 54
+		// Content: signature (2 + its declared length, 32 when it is
+		// not there to read), two CRCs (8), message length (2), message
+		// (≥ 10). The offsets follow the signature length as written,
+		// as the decoder reads them: a signature of another length is
+		// malformed, not a sign that the token was cut.
+		sigLen := token.SigLength
+		if len(b) >= 2 {
+			sigLen = int(binary.LittleEndian.Uint16(b))
+		}
+		msgAt := 2 + sigLen + 8
+		if len(b) < msgAt+2 {
+			want := msgAt + 2 + 10
 			f.Message = fmt.Sprintf("the token ends after %d characters, %d bytes into its content, before the message length: at least %d characters are missing",
 				len(s), len(b), prefix006+base64.StdEncoding.EncodedLen(want)-len(s))
 			return f, true
 		}
-		want := 44 + int(binary.LittleEndian.Uint16(b[42:44]))
+		want := msgAt + 2 + int(binary.LittleEndian.Uint16(b[msgAt:]))
 		if len(b) >= want {
 			return f, false
 		}
