@@ -46,9 +46,11 @@ func brokenRules(r *Report, exp *Expectations) {
 		}
 	}
 	var pe *token.ParseError
-	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil && !mixup {
+	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && carriesAppID(r.Token) && !mixup {
 		// (With the wrong version prefix, the "app ID" is part of a 007
-		// body: the malformed finding says so.)
+		// body: the malformed finding says so. A broken legacy key keeps
+		// only its version, not the app ID the decoder refused: the
+		// malformed finding alone describes that one.)
 		if p := AppIDProblem(AppID(r.Token)); p != "" {
 			r.Add(Finding{Code: CodeBadAppIDFormat, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
 				Message: fmt.Sprintf("the token's app ID %q %s", AppID(r.Token), p),
@@ -56,6 +58,13 @@ func brokenRules(r *Report, exp *Expectations) {
 		}
 	}
 	ruleApp(r, exp)
+}
+
+// carriesAppID reports whether the partial token t holds the app ID its
+// decoder read (a 006 or 007 model, or a decoded legacy key), rather than
+// only its version.
+func carriesAppID(t *token.Token) bool {
+	return t != nil && (t.T007 != nil || t.T006 != nil || t.Legacy != nil)
 }
 
 // structuralDetail names the kind of a structural error that has a code of
