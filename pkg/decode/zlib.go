@@ -122,6 +122,14 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrTruncated, "zlib stream ends early (the token was cut short)")
 			}
+			var ce flate.CorruptInputError
+			if errors.As(err, &ce) {
+				// compress/flate counts from the start of the deflate
+				// data: the zlib offset is 2 more, and its text
+				// would give a second, different number.
+				return out, hdr, token.Errorf("zlib", 2+int(ce), "deflate", token.ErrMalformed,
+					"corrupt deflate data: invalid in the bits before this byte (%s inflated up to there)", token.Plural(len(out), "byte"))
+			}
 			return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
 		}
 	}
