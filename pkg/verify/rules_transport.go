@@ -255,8 +255,12 @@ func legacyTruncation(s string, err error) (Finding, bool) {
 		want = legacy.LenDK4
 	}
 	if want > len(s) && isHexString(s) {
-		f.Message = fmt.Sprintf("the key ends early: a %s key is %d characters, this one %d, so %s are missing",
-			s[:3], want, len(s), plural(want-len(s), "character"))
+		verb := "are"
+		if want-len(s) == 1 {
+			verb = "is"
+		}
+		f.Message = fmt.Sprintf("the key ends early: a %s key is %d characters, this one %d, so %s %s missing",
+			s[:3], want, len(s), plural(want-len(s), "character"), verb)
 		return f, true
 	}
 	f.Message = "the key ends early: " + err.Error()
