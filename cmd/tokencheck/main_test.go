@@ -109,6 +109,8 @@ func TestCLI(t *testing.T) {
 			stdout: []string{"ALLOW_UPLOAD_IN_CHANNEL: audio and video upload", "generated 1m40s ago"}},
 		{name: "decode fcdn says what its account holds", args: []string{"decode", "--now", "1700000100", "007eJxTYNi4wGvx2XqvCW/rl7vInufJ5fJi53Bt3u6TsiR/YuNJtzMKDJbmBs6OxqYpqWYGySYmZiamSUmJqRaJRoamBmaGScbGDB+DUwX4GBgYGUCYjYEJSEYwMQBpCJmcwchgDgApFRq/"}, code: 0,
 			stdout: []string{"numeric uid (or an account with the same digits)"}},
+		{name: "decode expire 0 dates the instant it expired", args: []string{"decode", "--now", "1700000100", "007eJxTYNhy7t+SctEZsk1TPhqqZOVbPDh8a/EvDXuny2n9awvdzrQrMFiaGzg7GpumpJoZJJuYmJmYJiUlplokGhmaGpgZJhkbM3wMTmUAAkYwhsAIJgYGJobkDCYGEyMAZv8c0Q=="}, code: 0,
+			stdout: []string{"0: the token expires at its issue time, 2023-11-14 22:13:20 UTC,", "1m40s ago"}},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{"unknown command"}},
 		{name: "bad flag", args: []string{"decode", "--bogus"}, code: 2, stderr: []string{"unknown flag"}},
 		{name: "bad now", args: []string{"decode", "--now", "yesterday", tok6}, code: 2, stderr: []string{"--now"}},

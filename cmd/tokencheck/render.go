@@ -59,7 +59,7 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
 		exp := fmt.Sprintf("lifetime %s: until %s, %s", verify.Ago(int64(t.Expire)), utcDate(int64(t.ExpireAt())), relative(int64(t.ExpireAt()), now, "expires", "expired"))
 		if t.Expire == 0 {
-			exp = "0: the token expires at its issue time"
+			exp = fmt.Sprintf("0: the token expires at its issue time, %s, %s", utcDate(int64(t.IssueTs)), relative(int64(t.IssueTs), now, "expires", "expired"))
 		}
 		add("expire", u(t.Expire), exp)
 		add("salt", u(t.Salt), "random value")
