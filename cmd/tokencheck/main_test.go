@@ -111,6 +111,8 @@ func TestCLI(t *testing.T) {
 			stdout: []string{"numeric uid (or an account with the same digits)"}},
 		{name: "decode expire 0 dates the instant it expired", args: []string{"decode", "--now", "1700000100", "007eJxTYNhy7t+SctEZsk1TPhqqZOVbPDh8a/EvDXuny2n9awvdzrQrMFiaGzg7GpumpJoZJJuYmJmYJiUlplokGhmaGpgZJhkbM3wMTmUAAkYwhsAIJgYGJobkDCYGEyMAZv8c0Q=="}, code: 0,
 			stdout: []string{"0: the token expires at its issue time, 2023-11-14 22:13:20 UTC,", "1m40s ago"}},
+		{name: "decode an expire over 24 h gives the end the server enforces", args: []string{"decode", "--now", "1700090000", "007eJxTYHjKuu73tyWq90TOx8W4VjQrOL+eflDzQ/bVqq9P/e1zIucqMFiaGzg7GpumpJoZJJuYmJmYJiUlplokGhmaGpgZJhkbM3wMTmVYzMTAyMAAxBAIAkwMyRlMDCZGAIeaHVg="}, code: 0,
+			stdout: []string{"lifetime 2d00h, over 24h: the server ends the token 24h after issue, at", "ended 1h00m ago"}},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{"unknown command"}},
 		{name: "bad flag", args: []string{"decode", "--bogus"}, code: 2, stderr: []string{"unknown flag"}},
 		{name: "bad now", args: []string{"decode", "--now", "yesterday", tok6}, code: 2, stderr: []string{"--now"}},

@@ -58,6 +58,13 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		add("app_id", t.AppID, "")
 		add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
 		exp := fmt.Sprintf("lifetime %s: until %s, %s", verify.Ago(int64(t.Expire)), utcDate(int64(t.ExpireAt())), relative(int64(t.ExpireAt()), now, "expires", "expired"))
+		if t.Expire > 86400 {
+			// FORMATS §11.1, §14: a 007 token lasts at most 24 hours, as
+			// verify judges it (expired, expiry_over_24h).
+			end := int64(t.IssueTs) + 86400
+			exp = fmt.Sprintf("lifetime %s, over 24h: the server ends the token 24h after issue, at %s, %s (its expire alone would last until %s)",
+				verify.Ago(int64(t.Expire)), utcDate(end), relative(end, now, "ends", "ended"), utcDate(int64(t.ExpireAt())))
+		}
 		if t.Expire == 0 {
 			exp = fmt.Sprintf("0: the token expires at its issue time, %s, %s", utcDate(int64(t.IssueTs)), relative(int64(t.IssueTs), now, "expires", "expired"))
 		}
