@@ -58,8 +58,15 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		add("app_id", t.AppID, "")
 		add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
 		exp := fmt.Sprintf("lifetime %s: until %s, %s", verify.Ago(int64(t.Expire)), utcDate(int64(t.ExpireAt())), relative(int64(t.ExpireAt()), now, "expires", "expired"))
+		if t.Expire > 86400 {
+			// FORMATS §11.1, §14: a 007 token lasts at most 24 hours, as
+			// verify judges it (expired, expiry_over_24h).
+			end := int64(t.IssueTs) + 86400
+			exp = fmt.Sprintf("lifetime %s, over 24h: the server ends the token 24h after issue, at %s, %s (its expire alone would last until %s)",
+				verify.Ago(int64(t.Expire)), utcDate(end), relative(end, now, "ends", "ended"), utcDate(int64(t.ExpireAt())))
+		}
 		if t.Expire == 0 {
-			exp = "0: the token expires at its issue time"
+			exp = fmt.Sprintf("0: the token expires at its issue time, %s, %s", utcDate(int64(t.IssueTs)), relative(int64(t.IssueTs), now, "expires", "expired"))
 		}
 		add("expire", u(t.Expire), exp)
 		add("salt", u(t.Salt), "random value")
@@ -117,7 +124,7 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		add("app_id", l.AppID, "")
 		add("signature", l.Signature, "")
 		if l.Format != token.VSignal {
-			add("unix_ts", u(l.UnixTs), utcDate(int64(l.UnixTs))+" (generation time)")
+			add("unix_ts", u(l.UnixTs), utcDate(int64(l.UnixTs))+" (generation time), "+relative(int64(l.UnixTs), now, "generated", "generated"))
 			add("salt", u(l.Salt), "random value")
 		}
 		if l.HasUID {
@@ -133,7 +140,7 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		if l.Format == token.V005 {
 			add("service_type", strconv.Itoa(int(l.ServiceType)), dk5Service[l.ServiceType])
 			for _, x := range l.Extra {
-				add(fmt.Sprintf("extra %d", x.Key), x.Value, "")
+				add(fmt.Sprintf("extra %d", x.Key), x.Value, dk5ExtraMeaning(x.Key, x.Value))
 			}
 		}
 		if svc, ok := kind.DK4Service(); ok && legacy.KindOf(l) == legacy.KindUnknown {
@@ -145,6 +152,21 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 }
 
 var dk5Service = map[uint16]string{1: "media channel key", 2: "recording key", 3: "public sharing key", 4: "in-channel permission key"}
+
+// dk5ExtraMeaning names a DK5 extra-map entry (FORMATS §7.1, §13.5): key 1
+// is ALLOW_UPLOAD_IN_CHANNEL, "0" no upload and "3" audio and video.
+func dk5ExtraMeaning(key uint16, value string) string {
+	if key != 1 {
+		return "unknown extra key"
+	}
+	switch value {
+	case "0":
+		return "ALLOW_UPLOAD_IN_CHANNEL: no upload"
+	case "3":
+		return "ALLOW_UPLOAD_IN_CHANNEL: audio and video upload"
+	}
+	return "ALLOW_UPLOAD_IN_CHANNEL: not a value the builders write (\"0\" or \"3\")"
+}
 
 func crcUIDMeaning(c uint32) string {
 	if c == 0 {
@@ -184,7 +206,13 @@ func serviceFields(s *token.Service) [][3]string {
 		}
 		return [][3]string{{"channel", q(s.Channel), fmt.Sprintf("%d bytes", len(s.Channel))}, {"uid", q(s.Account), m}}
 	case token.ServiceStreaming, token.ServiceFCDN:
-		return [][3]string{{"channel", q(s.Channel), ""}, {"account", q(s.Account), ""}}
+		m := "user account"
+		if s.Account == "" {
+			m = "empty: uid 0, any user"
+		} else if _, err := strconv.ParseUint(s.Account, 10, 32); err == nil && s.Account[0] != '0' {
+			m = "numeric uid (or an account with the same digits)"
+		}
+		return [][3]string{{"channel", q(s.Channel), fmt.Sprintf("%d bytes", len(s.Channel))}, {"account", q(s.Account), m}}
 	case token.ServiceRTM, token.ServiceChat:
 		m := ""
 		if s.Type == token.ServiceChat && s.UserID == "" {
@@ -200,10 +228,18 @@ func serviceFields(s *token.Service) [][3]string {
 		return [][3]string{{"room_uuid", q(s.RoomUUID), ""}, {"user_uuid", q(s.UserUUID), ""}, {"role", role, m}}
 	case token.ServiceRTM2:
 		out := [][3]string{{"user_id", q(s.UserID), ""}}
-		for _, r := range s.Permissions {
-			for _, p := range r.Permissions {
-				out = append(out, [3]string{"permission", token.RTM2ResourceName(r.ResourceType) + "/" + token.RTM2PermissionName(p.PermissionType),
-					strings.Join(quoteAll(p.Resources), ", ")})
+		for i, r := range s.Permissions {
+			res := fmt.Sprintf("%d %s", r.ResourceType, token.RTM2ResourceName(r.ResourceType))
+			if len(r.Permissions) == 0 {
+				out = append(out, [3]string{fmt.Sprintf("permissions[%d]", i), res, "resource type with no permission lists"})
+			}
+			for j, p := range r.Permissions {
+				m := "no resources"
+				if len(p.Resources) > 0 {
+					m = strings.Join(quoteAll(p.Resources), ", ")
+				}
+				out = append(out, [3]string{fmt.Sprintf("permissions[%d][%d]", i, j),
+					fmt.Sprintf("%s / %d %s", res, p.PermissionType, token.RTM2PermissionName(p.PermissionType)), m})
 			}
 		}
 		return out

@@ -137,6 +137,14 @@ func decodeBase64(s string, base int, field string) ([]byte, bool, error) {
 			}
 			continue
 		}
+		if c == '-' || c == '_' {
+			std := byte('+')
+			if c == '_' {
+				std = '/'
+			}
+			return nil, false, token.Errorf("token", base+i, field, token.ErrMalformed,
+				"character %s is not standard base64: it is the URL-safe alphabet's %s for '%c', so the token was re-encoded after it was built", quoteByte(c), quoteByte(c), std)
+		}
 		return nil, false, token.Errorf("token", base+i, field, token.ErrMalformed, "character %s is not standard base64", quoteByte(c))
 	}
 	if len(s)%4 != 0 {

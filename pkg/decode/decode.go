@@ -78,7 +78,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	msg := fmt.Sprintf("prefix %q is not a known token version (007, 006, 005, 004, 003, signaling \"1:\", or the 90/110-character hex keys)", printable(s[:3]))
 	switch {
 	case rec.Format == token.V005:
-		msg = "prefix \"005\" but the content is not a DynamicKey5 key (it must start with a service type 1-4 and a 40-byte signature length): the version prefix does not match the token"
+		msg = "prefix \"005\" but the content is not a DynamicKey5 key (it must start with a service type 1-4 and a 40-byte signature length" + dk5Start(s) + "): the version prefix does not match the token"
 	case (rec.Closest == token.V003 || rec.Closest == token.V004) &&
 		(rec.Mismatch == legacy.MismatchLength || rec.Mismatch == legacy.MismatchAlphabet):
 		// The prefix is right; the key itself is damaged. The legacy
@@ -144,6 +144,20 @@ func looksLikeDK5(s string) bool {
 		return true // not base64: the DK5 parser names the bad character
 	}
 	return b[0] >= 1 && b[0] <= 4 && b[1] == 0 && b[2] == 40 && b[3] == 0
+}
+
+// dk5Start says what the content of a "005" string that looksLikeDK5
+// refused starts with, for the error: the service type and signature length
+// its first four bytes hold.
+func dk5Start(s string) string {
+	if len(s) < 11 {
+		return ""
+	}
+	b, err := base64.StdEncoding.DecodeString(s[3:11])
+	if err != nil || len(b) < 4 {
+		return ""
+	}
+	return fmt.Sprintf("; content bytes 0-3 read service type %d and length %d", binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:]))
 }
 
 // printable shortens and escapes a string for an error message.

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 
@@ -62,7 +63,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	hdr = [2]byte{data[0], data[1]}
 	cmf, flg := data[0], data[1]
 	if cmf&0x0f != 8 || cmf>>4 > 7 {
-		return nil, hdr, token.Errorf("zlib", 0, "header", token.ErrMalformed, "not a zlib stream (header %02x %02x; 007 payloads start with 78)", cmf, flg)
+		return nil, hdr, zlibHeaderError(cmf, flg)
 	}
 	if (uint16(cmf)<<8|uint16(flg))%31 != 0 {
 		return nil, hdr, token.Errorf("zlib", 1, "header", token.ErrMalformed, "zlib header check bits wrong (%02x %02x)", cmf, flg)
@@ -121,6 +122,14 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 			if errors.Is(err, io.ErrUnexpectedEOF) {
 				return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrTruncated, "zlib stream ends early (the token was cut short)")
 			}
+			var ce flate.CorruptInputError
+			if errors.As(err, &ce) {
+				// compress/flate counts from the start of the deflate
+				// data: the zlib offset is 2 more, and its text
+				// would give a second, different number.
+				return out, hdr, token.Errorf("zlib", 2+int(ce), "deflate", token.ErrMalformed,
+					"corrupt deflate data: invalid in the bits before this byte (%s inflated up to there)", token.Plural(len(out), "byte"))
+			}
 			return out, hdr, token.Errorf("zlib", 2+consumed, "deflate", token.ErrMalformed, "corrupt deflate data: %v", err)
 		}
 	}
@@ -137,6 +146,24 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 		return out, hdr, token.Errorf("zlib", end+4, "adler32", token.ErrTrailingData, "%s after the end of the zlib stream", token.Plural(len(rest)-4, "byte"))
 	}
 	return out, hdr, nil
+}
+
+// zlibHeaderError explains a first byte that starts no zlib stream: a gzip
+// stream, a compression method other than deflate (the low nibble, 8), or a
+// window size field (CINFO, the high nibble) above RFC 1950's 7.
+func zlibHeaderError(cmf, flg byte) error {
+	why := ""
+	switch {
+	case cmf == 0x1f && flg == 0x8b:
+		why = ": a gzip stream, not zlib"
+	case cmf == token.SigLength && flg == 0:
+		why = ": the bytes start as an uncompressed payload does (signature length 32): the zlib layer is missing"
+	case cmf&0x0f != 8:
+		why = fmt.Sprintf(": compression method %d, not 8 (deflate)", cmf&0x0f)
+	default:
+		why = fmt.Sprintf(": window size field (CINFO) %d, above the 7 (32 KiB) RFC 1950 allows", cmf>>4)
+	}
+	return token.Errorf("zlib", 0, "header", token.ErrMalformed, "not a zlib stream (header %02x %02x; 007 payloads start with 78)%s", cmf, flg, why)
 }
 
 // compressorFamily tells, from the framing alone, which kind of compressor

@@ -312,9 +312,29 @@ func checkEncoding(r *Report, exp *Expectations) {
 	}
 	if r.Token.Version == token.V007 && enc.ZlibHeader != [2]byte{0x78, 0x9c} && enc.ZlibHeader != [2]byte{0x78, 0x01} {
 		r.Add(Finding{Code: CodeNonCanonicalEncoding, Severity: SevInfo, Field: "zlib", Offset: At(0), Layer: "zlib",
-			Message: fmt.Sprintf("zlib header %02x %02x: no reference builder compresses at this level; the signature covers the inflated payload, so the token stays valid", enc.ZlibHeader[0], enc.ZlibHeader[1]),
+			Message: fmt.Sprintf("zlib header %02x %02x: %s; the signature covers the inflated payload, so the token stays valid", enc.ZlibHeader[0], enc.ZlibHeader[1], zlibHeaderOddity(enc.ZlibHeader)),
 			Hint:    "nothing to fix for a join; a builder that should match the reference strings must compress with zlib at the default level"})
 	}
+}
+
+// zlibHeaderOddity says how a valid zlib header that no reference builder
+// writes differs from theirs (RFC 1950: CINFO, the high nibble of the first
+// byte, is the window size as a power of two less 8; FLEVEL, the top two
+// bits of the second, the level class): the window, the level class, or
+// both.
+func zlibHeaderOddity(h [2]byte) string {
+	var parts []string
+	if cinfo := h[0] >> 4; cinfo != 7 {
+		parts = append(parts, fmt.Sprintf("a window of %d bytes (CINFO %d), where every reference builder writes 32768 (CINFO 7, first byte 78)", 1<<(cinfo+8), cinfo))
+	}
+	if flevel := h[1] >> 6; flevel != 0 && flevel != 2 {
+		class := map[byte]string{1: "fast, zlib levels 2-5", 3: "maximum, zlib levels 7-9"}[flevel]
+		parts = append(parts, fmt.Sprintf("level class %d (%s), at which no reference builder compresses", flevel, class))
+	}
+	if len(parts) == 0 {
+		return "no reference builder writes this header"
+	}
+	return strings.Join(parts, ", and ")
 }
 
 // certificatesFor lists the certificates to try for an app ID. The result

@@ -46,9 +46,11 @@ func brokenRules(r *Report, exp *Expectations) {
 		}
 	}
 	var pe *token.ParseError
-	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && r.Token != nil && !mixup {
+	if errors.As(r.ParseErr, &pe) && pe.Field == "app_id" && !errors.Is(pe, token.ErrTruncated) && carriesAppID(r.Token) && !mixup {
 		// (With the wrong version prefix, the "app ID" is part of a 007
-		// body: the malformed finding says so.)
+		// body: the malformed finding says so. A broken legacy key keeps
+		// only its version, not the app ID the decoder refused: the
+		// malformed finding alone describes that one.)
 		if p := AppIDProblem(AppID(r.Token)); p != "" {
 			r.Add(Finding{Code: CodeBadAppIDFormat, Severity: SevError, SDKError: SDK(SDKInvalidAppID), Field: "app_id",
 				Message: fmt.Sprintf("the token's app ID %q %s", AppID(r.Token), p),
@@ -56,6 +58,13 @@ func brokenRules(r *Report, exp *Expectations) {
 		}
 	}
 	ruleApp(r, exp)
+}
+
+// carriesAppID reports whether the partial token t holds the app ID its
+// decoder read (a 006 or 007 model, or a decoded legacy key), rather than
+// only its version.
+func carriesAppID(t *token.Token) bool {
+	return t != nil && (t.T007 != nil || t.T006 != nil || t.Legacy != nil)
 }
 
 // structuralDetail names the kind of a structural error that has a code of
@@ -169,14 +178,23 @@ func truncation(s string) (Finding, bool) {
 		if !ok {
 			return f, false
 		}
-		if len(b) < 44 {
-			// Content: signature (2+32), two CRCs (8), message length (2), message (≥ 10).
-			want := 54
+		// Content: signature (2 + its declared length, 32 when it is
+		// not there to read), two CRCs (8), message length (2), message
+		// (≥ 10). The offsets follow the signature length as written,
+		// as the decoder reads them: a signature of another length is
+		// malformed, not a sign that the token was cut.
+		sigLen := token.SigLength
+		if len(b) >= 2 {
+			sigLen = int(binary.LittleEndian.Uint16(b))
+		}
+		msgAt := 2 + sigLen + 8
+		if len(b) < msgAt+2 {
+			want := msgAt + 2 + 10
 			f.Message = fmt.Sprintf("the token ends after %d characters, %d bytes into its content, before the message length: at least %d characters are missing",
 				len(s), len(b), prefix006+base64.StdEncoding.EncodedLen(want)-len(s))
 			return f, true
 		}
-		want := 44 + int(binary.LittleEndian.Uint16(b[42:44]))
+		want := msgAt + 2 + int(binary.LittleEndian.Uint16(b[msgAt:]))
 		if len(b) >= want {
 			return f, false
 		}
@@ -237,8 +255,12 @@ func legacyTruncation(s string, err error) (Finding, bool) {
 		want = legacy.LenDK4
 	}
 	if want > len(s) && isHexString(s) {
-		f.Message = fmt.Sprintf("the key ends early: a %s key is %d characters, this one %d, so %s are missing",
-			s[:3], want, len(s), plural(want-len(s), "character"))
+		verb := "are"
+		if want-len(s) == 1 {
+			verb = "is"
+		}
+		f.Message = fmt.Sprintf("the key ends early: a %s key is %d characters, this one %d, so %s %s missing",
+			s[:3], want, len(s), plural(want-len(s), "character"), verb)
 		return f, true
 	}
 	f.Message = "the key ends early: " + err.Error()
