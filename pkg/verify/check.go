@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"errors"
 	"fmt"
@@ -85,6 +86,8 @@ type Report struct {
 	LegacyKind legacy.KeyKind
 	Verdict    string
 	Findings   []Finding
+	// omitted counts the findings left out past MaxFindingsPerCode.
+	omitted map[omittedKey]int
 }
 
 // Add appends a finding. The first makes room for four: a report with
@@ -94,7 +97,69 @@ func (r *Report) Add(f Finding) {
 	if r.Findings == nil {
 		r.Findings = make([]Finding, 0, 4)
 	}
+	if len(r.Findings) >= MaxFindingsPerCode && r.count(f.Code, f.Severity) >= MaxFindingsPerCode {
+		// A token declaring thousands of unknown privileges would otherwise
+		// give thousands of findings, megabytes per report.
+		if r.omitted == nil {
+			r.omitted = map[omittedKey]int{}
+		}
+		r.omitted[omittedKey{f.Code, f.Severity}]++
+		return
+	}
 	r.Findings = append(r.Findings, f)
+}
+
+// MaxFindingsPerCode is the most findings of one code and severity a report
+// lists; the last one listed says how many more there were.
+const MaxFindingsPerCode = 16
+
+// omittedKey is a code and severity whose findings went over
+// MaxFindingsPerCode.
+type omittedKey struct {
+	code     string
+	severity Severity
+}
+
+// count is the number of findings listed with the code and severity.
+func (r *Report) count(code string, sev Severity) int {
+	n := 0
+	for i := range r.Findings {
+		if r.Findings[i].Code == code && r.Findings[i].Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// settle completes the report: the last finding listed of a code that went
+// over MaxFindingsPerCode says how many were left out, and the verdict is
+// set from the findings.
+func (r *Report) settle() {
+	keys := make([]omittedKey, 0, len(r.omitted))
+	for k := range r.omitted {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b omittedKey) int {
+		return cmp.Or(strings.Compare(a.code, b.code), strings.Compare(string(a.severity), string(b.severity)))
+	})
+	for _, k := range keys {
+		n := r.omitted[k]
+		// The last of the code and severity, or of the code (--strict may
+		// have lowered the severity since).
+		last := -1
+		for i := len(r.Findings) - 1; i >= 0; i-- {
+			if f := &r.Findings[i]; f.Code == k.code && (f.Severity == k.severity || last < 0) {
+				last = i
+				if f.Severity == k.severity {
+					break
+				}
+			}
+		}
+		if last >= 0 {
+			r.Findings[last].Message += fmt.Sprintf(" (and %d more %s findings like it, not listed)", n, k.code)
+		}
+	}
+	r.Verdict = Verdict(r.Findings)
 }
 
 // Has reports whether a finding with the code is present.
@@ -148,7 +213,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
 				Hint: "a builder must emit the token bare: no surrounding whitespace, quotes or escaping; without --strict the repaired token is judged"})
-			r.Verdict = Verdict(r.Findings)
+			r.settle()
 			return
 		}
 	}
@@ -163,7 +228,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 			insertedSpaces(r, raw)
 		}
 		ServiceErrors(r, exp)
-		r.Verdict = Verdict(r.Findings)
+		r.settle()
 		return
 	}
 	checkEncoding(r, exp)
@@ -199,7 +264,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 			}
 		}
 	}
-	r.Verdict = Verdict(r.Findings)
+	r.settle()
 }
 
 // insertedSpaces explains a token that does not decode once its inner
