@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -274,6 +275,12 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 				}
 				return fmt.Errorf("reading %s line %d: %w", name, n, err)
 			}
+			if n == 1 && bytes.HasPrefix(text, utf8BOM) {
+				// A byte order mark is the file's (an editor saved it as
+				// "UTF-8 with BOM"), not the first token's damage, nor a
+				// character before a JSON object.
+				text = text[len(utf8BOM):]
+			}
 			if len(text) == 0 && long == 0 && err == io.EOF {
 				break
 			}
@@ -309,6 +316,9 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 	flush()
 	return nil
 }
+
+// utf8BOM is the UTF-8 byte order mark, U+FEFF.
+var utf8BOM = []byte("\ufeff")
 
 func isBlank(b []byte) bool {
 	for _, c := range b {

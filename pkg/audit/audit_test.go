@@ -180,23 +180,55 @@ func TestRunGenerated(t *testing.T) {
 }
 
 // TestBadLines: bad lines are results; blank lines are skipped but counted;
-// a line over the limit is reported and the run goes on.
+// a line over the limit is reported and the run goes on; a byte order mark
+// at the start of an input is the file's, not the first line's.
 func TestBadLines(t *testing.T) {
 	long := strings.Repeat("x", audit.MaxLineLength+10)
-	input := "008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def"
-	var got []string
-	opt := audit.Options{Workers: 2, Base: baseExpectations(t)}
-	err := audit.Run(context.Background(), []audit.Source{{Name: "f", R: strings.NewReader(input)}}, opt, func(r *audit.Result) error {
-		got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
-		return nil
-	})
-	if err != nil {
+	tok := validToken(t)
+	cases := []struct {
+		name   string
+		srcs   []audit.Source
+		strict bool
+		want   []string // file:line:verdict
+	}{
+		{name: "bad lines", srcs: []audit.Source{{Name: "f", R: strings.NewReader("008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def")}},
+			want: []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}},
+		{name: "byte order mark before a JSON line", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff{\"token\":\"" + tok + "\"}\n" + tok + "\n")}},
+			strict: true, want: []string{"f:1:ok", "f:2:ok"}},
+		{name: "byte order mark of each file, before a bare token", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff" + tok + "\r\n")}, {Name: "g", R: strings.NewReader("\ufeff" + tok)}},
+			strict: true, want: []string{"f:1:ok", "g:1:ok"}},
+		{name: "byte order mark alone", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff")}, {Name: "g", R: strings.NewReader("\ufeff\n" + tok)}},
+			want: []string{"g:2:ok"}},
+		{name: "byte order mark past the first line is the token's", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n\ufeff" + tok)}},
+			strict: true, want: []string{"f:1:ok", "f:2:malformed"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			opt := audit.Options{Workers: 2, Base: baseExpectations(t)}
+			opt.Base.Strict = c.strict
+			err := audit.Run(context.Background(), c.srcs, opt, func(r *audit.Result) error {
+				got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// validToken is a valid 007 token of the generator's app, ok at its Now
+// with its keyring.
+func validToken(t *testing.T) string {
+	var b bytes.Buffer
+	if _, err := auditgen.GenerateKinds(&b, 1, 1, "valid-007-app"); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("got %v, want %v", got, want)
-	}
+	return strings.TrimSpace(b.String())
 }
 
 // TestEmitError stops the run and returns the error.
