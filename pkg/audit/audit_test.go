@@ -51,6 +51,8 @@ func TestParseLine(t *testing.T) {
 		{name: "bad for", line: `{"token":"t","for":"voice"}`, err: audit.ErrBadLine, errText: "want rtc, rtm or chat"},
 		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "bad JSON line"},
 		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
+		{name: "syntax error at its byte of the line", line: "\t {\"token\":\"t\"} // comment", err: audit.ErrBadLine, errText: "invalid character '/' after top-level value (at byte 16)"},
+		{name: "syntax error inside the object", line: `{"token":"t","uid":00}`, err: audit.ErrBadLine, errText: "(at byte 20)"},
 		{name: "id string", line: `{"token":"t","id":"x"}`, want: audit.Input{Token: "t", ID: json.RawMessage(`"x"`)}},
 		{name: "id negative fraction kept as written", line: `{"token":"t","id":-1.50}`, want: audit.Input{Token: "t", ID: json.RawMessage(`-1.50`)}},
 		{name: "id with invalid UTF-8 is a bad line", line: "{\"token\":\"t\",\"id\":\"\xff<\xe2\x80\"}", err: audit.ErrBadLine, errText: "not UTF-8: byte 19 is 0xff"},

@@ -131,6 +131,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		}
 		return Input{Token: string(line)}, nil
 	}
+	lead := len(line) - len(bytes.TrimLeftFunc(line, unicode.IsSpace))
 	var j jsonLine
 	err := json.Unmarshal(trimmed, &j)
 	in := Input{}
@@ -143,9 +144,9 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		}
 	}
 	if err != nil {
-		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err)}
+		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err, lead)}
 	}
-	if lerr := checkObject(trimmed, len(line)-len(bytes.TrimLeftFunc(line, unicode.IsSpace))); lerr != nil {
+	if lerr := checkObject(trimmed, lead); lerr != nil {
 		if lerr.Field == "id" {
 			// Which of the ids is the line's is the question.
 			in.ID = nil
@@ -187,7 +188,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		case '"':
 			var s string
 			if err := json.Unmarshal(j.UID, &s); err != nil {
-				return in, &LineError{Field: "uid", Detail: jsonErrorText(err)}
+				return in, &LineError{Field: "uid", Detail: jsonErrorText(err, 0)}
 			}
 			in.UID = &s
 		default:
@@ -345,11 +346,14 @@ func jsonKind(raw json.RawMessage) string {
 	return "value"
 }
 
-// jsonErrorText renders a JSON error without quoting the input.
-func jsonErrorText(err error) string {
+// jsonErrorText renders a JSON error without quoting the input. A syntax
+// error names the byte at fault by its offset in the line (the text decoded
+// starts at byte lead), counted from 0 as the other messages of a line
+// count.
+func jsonErrorText(err error, lead int) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
+		return fmt.Sprintf("%s (at byte %d)", se.Error(), lead+int(max(se.Offset-1, 0)))
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
