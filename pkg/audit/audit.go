@@ -111,7 +111,19 @@ type batch struct {
 	seq     int // batches are numbered from 0 in input order
 	jobs    []job
 	results []*Result
+	size    int // bytes of the lines read
+	units   int // units of the byte budget held until the batch is emitted
 }
+
+// MaxBytesInFlight bounds the bytes of the lines read but not yet handed
+// to the caller, besides the window's count of lines: 4096 lines of nearly
+// MaxLineLength would otherwise be 2.4 GB when the output is slow. The budget is
+// counted in units of budgetUnit bytes, the bytes of a batch rounded down,
+// so that batches of tokens of ordinary length never wait for it.
+const (
+	MaxBytesInFlight = 64 << 20
+	budgetUnit       = 64 << 10
+)
 
 // MaxBatch is the most lines a batch holds.
 const MaxBatch = 64
@@ -153,12 +165,13 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	defer cancel()
 
 	slots := make(chan struct{}, nslots)
+	budget := make(chan struct{}, MaxBytesInFlight/budgetUnit)
 	jobs := make(chan *batch, workers)
 	results := make(chan *batch, workers)
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = readAll(ctx, srcs, size, slots, jobs)
+		readErr = readAll(ctx, srcs, size, slots, budget, jobs)
 	}()
 	var wg sync.WaitGroup
 	var encErr error
@@ -221,6 +234,9 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 				}
 				res.release()
 			}
+			for range r.units {
+				<-budget
+			}
 			<-slots
 		}
 	}
@@ -239,12 +255,22 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 // size lines, waiting for a free slot of the window before each batch. A
 // batch is sent early when no more input is buffered, so that the results
 // of a slow stream (a pipe, a terminal) are not held back.
-func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, jobs chan<- *batch) error {
+func readAll(ctx context.Context, srcs []Source, size int, slots, budget chan struct{}, jobs chan<- *batch) error {
 	seq, bseq := 0, 0
 	var cur *batch
 	flush := func() bool {
 		if cur == nil || len(cur.jobs) == 0 {
 			return true
+		}
+		// Wait until the batches before this one hand back enough of the
+		// budget (they all will: they are on their way to the caller).
+		for cur.units < min(cur.size/budgetUnit, cap(budget)) {
+			select {
+			case budget <- struct{}{}:
+				cur.units++
+			case <-ctx.Done():
+				return false
+			}
 		}
 		select {
 		case jobs <- cur:
@@ -304,6 +330,7 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 				bseq++
 			}
 			cur.jobs = append(cur.jobs, j)
+			cur.size += len(j.text)
 			seq++
 			if len(cur.jobs) == size && !flush() {
 				return nil

@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -449,4 +450,76 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// longLines is an input of n lines of the given length, made as it is read.
+type longLines struct {
+	line     []byte
+	n, at    int
+	consumed *atomic.Int64 // bytes handed out
+}
+
+func (l *longLines) Read(p []byte) (int, error) {
+	if l.n == 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && l.n > 0 {
+		c := copy(p[k:], l.line[l.at:])
+		if l.at += c; l.at == len(l.line) {
+			l.at = 0
+			l.n--
+		}
+		k += c
+	}
+	l.consumed.Add(int64(k))
+	return k, nil
+}
+
+// TestRunBoundsBytes: lines near MaxLineLength are held back by the byte
+// budget, not only by the window's count of lines, when the caller is slow.
+func TestRunBoundsBytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 170 MB")
+	}
+	cases := []struct {
+		name            string
+		workers, window int
+		lineLen         int
+	}{
+		{"lines at the limit, window at its most", audit.MaxWorkers, audit.MaxWindow, audit.MaxLineLength},
+		{"lines of 100 KB, default window", 64, 0, 100 << 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var read atomic.Int64
+			line := append(bytes.Repeat([]byte("x"), c.lineLen), '\n')
+			src := &longLines{line: line, n: (170 << 20) / len(line), consumed: &read}
+			lines := src.n
+			bound := int64(audit.MaxBytesInFlight + audit.MaxBatch*len(line) + 128<<10)
+			emitted, peak := int64(0), int64(0)
+			n := 0
+			err := audit.Run(context.Background(), []audit.Source{{R: src}},
+				audit.Options{Workers: c.workers, Window: c.window}, func(r *audit.Result) error {
+					if n == 0 {
+						// A slow output: wait until the reading stops.
+						for last, i := int64(-1), 0; read.Load() != last && i < 100; i++ {
+							last = read.Load()
+							time.Sleep(100 * time.Millisecond)
+						}
+					}
+					n++
+					peak = max(peak, read.Load()-emitted)
+					emitted += int64(len(line))
+					return nil
+				})
+			if err != nil || n != lines {
+				t.Fatalf("err %v after %d results of %d", err, n, lines)
+			}
+			t.Logf("peak %d MB read ahead, bound %d MB", peak>>20, bound>>20)
+			if peak > bound {
+				t.Errorf("%d bytes read ahead of the caller, over %d", peak, bound)
+			}
+		})
+	}
 }
