@@ -46,6 +46,11 @@ func TestParseLine(t *testing.T) {
 		{name: "uid negative", line: `{"token":"t","uid":-1}`, err: audit.ErrBadLine, errText: "uid"},
 		{name: "uid too big", line: `{"token":"t","uid":4294967296}`, err: audit.ErrBadLine, errText: "uid"},
 		{name: "uid fraction", line: `{"token":"t","uid":1.5}`, err: audit.ErrBadLine, errText: "uid"},
+		{name: "uid object is named by its kind, not quoted", line: `{"token":"t","uid":{"cert":"5CFd2fd1755d40ecb72977518be15d3b"}}`, err: audit.ErrBadLine, errText: "uid: a JSON object is not a uid"},
+		{name: "uid array is named by its kind", line: `{"token":"t","uid":["007eJxSYFC7rP1D5VLMvddfUwL2bNM"]}`, err: audit.ErrBadLine, errText: "uid: a JSON array is not a uid"},
+		{name: "uid long number is named by its length", line: `{"token":"t","uid":33333333333333333333333333333333}`, err: audit.ErrBadLine, errText: "uid: a number of 32 characters is not a uid"},
+		{name: "uid boolean", line: `{"token":"t","uid":false}`, err: audit.ErrBadLine, errText: "uid: false is not a uid"},
+		{name: "for holding a certificate is not quoted", line: `{"token":"t","for":"5CFd2fd1755d40ecb72977518be15d3b"}`, err: audit.ErrBadLine, errText: "for: a string of 32 characters: want rtc, rtm or chat"},
 		{name: "uid and account", line: `{"token":"t","uid":1,"account":"a"}`, err: audit.ErrBadLine, errText: "not both"},
 		{name: "no token", line: `{"id":1}`, err: audit.ErrBadLine, errText: "token: missing"},
 		{name: "token not a string", line: `{"token":5}`, err: audit.ErrBadLine, errText: "token"},
@@ -92,6 +97,11 @@ func TestParseLine(t *testing.T) {
 				}
 				if got.ID != nil && got.ID[0] != '"' && (got.ID[0] < '0' || got.ID[0] > '9') && got.ID[0] != '-' {
 					t.Errorf("a bad line keeps the id %s, which is neither a string nor a number", got.ID)
+				}
+				for _, secret := range []string{"5CFd2fd1755d", "007eJxSYFC7", "3333333333333"} {
+					if strings.Contains(err.Error(), secret) {
+						t.Errorf("error %q quotes a certificate or a token", err)
+					}
 				}
 				if !strings.Contains(err.Error(), c.errText) {
 					t.Errorf("error %q lacks %q", err, c.errText)

@@ -177,7 +177,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		case "", "rtc", "rtm", "chat":
 			in.For = *j.For
 		default:
-			return in, &LineError{Field: "for", Detail: fmt.Sprintf("%q: want rtc, rtm or chat", short(*j.For))}
+			return in, &LineError{Field: "for", Detail: quoted(*j.For) + ": want rtc, rtm or chat"}
 		}
 	}
 	if len(j.UID) > 0 && string(j.UID) != "null" {
@@ -194,7 +194,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		default:
 			n, err := strconv.ParseUint(string(j.UID), 10, 32)
 			if err != nil {
-				return in, &LineError{Field: "uid", Detail: fmt.Sprintf("%s is not a uid: want an integer 0..4294967295 or a string", short(string(j.UID)))}
+				return in, &LineError{Field: "uid", Detail: uidText(j.UID) + " is not a uid: want an integer 0..4294967295 or a string"}
 			}
 			t := token.UIDText(uint32(n))
 			in.UID, in.UIDNumeric = &t, true
@@ -362,9 +362,30 @@ func jsonErrorText(err error, lead int) string {
 	return err.Error()
 }
 
-func short(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "…"
+// maxQuoted is the longest value a message quotes: enough for a mistyped
+// "for" or uid ("voice", 4294967296), too short to carry a certificate or
+// a token given under the wrong key into the logs.
+const maxQuoted = 12
+
+// quoted quotes a short string value, or says how long a longer one is.
+func quoted(s string) string {
+	if len(s) > maxQuoted {
+		return "a string of " + token.Plural(utf8.RuneCountInString(s), "character")
 	}
-	return s
+	return strconv.Quote(s)
+}
+
+// uidText names a uid value that is not a string: a short number as
+// written, a longer one by its length, anything else by its JSON kind.
+func uidText(raw json.RawMessage) string {
+	if k := jsonKind(raw); k != "" {
+		if k == "boolean" {
+			return string(raw)
+		}
+		return "a JSON " + k
+	}
+	if len(raw) > maxQuoted {
+		return "a number of " + token.Plural(len(raw), "character")
+	}
+	return string(raw)
 }
