@@ -3,11 +3,13 @@ package audit
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -286,20 +288,29 @@ func readAll(ctx context.Context, srcs []Source, size int, slots, budget chan st
 		if file == "" {
 			file = StdinName
 		}
+		// What is read so far goes on before waiting for a slow input's
+		// first bytes.
+		if !flush() {
+			return nil
+		}
+		if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
+			// A gzip file (a rotated log): no token starts with 0x1f.
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", readName(src.Name), gzipError(err))
+			}
+			br = bufio.NewReaderSize(gzipReader{zr}, 64<<10)
+		}
 		for n := 1; ; n++ {
 			if cur != nil && br.Buffered() == 0 && !flush() {
 				return nil
 			}
 			text, long, err := readLine(br)
 			if err != nil && err != io.EOF {
-				name := src.Name
-				if name == "" {
-					name = "stdin"
-				}
 				if !flush() {
 					return nil
 				}
-				return fmt.Errorf("reading %s line %d: %w", name, n, err)
+				return fmt.Errorf("reading %s line %d: %w", readName(src.Name), n, err)
 			}
 			if n == 1 && bytes.HasPrefix(text, utf8BOM) {
 				// A byte order mark is the file's (an editor saved it as
@@ -342,6 +353,33 @@ func readAll(ctx context.Context, srcs []Source, size int, slots, budget chan st
 	}
 	flush()
 	return nil
+}
+
+// gzipMagic starts a gzip stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// gzipReader says that its errors are those of a gzip stream ("unexpected
+// EOF" alone would not tell a file cut short from a failing disk).
+type gzipReader struct{ *gzip.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.Reader.Read(p)
+	return n, gzipError(err)
+}
+
+func gzipError(err error) error {
+	if err == nil || err == io.EOF || strings.HasPrefix(err.Error(), "gzip: ") {
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
+}
+
+// readName is the name of a source in a read error: stdin for "".
+func readName(name string) string {
+	if name == "" {
+		return "stdin"
+	}
+	return name
 }
 
 // utf8BOM is the UTF-8 byte order mark, U+FEFF.

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -203,6 +204,7 @@ func TestBadLines(t *testing.T) {
 		srcs   []audit.Source
 		strict bool
 		want   []string // file:line:verdict
+		err    string   // the run's error
 	}{
 		{name: "bad lines", srcs: []audit.Source{{Name: "f", R: strings.NewReader("008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def")}},
 			want: []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}},
@@ -214,6 +216,14 @@ func TestBadLines(t *testing.T) {
 			want: []string{"g:2:ok"}},
 		{name: "byte order mark past the first line is the token's", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n\ufeff" + tok)}},
 			strict: true, want: []string{"f:1:ok", "f:2:malformed"}},
+		{name: "gzip file", srcs: []audit.Source{{Name: "f.gz", R: bytes.NewReader(gz("\ufeff" + tok + "\n\n{\"token\":\"" + tok + "\"}\n008"))}, {Name: "g", R: strings.NewReader(tok)}},
+			strict: true, want: []string{"f.gz:1:ok", "f.gz:3:ok", "f.gz:4:unsupported_version", "g:1:ok"}},
+		{name: "gzip members one after another", srcs: []audit.Source{{R: bytes.NewReader(append(gz(tok+"\n"), gz("008\n")...))}},
+			want: []string{"-:1:ok", "-:2:unsupported_version"}},
+		{name: "gzip file cut short", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n")}, {Name: "c.gz", R: bytes.NewReader(cut(gz(tok+"\n008\n"), 4))}},
+			want: []string{"f:1:ok", "c.gz:1:ok", "c.gz:2:unsupported_version"}, err: "reading c.gz line 3: gzip: unexpected EOF"},
+		{name: "gzip magic without a gzip header", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n")}, {Name: "x", R: strings.NewReader("\x1f\x8b\n")}},
+			want: []string{"f:1:ok"}, err: "reading x: gzip: unexpected EOF"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -224,8 +234,8 @@ func TestBadLines(t *testing.T) {
 				got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
 				return nil
 			})
-			if err != nil {
-				t.Fatal(err)
+			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("error %v, want %q", err, c.err)
 			}
 			if strings.Join(got, " ") != strings.Join(c.want, " ") {
 				t.Errorf("got %v, want %v", got, c.want)
@@ -233,6 +243,18 @@ func TestBadLines(t *testing.T) {
 		})
 	}
 }
+
+// gz compresses s with gzip.
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// cut drops the last n bytes of b.
+func cut(b []byte, n int) []byte { return b[:len(b)-n] }
 
 // validToken is a valid 007 token of the generator's app, ok at its Now
 // with its keyring.
