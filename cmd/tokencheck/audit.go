@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -311,7 +312,13 @@ func examples(ex []audit.Example) string {
 		}
 		msg := x.Message
 		if len(msg) > 100 {
-			msg = msg[:97] + "…"
+			// Cut at a character's start: half of "é" would make the
+			// table invalid UTF-8.
+			cut := 97
+			for cut > 0 && !utf8.RuneStart(msg[cut]) {
+				cut--
+			}
+			msg = msg[:cut] + "…"
 		}
 		b.WriteString(loc + ": " + msg)
 	}

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/internal/auditgen"
+	"github.com/tokencheck/tokencheck/pkg/audit"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
@@ -454,6 +456,27 @@ func TestAuditExitUnchecked(t *testing.T) {
 			}
 			if !strings.Contains(out, c.table) {
 				t.Errorf("summary lacks %q:\n%s", c.table, out)
+			}
+		})
+	}
+}
+
+// TestAuditExamples: an example's message is cut at 100 bytes at a
+// character's start, so the table stays UTF-8.
+func TestAuditExamples(t *testing.T) {
+	cases := []struct {
+		name, msg, want string
+	}{
+		{"short", "bad", "line 1: bad"},
+		{"ASCII cut", strings.Repeat("a", 120), "line 1: " + strings.Repeat("a", 97) + "…"},
+		{"two-byte character across the cut", strings.Repeat("a", 96) + strings.Repeat("é", 10), "line 1: " + strings.Repeat("a", 96) + "…"},
+		{"four-byte character across the cut", strings.Repeat("a", 95) + strings.Repeat("😀", 5), "line 1: " + strings.Repeat("a", 95) + "…"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := examples([]audit.Example{{Line: 1, Message: c.msg}})
+			if got != c.want || !utf8.ValidString(got) {
+				t.Errorf("got %q, want %q", got, c.want)
 			}
 		})
 	}

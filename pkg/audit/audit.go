@@ -2,11 +2,14 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -110,7 +113,19 @@ type batch struct {
 	seq     int // batches are numbered from 0 in input order
 	jobs    []job
 	results []*Result
+	size    int // bytes of the lines read
+	units   int // units of the byte budget held until the batch is emitted
 }
+
+// MaxBytesInFlight bounds the bytes of the lines read but not yet handed
+// to the caller, besides the window's count of lines: 4096 lines of nearly
+// MaxLineLength would otherwise be 2.4 GB when the output is slow. The budget is
+// counted in units of budgetUnit bytes, the bytes of a batch rounded down,
+// so that batches of tokens of ordinary length never wait for it.
+const (
+	MaxBytesInFlight = 64 << 20
+	budgetUnit       = 64 << 10
+)
 
 // MaxBatch is the most lines a batch holds.
 const MaxBatch = 64
@@ -152,12 +167,13 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	defer cancel()
 
 	slots := make(chan struct{}, nslots)
+	budget := make(chan struct{}, MaxBytesInFlight/budgetUnit)
 	jobs := make(chan *batch, workers)
 	results := make(chan *batch, workers)
 	var readErr error
 	go func() {
 		defer close(jobs)
-		readErr = readAll(ctx, srcs, size, slots, jobs)
+		readErr = readAll(ctx, srcs, size, slots, budget, jobs)
 	}()
 	var wg sync.WaitGroup
 	var encErr error
@@ -220,6 +236,9 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 				}
 				res.release()
 			}
+			for range r.units {
+				<-budget
+			}
 			<-slots
 		}
 	}
@@ -238,12 +257,22 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 // size lines, waiting for a free slot of the window before each batch. A
 // batch is sent early when no more input is buffered, so that the results
 // of a slow stream (a pipe, a terminal) are not held back.
-func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, jobs chan<- *batch) error {
+func readAll(ctx context.Context, srcs []Source, size int, slots, budget chan struct{}, jobs chan<- *batch) error {
 	seq, bseq := 0, 0
 	var cur *batch
 	flush := func() bool {
 		if cur == nil || len(cur.jobs) == 0 {
 			return true
+		}
+		// Wait until the batches before this one hand back enough of the
+		// budget (they all will: they are on their way to the caller).
+		for cur.units < min(cur.size/budgetUnit, cap(budget)) {
+			select {
+			case budget <- struct{}{}:
+				cur.units++
+			case <-ctx.Done():
+				return false
+			}
 		}
 		select {
 		case jobs <- cur:
@@ -259,20 +288,35 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 		if file == "" {
 			file = StdinName
 		}
+		// What is read so far goes on before waiting for a slow input's
+		// first bytes.
+		if !flush() {
+			return nil
+		}
+		if magic, _ := br.Peek(len(gzipMagic)); bytes.Equal(magic, gzipMagic) {
+			// A gzip file (a rotated log): no token starts with 0x1f.
+			zr, err := gzip.NewReader(br)
+			if err != nil {
+				return fmt.Errorf("reading %s: %w", readName(src.Name), gzipError(err))
+			}
+			br = bufio.NewReaderSize(gzipReader{zr}, 64<<10)
+		}
 		for n := 1; ; n++ {
 			if cur != nil && br.Buffered() == 0 && !flush() {
 				return nil
 			}
 			text, long, err := readLine(br)
 			if err != nil && err != io.EOF {
-				name := src.Name
-				if name == "" {
-					name = "stdin"
-				}
 				if !flush() {
 					return nil
 				}
-				return fmt.Errorf("reading %s line %d: %w", name, n, err)
+				return fmt.Errorf("reading %s line %d: %w", readName(src.Name), n, err)
+			}
+			if n == 1 && bytes.HasPrefix(text, utf8BOM) {
+				// A byte order mark is the file's (an editor saved it as
+				// "UTF-8 with BOM"), not the first token's damage, nor a
+				// character before a JSON object.
+				text = text[len(utf8BOM):]
 			}
 			if len(text) == 0 && long == 0 && err == io.EOF {
 				break
@@ -297,6 +341,7 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 				bseq++
 			}
 			cur.jobs = append(cur.jobs, j)
+			cur.size += len(j.text)
 			seq++
 			if len(cur.jobs) == size && !flush() {
 				return nil
@@ -309,6 +354,36 @@ func readAll(ctx context.Context, srcs []Source, size int, slots chan struct{}, 
 	flush()
 	return nil
 }
+
+// gzipMagic starts a gzip stream (RFC 1952).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// gzipReader says that its errors are those of a gzip stream ("unexpected
+// EOF" alone would not tell a file cut short from a failing disk).
+type gzipReader struct{ *gzip.Reader }
+
+func (g gzipReader) Read(p []byte) (int, error) {
+	n, err := g.Reader.Read(p)
+	return n, gzipError(err)
+}
+
+func gzipError(err error) error {
+	if err == nil || err == io.EOF || strings.HasPrefix(err.Error(), "gzip: ") {
+		return err
+	}
+	return fmt.Errorf("gzip: %w", err)
+}
+
+// readName is the name of a source in a read error: stdin for "".
+func readName(name string) string {
+	if name == "" {
+		return "stdin"
+	}
+	return name
+}
+
+// utf8BOM is the UTF-8 byte order mark, U+FEFF.
+var utf8BOM = []byte("\ufeff")
 
 func isBlank(b []byte) bool {
 	for _, c := range b {

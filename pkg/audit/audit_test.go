@@ -2,12 +2,14 @@ package audit_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -45,16 +47,38 @@ func TestParseLine(t *testing.T) {
 		{name: "uid negative", line: `{"token":"t","uid":-1}`, err: audit.ErrBadLine, errText: "uid"},
 		{name: "uid too big", line: `{"token":"t","uid":4294967296}`, err: audit.ErrBadLine, errText: "uid"},
 		{name: "uid fraction", line: `{"token":"t","uid":1.5}`, err: audit.ErrBadLine, errText: "uid"},
+		{name: "uid object is named by its kind, not quoted", line: `{"token":"t","uid":{"cert":"5CFd2fd1755d40ecb72977518be15d3b"}}`, err: audit.ErrBadLine, errText: "uid: a JSON object is not a uid"},
+		{name: "uid array is named by its kind", line: `{"token":"t","uid":["007eJxSYFC7rP1D5VLMvddfUwL2bNM"]}`, err: audit.ErrBadLine, errText: "uid: a JSON array is not a uid"},
+		{name: "uid long number is named by its length", line: `{"token":"t","uid":33333333333333333333333333333333}`, err: audit.ErrBadLine, errText: "uid: a number of 32 characters is not a uid"},
+		{name: "uid boolean", line: `{"token":"t","uid":false}`, err: audit.ErrBadLine, errText: "uid: false is not a uid"},
+		{name: "for holding a certificate is not quoted", line: `{"token":"t","for":"5CFd2fd1755d40ecb72977518be15d3b"}`, err: audit.ErrBadLine, errText: "for: a string of 32 characters: want rtc, rtm or chat"},
 		{name: "uid and account", line: `{"token":"t","uid":1,"account":"a"}`, err: audit.ErrBadLine, errText: "not both"},
 		{name: "no token", line: `{"id":1}`, err: audit.ErrBadLine, errText: "token: missing"},
 		{name: "token not a string", line: `{"token":5}`, err: audit.ErrBadLine, errText: "token"},
 		{name: "bad for", line: `{"token":"t","for":"voice"}`, err: audit.ErrBadLine, errText: "want rtc, rtm or chat"},
 		{name: "broken json", line: `{"token":"t"`, err: audit.ErrBadLine, errText: "bad JSON line"},
 		{name: "trailing data", line: `{"token":"t"} x`, err: audit.ErrBadLine},
+		{name: "syntax error at its byte of the line", line: "\t {\"token\":\"t\"} // comment", err: audit.ErrBadLine, errText: "invalid character '/' after top-level value (at byte 16)"},
+		{name: "syntax error inside the object", line: `{"token":"t","uid":00}`, err: audit.ErrBadLine, errText: "(at byte 20)"},
 		{name: "id string", line: `{"token":"t","id":"x"}`, want: audit.Input{Token: "t", ID: json.RawMessage(`"x"`)}},
 		{name: "id negative fraction kept as written", line: `{"token":"t","id":-1.50}`, want: audit.Input{Token: "t", ID: json.RawMessage(`-1.50`)}},
-		{name: "id with invalid UTF-8 is echoed as encoding/json reads it", line: "{\"token\":\"t\",\"id\":\"\xff<\xe2\x80\"}",
-			want: audit.Input{Token: "t", ID: json.RawMessage(`"\ufffd<\ufffd\ufffd"`)}},
+		{name: "id with invalid UTF-8 is a bad line", line: "{\"token\":\"t\",\"id\":\"\xff<\xe2\x80\"}", err: audit.ErrBadLine, errText: "not UTF-8: byte 19 is 0xff"},
+		{name: "token with invalid UTF-8 is a bad line, not a U+FFFD", line: "  {\"token\":\"007e\xff\"}", err: audit.ErrBadLine, errText: "not UTF-8: byte 16 is 0xff"},
+		{name: "escaped lone high surrogate", line: `{"token":"007e\ud800"}`, err: audit.ErrBadLine, errText: `byte 14 is the escape \ud800, half of a UTF-16 surrogate pair`},
+		{name: "escaped lone low surrogate in an ignored key", line: `{"token":"t","msg":{"a":["\udc00"]}}`, err: audit.ErrBadLine, errText: `the escape \udc00`},
+		{name: "escaped surrogate pair", line: `{"token":"t","channel":"\ud83d\ude00"}`, want: audit.Input{Token: "t", Channel: str("\U0001F600")}},
+		{name: "key in another case", line: `{"id":1,"TOKEN":"t"}`, err: audit.ErrBadLine, errText: `token: key "TOKEN" (byte 8): keys are matched exactly: write "token"`},
+		{name: "key in another case after the key", line: `{"token":"007a","Token":"007b"}`, err: audit.ErrBadLine, errText: `key "Token" (byte 16)`},
+		{name: "cert key in another case", line: `{"token":"t","cert":"","CERT":"5CFd2fd1755d40ecb72977518be15d3b"}`, err: audit.ErrBadLine, errText: `cert: key "CERT"`},
+		{name: "key folded by Unicode", line: `{"to\u212aen":"t"}`, err: audit.ErrBadLine, errText: `write "token"`},
+		{name: "escaped key is the key", line: `{"\u0074oken":"t"}`, want: audit.Input{Token: "t"}},
+		{name: "key given twice", line: `{"token":"007a", "token":"007b"}`, err: audit.ErrBadLine, errText: "token: given twice (bytes 1 and 17): give each key once"},
+		{name: "key given twice, once escaped", line: `{"uid":1,"\u0075id":2,"token":"t"}`, err: audit.ErrBadLine, errText: "uid: given twice"},
+		{name: "id given twice: no id is echoed", line: `{"id":1,"token":"t","id":2}`, err: audit.ErrBadLine, errText: "id: given twice"},
+		{name: "id in another case", line: `{"iD":1,"token":"t"}`, err: audit.ErrBadLine, errText: `id: key "iD"`},
+		{name: "ignored key given twice or in another case", line: `{"ts":1,"ts":2,"TS":3,"token":"t"}`, want: audit.Input{Token: "t"}},
+		{name: "nested keys are not the line's", line: `{"token":"t","ctx":{"token":"x","Token":"y","id":[{"id":1}]}}`, want: audit.Input{Token: "t"}},
+		{name: "key-like string values", line: `{"token":"t","a":"Token","b":["cert","CERT"]}`, want: audit.Input{Token: "t"}},
 		{name: "id null is no id", line: `{"token":"t","id":null}`, want: audit.Input{Token: "t"}},
 		{name: "id object", line: `{"token":"t","id":{"a":1}}`, err: audit.ErrBadLine, errText: "id: got a JSON object, want a string or a number"},
 		{name: "id array", line: `{"token":"t","id":[1]}`, err: audit.ErrBadLine, errText: "id: got a JSON array, want a string or a number"},
@@ -74,6 +98,11 @@ func TestParseLine(t *testing.T) {
 				}
 				if got.ID != nil && got.ID[0] != '"' && (got.ID[0] < '0' || got.ID[0] > '9') && got.ID[0] != '-' {
 					t.Errorf("a bad line keeps the id %s, which is neither a string nor a number", got.ID)
+				}
+				for _, secret := range []string{"5CFd2fd1755d", "007eJxSYFC7", "3333333333333"} {
+					if strings.Contains(err.Error(), secret) {
+						t.Errorf("error %q quotes a certificate or a token", err)
+					}
 				}
 				if !strings.Contains(err.Error(), c.errText) {
 					t.Errorf("error %q lacks %q", err, c.errText)
@@ -165,23 +194,76 @@ func TestRunGenerated(t *testing.T) {
 }
 
 // TestBadLines: bad lines are results; blank lines are skipped but counted;
-// a line over the limit is reported and the run goes on.
+// a line over the limit is reported and the run goes on; a byte order mark
+// at the start of an input is the file's, not the first line's.
 func TestBadLines(t *testing.T) {
 	long := strings.Repeat("x", audit.MaxLineLength+10)
-	input := "008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def"
-	var got []string
-	opt := audit.Options{Workers: 2, Base: baseExpectations(t)}
-	err := audit.Run(context.Background(), []audit.Source{{Name: "f", R: strings.NewReader(input)}}, opt, func(r *audit.Result) error {
-		got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
-		return nil
-	})
-	if err != nil {
+	tok := validToken(t)
+	cases := []struct {
+		name   string
+		srcs   []audit.Source
+		strict bool
+		want   []string // file:line:verdict
+		err    string   // the run's error
+	}{
+		{name: "bad lines", srcs: []audit.Source{{Name: "f", R: strings.NewReader("008abc\n\n{\"token\": 5, \"id\": \"b\"}\r\n" + long + "\n{not json\n   \n008def")}},
+			want: []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}},
+		{name: "byte order mark before a JSON line", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff{\"token\":\"" + tok + "\"}\n" + tok + "\n")}},
+			strict: true, want: []string{"f:1:ok", "f:2:ok"}},
+		{name: "byte order mark of each file, before a bare token", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff" + tok + "\r\n")}, {Name: "g", R: strings.NewReader("\ufeff" + tok)}},
+			strict: true, want: []string{"f:1:ok", "g:1:ok"}},
+		{name: "byte order mark alone", srcs: []audit.Source{{Name: "f", R: strings.NewReader("\ufeff")}, {Name: "g", R: strings.NewReader("\ufeff\n" + tok)}},
+			want: []string{"g:2:ok"}},
+		{name: "byte order mark past the first line is the token's", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n\ufeff" + tok)}},
+			strict: true, want: []string{"f:1:ok", "f:2:malformed"}},
+		{name: "gzip file", srcs: []audit.Source{{Name: "f.gz", R: bytes.NewReader(gz("\ufeff" + tok + "\n\n{\"token\":\"" + tok + "\"}\n008"))}, {Name: "g", R: strings.NewReader(tok)}},
+			strict: true, want: []string{"f.gz:1:ok", "f.gz:3:ok", "f.gz:4:unsupported_version", "g:1:ok"}},
+		{name: "gzip members one after another", srcs: []audit.Source{{R: bytes.NewReader(append(gz(tok+"\n"), gz("008\n")...))}},
+			want: []string{"-:1:ok", "-:2:unsupported_version"}},
+		{name: "gzip file cut short", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n")}, {Name: "c.gz", R: bytes.NewReader(cut(gz(tok+"\n008\n"), 4))}},
+			want: []string{"f:1:ok", "c.gz:1:ok", "c.gz:2:unsupported_version"}, err: "reading c.gz line 3: gzip: unexpected EOF"},
+		{name: "gzip magic without a gzip header", srcs: []audit.Source{{Name: "f", R: strings.NewReader(tok + "\n")}, {Name: "x", R: strings.NewReader("\x1f\x8b\n")}},
+			want: []string{"f:1:ok"}, err: "reading x: gzip: unexpected EOF"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			opt := audit.Options{Workers: 2, Base: baseExpectations(t)}
+			opt.Base.Strict = c.strict
+			err := audit.Run(context.Background(), c.srcs, opt, func(r *audit.Result) error {
+				got = append(got, r.File+":"+itoa(r.Line)+":"+r.Report.Verdict)
+				return nil
+			})
+			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("error %v, want %q", err, c.err)
+			}
+			if strings.Join(got, " ") != strings.Join(c.want, " ") {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// gz compresses s with gzip.
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+// cut drops the last n bytes of b.
+func cut(b []byte, n int) []byte { return b[:len(b)-n] }
+
+// validToken is a valid 007 token of the generator's app, ok at its Now
+// with its keyring.
+func validToken(t *testing.T) string {
+	var b bytes.Buffer
+	if _, err := auditgen.GenerateKinds(&b, 1, 1, "valid-007-app"); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"f:1:unsupported_version", "f:3:bad_input", "f:4:bad_input", "f:5:bad_input", "f:7:unsupported_version"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("got %v, want %v", got, want)
-	}
+	return strings.TrimSpace(b.String())
 }
 
 // TestEmitError stops the run and returns the error.
@@ -400,4 +482,76 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// longLines is an input of n lines of the given length, made as it is read.
+type longLines struct {
+	line     []byte
+	n, at    int
+	consumed *atomic.Int64 // bytes handed out
+}
+
+func (l *longLines) Read(p []byte) (int, error) {
+	if l.n == 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && l.n > 0 {
+		c := copy(p[k:], l.line[l.at:])
+		if l.at += c; l.at == len(l.line) {
+			l.at = 0
+			l.n--
+		}
+		k += c
+	}
+	l.consumed.Add(int64(k))
+	return k, nil
+}
+
+// TestRunBoundsBytes: lines near MaxLineLength are held back by the byte
+// budget, not only by the window's count of lines, when the caller is slow.
+func TestRunBoundsBytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 170 MB")
+	}
+	cases := []struct {
+		name            string
+		workers, window int
+		lineLen         int
+	}{
+		{"lines at the limit, window at its most", audit.MaxWorkers, audit.MaxWindow, audit.MaxLineLength},
+		{"lines of 100 KB, default window", 64, 0, 100 << 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var read atomic.Int64
+			line := append(bytes.Repeat([]byte("x"), c.lineLen), '\n')
+			src := &longLines{line: line, n: (170 << 20) / len(line), consumed: &read}
+			lines := src.n
+			bound := int64(audit.MaxBytesInFlight + audit.MaxBatch*len(line) + 128<<10)
+			emitted, peak := int64(0), int64(0)
+			n := 0
+			err := audit.Run(context.Background(), []audit.Source{{R: src}},
+				audit.Options{Workers: c.workers, Window: c.window}, func(r *audit.Result) error {
+					if n == 0 {
+						// A slow output: wait until the reading stops.
+						for last, i := int64(-1), 0; read.Load() != last && i < 100; i++ {
+							last = read.Load()
+							time.Sleep(100 * time.Millisecond)
+						}
+					}
+					n++
+					peak = max(peak, read.Load()-emitted)
+					emitted += int64(len(line))
+					return nil
+				})
+			if err != nil || n != lines {
+				t.Fatalf("err %v after %d results of %d", err, n, lines)
+			}
+			t.Logf("peak %d MB read ahead, bound %d MB", peak>>20, bound>>20)
+			if peak > bound {
+				t.Errorf("%d bytes read ahead of the caller, over %d", peak, bound)
+			}
+		})
+	}
 }

@@ -14,6 +14,8 @@ func FuzzAuditLine(f *testing.F) {
 		`{"token":"t","uid":"0"}`, `{"token":"t","uid":4294967295}`, `{"token":"t","uid":-1}`,
 		`{"token":"t","uid":1e3}`, `{"token":"t","account":"a","for":"rtm"}`, `{"token":null}`,
 		`{"token":"t","uid":{"a":1}}`, `{`, `{"token":"\u0000"}`, `{"id":[1,2],"token":"t"}`,
+		`{"token":"t","Token":"u"}`, `{"token":"t","token":"u"}`, `{"\u0074oken":"t","x":{"token":[1,"}"]}}`,
+		`{"token":"t\ud83d\ude00","x":"\ud800\\"}`, "{\"token\":\"\xff\"}",
 	} {
 		f.Add([]byte(s))
 	}

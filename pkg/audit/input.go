@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
@@ -129,6 +131,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		}
 		return Input{Token: string(line)}, nil
 	}
+	lead := len(line) - len(bytes.TrimLeftFunc(line, unicode.IsSpace))
 	var j jsonLine
 	err := json.Unmarshal(trimmed, &j)
 	in := Input{}
@@ -141,7 +144,14 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		}
 	}
 	if err != nil {
-		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err)}
+		return in, &LineError{Detail: "bad JSON line: " + jsonErrorText(err, lead)}
+	}
+	if lerr := checkObject(trimmed, lead); lerr != nil {
+		if lerr.Field == "id" {
+			// Which of the ids is the line's is the question.
+			in.ID = nil
+		}
+		return in, lerr
 	}
 	if idKind != "" {
 		return in, &LineError{Field: "id", Detail: "got a JSON " + idKind + ", want a string or a number"}
@@ -167,7 +177,7 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		case "", "rtc", "rtm", "chat":
 			in.For = *j.For
 		default:
-			return in, &LineError{Field: "for", Detail: fmt.Sprintf("%q: want rtc, rtm or chat", short(*j.For))}
+			return in, &LineError{Field: "for", Detail: quoted(*j.For) + ": want rtc, rtm or chat"}
 		}
 	}
 	if len(j.UID) > 0 && string(j.UID) != "null" {
@@ -178,19 +188,128 @@ func parseLine(line []byte, owned bool) (Input, error) {
 		case '"':
 			var s string
 			if err := json.Unmarshal(j.UID, &s); err != nil {
-				return in, &LineError{Field: "uid", Detail: jsonErrorText(err)}
+				return in, &LineError{Field: "uid", Detail: jsonErrorText(err, 0)}
 			}
 			in.UID = &s
 		default:
 			n, err := strconv.ParseUint(string(j.UID), 10, 32)
 			if err != nil {
-				return in, &LineError{Field: "uid", Detail: fmt.Sprintf("%s is not a uid: want an integer 0..4294967295 or a string", short(string(j.UID)))}
+				return in, &LineError{Field: "uid", Detail: uidText(j.UID) + " is not a uid: want an integer 0..4294967295 or a string"}
 			}
 			t := token.UIDText(uint32(n))
 			in.UID, in.UIDNumeric = &t, true
 		}
 	}
 	return in, nil
+}
+
+// inputKeys are the keys of an input object (those of jsonLine).
+var inputKeys = [...]string{"id", "token", "cert", "app_id", "channel", "uid", "account", "for"}
+
+// checkObject refuses what encoding/json reads otherwise than the text of
+// the object line obj says (obj is well-formed JSON, at byte lead of its
+// line), as POST /api/inspect refuses it: a byte that is not UTF-8 or an
+// escaped half of a UTF-16 surrogate pair (both decoded as U+FFFD, so that
+// the token's checks would name a character the line does not hold), an
+// input key written in another case ("Token", which encoding/json takes for
+// "token"), and an input key given twice (encoding/json keeps the last,
+// most other parsers the first). Other keys are ignored, once or twice. The
+// error names the byte offset in the line.
+func checkObject(obj []byte, lead int) *LineError {
+	if !utf8.Valid(obj) {
+		at := 0
+		for at < len(obj) {
+			r, n := utf8.DecodeRune(obj[at:])
+			if r == utf8.RuneError && n == 1 {
+				break
+			}
+			at += n
+		}
+		return &LineError{Detail: fmt.Sprintf("not UTF-8: byte %d is 0x%02x (JSON text is UTF-8; write the token as ASCII text)", lead+at, obj[at])}
+	}
+	var seen [len(inputKeys)]int // 1 + the offset of each input key met
+	depth, isKey := 0, false     // isKey: the next string is a key of obj
+	for i := 0; i < len(obj); i++ {
+		switch obj[i] {
+		case '{':
+			depth++
+			isKey = depth == 1
+		case '[':
+			depth++
+		case '}', ']':
+			depth--
+		case ',':
+			isKey = depth == 1
+		case '"':
+			start, escaped := i, false
+			for i++; obj[i] != '"'; i++ {
+				if obj[i] != '\\' {
+					continue
+				}
+				escaped = true
+				if obj[i+1] != 'u' {
+					i++
+					continue
+				}
+				r := hex4(obj[i+2 : i+6])
+				if utf16.IsSurrogate(r) {
+					if r < 0xdc00 && i+12 <= len(obj) && obj[i+6] == '\\' && obj[i+7] == 'u' {
+						if lo := hex4(obj[i+8 : i+12]); lo >= 0xdc00 && lo <= 0xdfff {
+							i += 11
+							continue
+						}
+					}
+					return &LineError{Detail: fmt.Sprintf("not UTF-8: byte %d is the escape %s, half of a UTF-16 surrogate pair, which is no character", lead+i, obj[i:i+6])}
+				}
+				i += 5
+			}
+			if !isKey {
+				continue
+			}
+			isKey = false
+			name := obj[start+1 : i]
+			if escaped {
+				var s string
+				if json.Unmarshal(obj[start:i+1], &s) == nil {
+					name = []byte(s)
+				}
+			}
+			if len(name) == 0 {
+				continue
+			}
+			key := unsafe.String(&name[0], len(name))
+			for k, want := range inputKeys {
+				if key == want {
+					if seen[k] != 0 {
+						return &LineError{Field: want, Detail: fmt.Sprintf("given twice (bytes %d and %d): give each key once", seen[k]-1, lead+start)}
+					}
+					seen[k] = lead + start + 1
+					break
+				}
+				if strings.EqualFold(key, want) {
+					return &LineError{Field: want, Detail: fmt.Sprintf("key %q (byte %d): keys are matched exactly: write %q", key, lead+start, want)}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// hex4 reads the 4 hexadecimal digits of a \u escape.
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // checkCert refuses a line's certificate that is not 32 hexadecimal
@@ -227,11 +346,14 @@ func jsonKind(raw json.RawMessage) string {
 	return "value"
 }
 
-// jsonErrorText renders a JSON error without quoting the input.
-func jsonErrorText(err error) string {
+// jsonErrorText renders a JSON error without quoting the input. A syntax
+// error names the byte at fault by its offset in the line (the text decoded
+// starts at byte lead), counted from 0 as the other messages of a line
+// count.
+func jsonErrorText(err error, lead int) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s (at byte %d)", se.Error(), se.Offset)
+		return fmt.Sprintf("%s (at byte %d)", se.Error(), lead+int(max(se.Offset-1, 0)))
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -240,9 +362,30 @@ func jsonErrorText(err error) string {
 	return err.Error()
 }
 
-func short(s string) string {
-	if len(s) > 32 {
-		return s[:32] + "…"
+// maxQuoted is the longest value a message quotes: enough for a mistyped
+// "for" or uid ("voice", 4294967296), too short to carry a certificate or
+// a token given under the wrong key into the logs.
+const maxQuoted = 12
+
+// quoted quotes a short string value, or says how long a longer one is.
+func quoted(s string) string {
+	if len(s) > maxQuoted {
+		return "a string of " + token.Plural(utf8.RuneCountInString(s), "character")
 	}
-	return s
+	return strconv.Quote(s)
+}
+
+// uidText names a uid value that is not a string: a short number as
+// written, a longer one by its length, anything else by its JSON kind.
+func uidText(raw json.RawMessage) string {
+	if k := jsonKind(raw); k != "" {
+		if k == "boolean" {
+			return string(raw)
+		}
+		return "a JSON " + k
+	}
+	if len(raw) > maxQuoted {
+		return "a number of " + token.Plural(len(raw), "character")
+	}
+	return string(raw)
 }
