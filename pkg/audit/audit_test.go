@@ -42,6 +42,8 @@ func TestParseLine(t *testing.T) {
 		{name: "uid number 0 is empty text", line: `{"token":"t","uid":0}`, want: audit.Input{Token: "t", UID: str(""), UIDNumeric: true}},
 		{name: "uid number", line: `{"token":"t","uid":2882341273}`, want: audit.Input{Token: "t", UID: str("2882341273"), UIDNumeric: true}},
 		{name: "uid string kept exactly", line: `{"token":"t","uid":"007"}`, want: audit.Input{Token: "t", UID: str("007")}},
+		{name: "uid empty string is not given", line: `{"token":"t","uid":""}`, want: audit.Input{Token: "t"}},
+		{name: "uid empty string beside an account", line: `{"token":"t","uid":"","account":"bob"}`, want: audit.Input{Token: "t", Account: str("bob")}},
 		{name: "account", line: `{"token":"t","account":"alice","id":7}`, want: audit.Input{Token: "t", Account: str("alice"), ID: json.RawMessage(`7`)}},
 		{name: "extra keys ignored", line: `{"token":"t","ts":"2024-01-01"}`, want: audit.Input{Token: "t"}},
 		{name: "uid negative", line: `{"token":"t","uid":-1}`, err: audit.ErrBadLine, errText: "uid"},

@@ -180,7 +180,9 @@ func parseLine(line []byte, owned bool) (Input, error) {
 			return in, &LineError{Field: "for", Detail: quoted(*j.For) + ": want rtc, rtm or chat"}
 		}
 	}
-	if len(j.UID) > 0 && string(j.UID) != "null" {
+	// "uid": "" is not given, as a log record writes a missing uid and as
+	// the empty cert (uid 0 is the number 0).
+	if len(j.UID) > 0 && string(j.UID) != "null" && string(j.UID) != `""` {
 		if in.Account != nil {
 			return in, &LineError{Field: "uid", Detail: "give uid or account, not both"}
 		}
