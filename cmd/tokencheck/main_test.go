@@ -38,6 +38,10 @@ const (
 func TestCLI(t *testing.T) {
 	tok7 := readFile(t, example007)
 	tok6 := strings.TrimSpace(readFile(t, example006))
+	otherKeyring := t.TempDir() + "/keyring.txt"
+	if err := os.WriteFile(otherKeyring, []byte("00000000000000000000000000000000 5CFd2fd1755d40ecb72977518be15d3b\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name     string
 		args     []string
@@ -91,7 +95,10 @@ func TestCLI(t *testing.T) {
 		{name: "app id given as the certificate is not echoed", args: []string{"verify", "--json", "--cert-file", sampleCert, "--app-id", "5CFd2fd1755d40ecb72977518be15d3b", "--now", "1661271000"}, stdin: tok7, code: 1,
 			stdout: []string{`"code": "app_id_mismatch"`, "is the App Certificate"}, noStdout: []string{"5CFd2fd1755d40ecb72977518be15d3b"}},
 		{name: "unchecked signature is not ok", args: []string{"verify", "--json", "--cert-file", sampleCert, "--now", "1000000"}, stdin: tok6, code: 2,
-			stdout: []string{`"verdict": "signature_unchecked"`}},
+			stdout: []string{`"verdict": "signature_unchecked"`}, stderr: []string{"tokencheck: warning: signature not checked: a 006 signature covers the channel name", "hint: give the channel name"}},
+		{name: "keyring without the token's app ID says so on stderr", args: []string{"verify", "--keyring", otherKeyring, "--now", "2022-08-23T16:00:00Z"}, stdin: tok7, code: 2,
+			stdout: []string{"verdict:   signature_unchecked"}, stderr: []string{"tokencheck: warning: signature not checked: the keyring holds no certificate for app ID 970CA35de60c44645bbae8a215061b33"},
+			noStdout: []string{"no App Certificate given"}},
 		{name: "non-numeric uid is checked as an account", args: []string{"verify", "--json", "--cert-file", sampleCert, "--channel", "7d72365eb983485397e3e3f9d460bdda", "--uid", "alice", "--now", "1000000"}, stdin: tok6, code: 1,
 			stdout: []string{`"verdict": "bad_signature"`, `\"alice\"`}, stderr: []string{"checked as the user account"}},
 		{name: "verify without certificate", args: []string{"verify"}, stdin: tok7, code: 1,

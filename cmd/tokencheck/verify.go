@@ -123,6 +123,17 @@ func runVerify(e *env, args []string) int {
 	if noCert && r.Signature == verify.SigUnchecked {
 		fmt.Fprintln(e.stderr, "tokencheck: warning: no App Certificate given: the signature was not checked")
 		hintf(e, "give it with --cert-file FILE, --keyring FILE or the TOKENCHECK_CERT environment variable (or use 'tokencheck decode' to only look inside)")
+	} else if r.Signature == verify.SigUnchecked {
+		// A certificate was given but could not be used: a 006 token
+		// without its channel and uid, or a keyring without the token's
+		// app ID. The note says what is missing, as it does without one.
+		for _, f := range r.Findings {
+			if f.Code == verify.CodeSignatureUnchecked {
+				fmt.Fprintf(e.stderr, "tokencheck: warning: %s\n", f.Message)
+				hintf(e, "%s", f.Hint)
+				break
+			}
+		}
 	}
 	return exitCode(r)
 }
