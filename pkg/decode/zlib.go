@@ -9,6 +9,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/tokencheck/tokencheck/internal/adler32"
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
@@ -82,7 +83,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 	}
 	if out, n, ok := fastInflate(nil, dst, data[2:], min(cap(dst), token.MaxPayloadSize)); ok && len(data)-2-n == 4 {
 		rest := data[2+n:]
-		if binary.BigEndian.Uint32(rest) == adler32Sum(out) {
+		if binary.BigEndian.Uint32(rest) == adler32.Checksum(out) {
 			if out == nil {
 				out = []byte{} // as the compress/flate path returns it
 			}
@@ -139,7 +140,7 @@ func inflateTo(dst, data []byte) ([]byte, [2]byte, error) {
 		return out, hdr, token.Errorf("zlib", end, "adler32", token.ErrTruncated, "zlib stream ends early: %d of 4 checksum bytes", len(rest))
 	}
 	want := uint32(rest[0])<<24 | uint32(rest[1])<<16 | uint32(rest[2])<<8 | uint32(rest[3])
-	if got := adler32Sum(out); got != want {
+	if got := adler32.Checksum(out); got != want {
 		return out, hdr, token.Errorf("zlib", end, "adler32", token.ErrMalformed, "checksum %08x does not match the data (%08x)", want, got)
 	}
 	if len(rest) > 4 {
@@ -186,47 +187,4 @@ func compressorFamily(stream []byte) string {
 		return "zlib-compatible"
 	}
 	return "zlib-other-level"
-}
-
-// adler32Sum is the Adler-32 checksum of b (RFC 1950 8.2), the same value
-// as hash/adler32.Checksum, sixteen bytes per step. Over a step of n bytes
-// s2 grows by n·s1 plus the bytes weighted n, n-1, …, 1, and s1 by their
-// sum. For eight bytes both come from two multiplications, in 16-bit lanes
-// (the even bytes in one word, the odd in another): multiplying the lanes
-// by the weights, lane 3 of the product collects the weighted sum, and no
-// lane ever carries into the next (every lane stays under 65536). The sums
-// are reduced modulo 65521 every 4 KiB, far from overflowing 64 bits.
-func adler32Sum(b []byte) uint32 {
-	const (
-		mod   = 65521
-		lanes = 0x00ff00ff00ff00ff
-		ones  = 0x0001000100010001
-		// Weights 8, 6, 4, 2 for bytes 0, 2, 4, 6 and 7, 5, 3, 1 for
-		// bytes 1, 3, 5, 7, highest lane first.
-		evenW = 8<<48 | 6<<32 | 4<<16 | 2
-		oddW  = 7<<48 | 5<<32 | 3<<16 | 1
-	)
-	s1, s2 := uint64(1), uint64(0)
-	for len(b) > 0 {
-		c := b[:min(len(b), 4096)]
-		b = b[len(c):]
-		for ; len(c) >= 16; c = c[16:] {
-			x, y := binary.LittleEndian.Uint64(c), binary.LittleEndian.Uint64(c[8:])
-			xe, xo := x&lanes, x>>8&lanes
-			ye, yo := y&lanes, y>>8&lanes
-			xs := (xe + xo) * ones >> 48
-			ys := (ye + yo) * ones >> 48
-			xw := (xe*evenW + xo*oddW) >> 48
-			yw := (ye*evenW + yo*oddW) >> 48
-			s2 += 16*s1 + 8*xs + xw + yw
-			s1 += xs + ys
-		}
-		for _, v := range c {
-			s1 += uint64(v)
-			s2 += s1
-		}
-		s1 %= mod
-		s2 %= mod
-	}
-	return uint32(s2<<16 | s1)
 }

@@ -97,12 +97,11 @@ func (w *bitWriter) align() {
 // a final stored block of length 0 (its 3 header bits are written first).
 var finalEmptyStored = [4]byte{0x00, 0x00, 0xff, 0xff}
 
-// deflate appends the DEFLATE stream of data to dst and sets e.adler to the
-// data's Adler-32 checksum; ok is false when the direct path met a state it
-// does not expect (the caller then uses compress/flate).
+// deflate appends the DEFLATE stream of data to dst; ok is false when the
+// direct path met a state it does not expect (the caller then uses
+// compress/flate).
 func (e *encoder) deflate(dst, data []byte) (out []byte, ok bool) {
 	w := bitWriter{out: dst}
-	e.adler = 1 // of no data
 	if len(data) > 0 {
 		if !e.block(&w, data) {
 			return w.out, false
@@ -164,19 +163,32 @@ func (e *encoder) block(w *bitWriter, data []byte) bool {
 	seqSet[4] |= distSet[0] << (numLit - 256)
 	cl := &e.cl
 	cl.count(seq, &seqSet, &hist)
-	var clLens [numCodeLen]uint8
-	clSet := usedSet(cl.freq[:])
-	clCost, ok := e.codes.lengths(cl.freq[:], &clSet, maxCLBits, clLens[:], nil)
-	if !ok {
-		return false
-	}
 	numCL := numCodeLen
 	for numCL > 4 && cl.freq[codeLenOrder[numCL-1]] == 0 {
 		numCL--
 	}
-	dynBits := 3 + 5 + 5 + 4 + 3*numCL + extra + clCost + litCost + distCost +
+	// The dynamic block's size but for the code-length code's cost.
+	dynBits := 3 + 5 + 5 + 4 + 3*numCL + extra + litCost + distCost +
 		int(cl.freq[16])*2 + int(cl.freq[17])*3 + int(cl.freq[18])*7
 	storedBits := (len(data) + 5) * 8
+	clSet := usedSet(cl.freq[:])
+	// The code-length code is limited to 7 bits, which its Huffman code
+	// often exceeds; the limited code costs at least as much as the
+	// Huffman code. When the Huffman code's cost already leaves the
+	// dynamic block no smaller than the fixed one, and the stored block is
+	// no smaller either, the fixed block is chosen without building the
+	// limited code.
+	if storedBits >= fixedBits && dynBits+e.codes.huffmanCost(cl.freq[:], &clSet) >= fixedBits {
+		w.bits(1<<1, 3) // BFINAL 0, BTYPE 01
+		e.writeSymbols(w, data, &fixedSend)
+		return true
+	}
+	var clLens [numCodeLen]uint8
+	clCost, ok := e.codes.lengths(cl.freq[:], &clSet, maxCLBits, clLens[:], nil)
+	if !ok {
+		return false
+	}
+	dynBits += clCost
 
 	switch {
 	case storedBits < min(fixedBits, dynBits):

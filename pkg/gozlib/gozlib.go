@@ -28,8 +28,9 @@ package gozlib
 import (
 	"compress/flate"
 	"encoding/binary"
-	"hash/adler32"
 	"sync"
+
+	"github.com/tokencheck/tokencheck/internal/adler32"
 )
 
 // MaxDirect is the longest payload compressed by this package's own encoder;
@@ -50,10 +51,9 @@ func AppendCompress(dst, data []byte) []byte {
 	if len(data) <= MaxDirect {
 		e := encoders.Get().(*encoder)
 		out, ok := e.deflate(dst, data)
-		sum := e.adler
 		encoders.Put(e)
 		if ok {
-			return binary.BigEndian.AppendUint32(out, sum)
+			return binary.BigEndian.AppendUint32(out, adler32.Checksum(data))
 		}
 		// Start again after the header, in whatever buffer out grew into.
 		dst = out[:len(dst)]

@@ -152,45 +152,10 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 // is the same count as the boundary package-merge of bitCounts gives
 // (TestHuffmanMatchesPackageMerge, FuzzCodeLengths), at a fraction of the
 // cost; compress/flate always runs the package-merge.
-//
-// The construction is Moffat and Katajainen's in place ("In-place
-// calculation of minimum-redundancy codes", 1995): one array holds the
-// weights, then the parent of each merged item, then its depth.
 func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) {
 	n := len(keys)
 	a := c.weight[:n]
-	for i, k := range keys {
-		a[i] = int32(k >> 9)
-	}
-	// Merged item j goes to a[j] (its weight, then its parent), below the
-	// leaves still to be taken (leaf > j always).
-	a[0] += a[1]
-	root, leaf, next := 0, 2, 1
-	// While two leaves of weight 1 remain they are the two lightest items
-	// (every merged item weighs 2 or more): they pair without comparing.
-	ones, _ := slices.BinarySearch(keys, 2<<9)
-	for ; leaf+1 < ones; leaf += 2 {
-		a[next] = 2
-		next++
-	}
-	for ; next < n-1; next++ {
-		if leaf >= n || a[root] <= a[leaf] {
-			a[next] = a[root]
-			a[root] = int32(next)
-			root++
-		} else {
-			a[next] = a[leaf]
-			leaf++
-		}
-		if leaf >= n || (root < next && a[root] <= a[leaf]) {
-			a[next] += a[root]
-			a[root] = int32(next)
-			root++
-		} else {
-			a[next] += a[leaf]
-			leaf++
-		}
-	}
+	c.merge(keys)
 	// Depths of the merged items, from the root (item n-2) down.
 	a[n-2] = 0
 	for j := n - 3; j >= 0; j-- {
@@ -215,6 +180,71 @@ func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) 
 		avail = 2 * used
 	}
 	return counts, true
+}
+
+// merge runs the merging of the Huffman construction over the sorted keys
+// (at least two) and returns the code's cost, Σ freq·length, which is the
+// sum of the merged weights. It leaves in c.weight[j] the parent of merged
+// item j (item n-2 is the root).
+//
+// The construction is Moffat and Katajainen's in place ("In-place
+// calculation of minimum-redundancy codes", 1995): one array holds the
+// weights, then the parent of each merged item, then its depth.
+func (c *codeBuilder) merge(keys []uint32) int {
+	n := len(keys)
+	a := c.weight[:n]
+	for i, k := range keys {
+		a[i] = int32(k >> 9)
+	}
+	// Merged item j goes to a[j] (its weight, then its parent), below the
+	// leaves still to be taken (leaf > j always).
+	a[0] += a[1]
+	cost := int(a[0])
+	root, leaf, next := 0, 2, 1
+	// While two leaves of weight 1 remain they are the two lightest items
+	// (every merged item weighs 2 or more): they pair without comparing.
+	ones, _ := slices.BinarySearch(keys, 2<<9)
+	for ; leaf+1 < ones; leaf += 2 {
+		a[next] = 2
+		cost += 2
+		next++
+	}
+	for ; next < n-1; next++ {
+		if leaf >= n || a[root] <= a[leaf] {
+			a[next] = a[root]
+			a[root] = int32(next)
+			root++
+		} else {
+			a[next] = a[leaf]
+			leaf++
+		}
+		if leaf >= n || (root < next && a[root] <= a[leaf]) {
+			a[next] += a[root]
+			a[root] = int32(next)
+			root++
+		} else {
+			a[next] += a[leaf]
+			leaf++
+		}
+		cost += int(a[next])
+	}
+	return cost
+}
+
+// huffmanCost returns the cost Σ freq·length of the Huffman code of freq
+// without a length limit (used holds the symbols with a non-zero
+// frequency): a lower bound of the cost of any code of freq, and the cost
+// of the code lengths gives when that is no deeper than its limit.
+func (c *codeBuilder) huffmanCost(freq []int32, used *symbolSet) int {
+	keys := c.sorted(freq, used)
+	if len(keys) <= 2 {
+		cost := 0
+		for _, k := range keys {
+			cost += int(k >> 9)
+		}
+		return cost
+	}
+	return c.merge(keys)
 }
 
 // level is the state of one list of the boundary package-merge construction

@@ -1,9 +1,6 @@
 package gozlib
 
-import (
-	"hash/adler32"
-	"math/bits"
-)
+import "math/bits"
 
 // The LZ77 parameters of compress/flate at level 6.
 const (
@@ -31,10 +28,8 @@ type encoder struct {
 	// position before p with the same hash, or noPos.
 	hash []uint32
 	same []int16
-	// cands are the positions with a chain (same >= 0), in order; adler
-	// is the Adler-32 checksum of the data, summed on the way.
+	// cands are the positions with a chain (same >= 0), in order.
 	cands []uint16
-	adler uint32
 	// bucket heads (position+1, 0 = empty) and the per-position link to the
 	// previous position of the same bucket. Buckets are the low bits of the
 	// hash; chains of equal full hashes are resolved from them.
@@ -77,7 +72,8 @@ func hash4(b []byte) uint32 {
 	return (v * hashMul) >> (32 - hashBits)
 }
 
-// chains fills hash and same for every position that starts 4 bytes.
+// chains fills hash and same for every position that starts 4 bytes, and
+// cands with the positions that have a chain.
 //
 // compress/flate inserts each such position into its hash chains exactly
 // once, in increasing order, before it searches from any later position, so
@@ -88,7 +84,6 @@ func (e *encoder) chains(data []byte) {
 	last := len(data) - 3 // positions < last have 4 bytes
 	if last <= 0 {
 		e.cands = e.cands[:0]
-		e.adler = adler32.Checksum(data)
 		return
 	}
 	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
@@ -99,23 +94,13 @@ func (e *encoder) chains(data []byte) {
 	head := e.head[:1<<bb]
 	clear(head)
 	hash := e.hash[:last]
-	same := e.same[:last]
-	prev := e.bucketPrev[:last]
-	cands := e.cands[:last]
+	same := e.same[:len(hash)]
+	prev := e.bucketPrev[:len(hash)]
+	cands := e.cands[:len(hash)]
+	next := data[3 : 3+len(hash)] // the fourth byte of each position's 4
 	nc := 0
-	// The Adler-32 sums of the bytes (RFC 1950 §8.2), reduced at the end:
-	// below 2^64 for any input up to MaxDirect.
-	s1, s2 := uint64(1)+uint64(data[0]), uint64(0)
-	s2 += s1
-	s1 += uint64(data[1])
-	s2 += s1
-	s1 += uint64(data[2])
-	s2 += s1
 	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
-	for p := range hash {
-		c := data[p+3]
-		s1 += uint64(c)
-		s2 += s1
+	for p, c := range next {
 		v = v<<8 | uint32(c)
 		h := (v * hashMul) >> (32 - hashBits)
 		hash[p] = h
@@ -132,8 +117,6 @@ func (e *encoder) chains(data []byte) {
 		nc += int(uint(q)>>63 ^ 1)
 	}
 	e.cands = cands[:nc]
-	const mod = 65521
-	e.adler = uint32(s2%mod)<<16 | uint32(s1%mod)
 }
 
 // matchLen is the length of the common prefix of a and b, at most limit;
