@@ -24,15 +24,14 @@ type match struct {
 
 // encoder holds the per-stream state; it is reused through a pool.
 type encoder struct {
-	// hash[p] is the 17-bit hash of data[p:p+4]; same[p] is the latest
-	// position before p with the same hash, or noPos.
-	hash []uint32
-	same []int16
-	// cands are the positions with a chain (same >= 0), in order.
+	// cands are the positions whose bucket held an earlier position, in
+	// order: every position with a chain, and a few whose bucket is
+	// shared with another hash.
 	cands []uint16
 	// bucket heads (position+1, 0 = empty) and the per-position link to the
 	// previous position of the same bucket. Buckets are the low bits of the
-	// hash; chains of equal full hashes are resolved from them.
+	// hash; the chain of a full hash is its bucket's positions with that
+	// hash (see earlier).
 	head       []uint16
 	bucketPrev []uint16
 
@@ -56,10 +55,8 @@ type encoder struct {
 
 // grow sizes the per-position tables for n bytes.
 func (e *encoder) grow(n int) {
-	if cap(e.hash) < n {
+	if cap(e.bucketPrev) < n {
 		c := max(n, 512)
-		e.hash = make([]uint32, c)
-		e.same = make([]int16, c)
 		e.bucketPrev = make([]uint16, c)
 		e.cands = make([]uint16, c)
 	}
@@ -72,14 +69,14 @@ func hash4(b []byte) uint32 {
 	return (v * hashMul) >> (32 - hashBits)
 }
 
-// chains fills hash and same for every position that starts 4 bytes, and
-// cands with the positions that have a chain.
+// chains fills bucketPrev for every position that starts 4 bytes,
+// and cands.
 //
 // compress/flate inserts each such position into its hash chains exactly
 // once, in increasing order, before it searches from any later position, so
 // the chain a search walks from position p is always: every earlier position
-// with p's hash, latest first. Here that chain is computed up front through a
-// bucket table small enough to clear cheaply.
+// with p's hash, latest first (see earlier). Here the positions are linked
+// up front through a bucket table small enough to clear cheaply.
 func (e *encoder) chains(data []byte) {
 	last := len(data) - 3 // positions < last have 4 bytes
 	if last <= 0 {
@@ -93,30 +90,32 @@ func (e *encoder) chains(data []byte) {
 	}
 	head := e.head[:1<<bb]
 	clear(head)
-	hash := e.hash[:last]
-	same := e.same[:len(hash)]
-	prev := e.bucketPrev[:len(hash)]
-	cands := e.cands[:len(hash)]
-	next := data[3 : 3+len(hash)] // the fourth byte of each position's 4
+	prev := e.bucketPrev[:last]
+	cands := e.cands[:last]
+	next := data[3 : 3+last] // the fourth byte of each position's 4
 	nc := 0
 	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
 	for p, c := range next {
 		v = v<<8 | uint32(c)
-		h := (v * hashMul) >> (32 - hashBits)
-		hash[p] = h
-		b := h & mask
-		q := int(head[b]) - 1
-		for q >= 0 && hash[q] != h {
-			q = int(prev[q]) - 1
-		}
-		same[p] = int16(q)
-		prev[p] = head[b]
+		b := (v * hashMul) >> (32 - hashBits) & mask
+		q := head[b]
+		prev[p] = q
 		head[b] = uint16(p + 1)
-		// Kept (the cursor advances) when p has a chain.
+		// Kept (the cursor advances) when the bucket held a position.
 		cands[nc] = uint16(p)
-		nc += int(uint(q)>>63 ^ 1)
+		nc += int(uint32(-int32(q)) >> 31)
 	}
 	e.cands = cands[:nc]
+}
+
+// earlier returns the latest position before p whose 4 bytes have the hash
+// h, p's, or -1.
+func (e *encoder) earlier(data []byte, p int, h uint32) int {
+	q := int(e.bucketPrev[p]) - 1
+	for q >= 0 && hash4(data[q:]) != h {
+		q = int(e.bucketPrev[q]) - 1
+	}
+	return q
 }
 
 // matchLen is the length of the common prefix of a and b, at most limit;
@@ -155,6 +154,7 @@ func (e *encoder) findMatch(data []byte, pos, candidate, lookahead int) (length,
 	cur := win[pos:]
 	length = minMatch - 1
 	end := cur[length]
+	h := hash4(cur)
 	for i, tries := candidate, chainLimit; tries > 0; tries-- {
 		if win[i+length] == end {
 			n := matchLen(win[i:], cur, limit)
@@ -166,7 +166,7 @@ func (e *encoder) findMatch(data []byte, pos, candidate, lookahead int) (length,
 				end = cur[n]
 			}
 		}
-		i = int(e.same[i])
+		i = e.earlier(data, i, h)
 		if i < 0 {
 			break
 		}
@@ -188,7 +188,7 @@ func (e *encoder) parse(data []byte) {
 	cost, matched := 0, 0
 	ms := e.matches[:0]
 	n := len(data)
-	same := e.same[:max(n-3, 0)]
+	positions := max(n-3, 0) // positions with 4 bytes
 	cands, ci := e.cands, 0
 	litStart := 0 // the literals not yet counted start here
 	index := 0
@@ -208,8 +208,8 @@ func (e *encoder) parse(data []byte) {
 			index = int(cands[ci])
 		}
 		length, d := minMatch-1, 0
-		if index < len(same) && prevLength < lazyLimit {
-			if chain := int(same[index]); chain >= 0 && n-index > prevLength {
+		if index < positions && prevLength < lazyLimit {
+			if chain := e.earlier(data, index, hash4(data[index:])); chain >= 0 && n-index > prevLength {
 				if l, dd, ok := e.findMatch(data, index, chain, n-index); ok {
 					length, d = l, dd
 				}
