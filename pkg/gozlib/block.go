@@ -423,12 +423,93 @@ func (c *codeLengthCode) encode(seq []uint8, m int) [numCodeLen]int32 {
 // exactly the positions of the non-zero lengths, and hist[l] is how many
 // are l.
 //
-// Runs of zeros are the gaps of set. A length is sent as itself unless a
-// repeat symbol sends it, which needs four or more equal lengths in a row:
-// only the stretches of four or more positions in set are looked at.
+// Runs of zeros are the gaps of set, counted by length class a word of
+// positions at a time. A length is sent as itself unless a repeat symbol
+// sends it, which needs four or more equal lengths in a row: only the
+// stretches of four or more positions in set are looked at.
 func (c *codeLengthCode) count(seq []uint8, set *symbolSet, hist *[maxCodeBits + 1]int32) {
 	var freq [numCodeLen]int32
 	copy(freq[1:maxCodeBits+1], hist[1:])
+	m := len(seq)
+	// zero: the positions of seq with a zero length.
+	var zero symbolSet
+	for i := range zero {
+		valid := ^uint64(0)
+		switch lo := i << 6; {
+		case m <= lo:
+			valid = 0
+		case m < lo+64:
+			valid = 1<<(m-lo) - 1
+		}
+		zero[i] = ^set[i] & valid
+	}
+	// first: the first position of each run of zeros; fromK: the
+	// positions that start K zeros in a row (runs end at m).
+	var first, from2, from3, from4, from8, from11, from16, from32, from64 symbolSet
+	for i := range zero {
+		first[i] = zero[i] &^ shl1(&zero, i)
+		from2[i] = zero[i] & shr(&zero, i, 1)
+	}
+	for i := range zero {
+		from3[i] = from2[i] & shr(&zero, i, 2)
+		from4[i] = from2[i] & shr(&from2, i, 2)
+	}
+	for i := range zero {
+		from8[i] = from4[i] & shr(&from4, i, 4)
+	}
+	for i := range zero {
+		from11[i] = from8[i] & shr(&from3, i, 8)
+		from16[i] = from8[i] & shr(&from8, i, 8)
+	}
+	for i := range zero {
+		from32[i] = from16[i] & shr(&from16, i, 16)
+	}
+	for i := range zero {
+		from64[i] = from32[i] & shr(&from32, i, 32)
+	}
+	long := uint64(0)
+	var runs1, runs2, runs3, runs11 int
+	for i := range zero {
+		f := first[i]
+		if i+1 < len(zero) {
+			long |= f & from64[i] & from64[i+1]
+		}
+		runs1 += bits.OnesCount64(f &^ from2[i])
+		runs2 += bits.OnesCount64(f & from2[i] &^ from3[i])
+		runs3 += bits.OnesCount64(f & from3[i] &^ from11[i])
+		runs11 += bits.OnesCount64(f & from11[i])
+	}
+	if long != 0 {
+		// A run of 128 zeros or more, sent in pieces of 138: counted
+		// gap by gap.
+		c.countGaps(seq, set, &freq)
+		return
+	}
+	freq[0] = int32(runs1 + 2*runs2)
+	freq[17] = int32(runs3)
+	freq[18] = int32(runs11)
+	// The stretches of four or more non-zero lengths: their first
+	// positions.
+	for w := range set {
+		x := set[w]
+		starts := x & shr(set, w, 1) & shr(set, w, 2) & shr(set, w, 3) &^ shl1(set, w)
+		for word := starts; word != 0; word &= word - 1 {
+			p := w<<6 | bits.TrailingZeros64(word)
+			end := p + 4
+			for end < m && set[end>>6]>>(end&63)&1 != 0 {
+				end++
+			}
+			repeats(seq[p:end], &freq)
+		}
+	}
+	c.freq = freq
+}
+
+// countGaps completes count when seq has a run of zeros of 128 or more,
+// going through the positions of set one by one; freq holds the
+// frequencies of the non-zero lengths.
+func (c *codeLengthCode) countGaps(seq []uint8, set *symbolSet, f *[numCodeLen]int32) {
+	freq := *f
 	var zeros uint64 // zeroRuns fields, summed
 	last, start := -1, 0
 	for w, word := range set {
@@ -460,6 +541,25 @@ func (c *codeLengthCode) count(seq []uint8, set *symbolSet, hist *[maxCodeBits +
 	freq[17] = int32(zeros >> 21 & (1<<21 - 1))
 	freq[18] = int32(zeros >> 42)
 	c.freq = freq
+}
+
+// shr is word i of the 320-bit number x (bit p for position p) shifted
+// down by k (1..63): bit p+k to p.
+func shr(x *symbolSet, i int, k uint) uint64 {
+	v := x[i] >> k
+	if i+1 < len(x) {
+		v |= x[i+1] << (64 - k)
+	}
+	return v
+}
+
+// shl1 is word i of the 320-bit number x shifted up by one: bit p to p+1.
+func shl1(x *symbolSet, i int) uint64 {
+	v := x[i] << 1
+	if i > 0 {
+		v |= x[i-1] >> 63
+	}
+	return v
 }
 
 // zeroRuns[z] is what a run of z (<= 138) zeros adds to the frequencies of
