@@ -27,6 +27,10 @@ type codeBuilder struct {
 	counts [maxCodeBits + 1]int32
 	chain  []chainLink
 	weight [numLitLen]int32
+	// ones is the number of weights 1 laid out in weight; cost is the
+	// cost huffmanCounts's merging found.
+	ones int
+	cost int
 }
 
 // symbolSet is a set of symbols of an alphabet of at most 320: bit s%64 of
@@ -66,14 +70,19 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 		return cost, true
 	}
 	counts, ok := c.huffmanCounts(keys, maxBits)
-	if !ok {
+	if ok {
+		// The code's cost is the one the merging summed.
+		cost = c.cost
+	} else {
 		// The Huffman code is too deep: the limit shapes the code.
 		if counts, ok = c.bitCounts(keys, maxBits); !ok {
 			return 0, false
 		}
+		cost = -1
 	}
 	// The most frequent symbols (the end of keys) get the shortest codes.
 	i := n
+	limited := 0
 	for l := 1; l < len(counts); l++ {
 		if hist != nil {
 			hist[l] += counts[l]
@@ -81,8 +90,15 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 		for range counts[l] {
 			i--
 			out[keys[i]&511] = uint8(l)
-			cost += int(keys[i]>>9) * l
 		}
+		if cost < 0 {
+			for _, k := range keys[i : i+int(counts[l])] {
+				limited += int(k>>9) * l
+			}
+		}
+	}
+	if cost < 0 {
+		cost = limited
 	}
 	return cost, i == 0
 }
@@ -116,12 +132,18 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 	}
 	keys := ones[:n1+n2]
 	rest = rest[:n2]
+	weight := c.weight[:n1+n2]
+	for i := range n1 {
+		weight[i] = 1
+	}
+	c.ones = n1
 	switch {
-	case n2 <= 1:
-		copy(keys[n1:], rest)
-	case top >= sortCountMx:
+	case n2 <= 1 || top >= sortCountMx:
 		slices.Sort(rest)
 		copy(keys[n1:], rest)
+		for i, k := range rest {
+			weight[n1+i] = int32(k >> 9)
+		}
 	default:
 		// A counting sort by frequency (2 to top), stable, so equal
 		// frequencies stay in symbol order.
@@ -139,10 +161,23 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 		for _, k := range rest {
 			f := k >> 9
 			keys[cnt[f]] = k
+			weight[cnt[f]] = int32(f)
 			cnt[f]++
 		}
 	}
 	return keys
+}
+
+// weigh lays out the weights of the sorted keys in c.weight and counts
+// those of weight 1, as sorted does.
+func (c *codeBuilder) weigh(keys []uint32) {
+	c.ones = 0
+	for i, k := range keys {
+		c.weight[i] = int32(k >> 9)
+		if k>>9 == 1 {
+			c.ones++
+		}
+	}
 }
 
 // huffmanCounts returns how many symbols get an l-bit code (index l) in the
@@ -152,10 +187,12 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 // is the same count as the boundary package-merge of bitCounts gives
 // (TestHuffmanMatchesPackageMerge, FuzzCodeLengths), at a fraction of the
 // cost; compress/flate always runs the package-merge.
+//
+// The weights are those sorted (or weigh) laid out for the keys.
 func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) {
 	n := len(keys)
 	a := c.weight[:n]
-	c.merge(keys)
+	c.cost = c.merge(n)
 	// Depths of the merged items, from the root (item n-2) down.
 	a[n-2] = 0
 	for j := n - 3; j >= 0; j-- {
@@ -182,20 +219,17 @@ func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) 
 	return counts, true
 }
 
-// merge runs the merging of the Huffman construction over the sorted keys
-// (at least two) and returns the code's cost, Σ freq·length, which is the
-// sum of the merged weights. It leaves in c.weight[j] the parent of merged
-// item j (item n-2 is the root).
+// merge runs the merging of the Huffman construction over the n (at least
+// two) weights laid out in c.weight, in ascending order, of which c.ones
+// are 1, and returns the code's cost, Σ freq·length, which is the sum of
+// the merged weights. It leaves in c.weight[j] the parent of merged item j
+// (item n-2 is the root).
 //
 // The construction is Moffat and Katajainen's in place ("In-place
 // calculation of minimum-redundancy codes", 1995): one array holds the
 // weights, then the parent of each merged item, then its depth.
-func (c *codeBuilder) merge(keys []uint32) int {
-	n := len(keys)
+func (c *codeBuilder) merge(n int) int {
 	a := c.weight[:n]
-	for i, k := range keys {
-		a[i] = int32(k >> 9)
-	}
 	// Merged item j goes to a[j] (its weight, then its parent), below the
 	// leaves still to be taken (leaf > j always).
 	a[0] += a[1]
@@ -203,8 +237,7 @@ func (c *codeBuilder) merge(keys []uint32) int {
 	root, leaf, next := 0, 2, 1
 	// While two leaves of weight 1 remain they are the two lightest items
 	// (every merged item weighs 2 or more): they pair without comparing.
-	ones, _ := slices.BinarySearch(keys, 2<<9)
-	for ; leaf+1 < ones; leaf += 2 {
+	for ones := c.ones; leaf+1 < ones; leaf += 2 {
 		a[next] = 2
 		cost += 2
 		next++
@@ -244,7 +277,7 @@ func (c *codeBuilder) huffmanCost(freq []int32, used *symbolSet) int {
 		}
 		return cost
 	}
-	return c.merge(keys)
+	return c.merge(len(keys))
 }
 
 // level is the state of one list of the boundary package-merge construction
