@@ -90,9 +90,9 @@ func (e *encoder) chains(data []byte) {
 	}
 	head := e.head[:1<<bb]
 	clear(head)
-	prev := e.bucketPrev[:last]
-	cands := e.cands[:last]
 	next := data[3 : 3+last] // the fourth byte of each position's 4
+	prev := e.bucketPrev[:len(next)]
+	cands := e.cands[:len(next)]
 	nc := 0
 	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
 	for p, c := range next {
