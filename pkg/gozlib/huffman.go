@@ -15,13 +15,15 @@ const (
 	maxCodeBits = 15
 	maxCLBits   = 7 // code-length code
 	sortCountMx = 1024
+	keyHalf     = 512 // a power of two above numLitLen
 )
 
 // codeBuilder computes length-limited prefix codes the way compress/flate
 // does; its scratch space is reused between blocks.
 type codeBuilder struct {
-	keyBuf [numLitLen]uint32 // freq<<9 | symbol, sorted ascending
-	tmp    [numLitLen]uint32
+	// keyBuf holds the keys freq<<9 | symbol, sorted ascending, from 0;
+	// sorted collects the keys of frequency 2 or more from keyHalf.
+	keyBuf [2 * keyHalf]uint32
 	count  [sortCountMx + 1]int32 // counting-sort buckets by frequency
 	byRank []int32                // frequencies in sorted order, plus a sentinel
 	counts [maxCodeBits + 1]int32
@@ -110,28 +112,28 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 // symbol order as they are collected; only the others need sorting. Keys
 // are distinct (they hold the symbol), so any sort orders them the same.
 func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
-	ones := c.keyBuf[:len(freq)]
-	rest := c.tmp[:len(freq)]
-	n1, n2 := 0, 0
+	buf := &c.keyBuf
+	n1, n2 := 0, keyHalf
 	top := int32(0)
 	for w, word := range used[:(len(freq)+63)>>6] {
 		for ; word != 0; word &= word - 1 {
 			s := w<<6 | bits.TrailingZeros64(word)
 			f := freq[s]
 			// Written to both lists, kept (a cursor advances) in one:
-			// no branch on the frequency.
+			// no branch on the frequency. (The cursors stay within
+			// their halves: masked, they need no bounds check.)
 			k := uint32(f)<<9 | uint32(s)
-			ones[n1] = k
-			rest[n2] = k
-			d := f - 1
-			once := 1 - int(uint32(d|-d)>>31) // f == 1
+			buf[n1&(keyHalf-1)] = k
+			buf[n2&(2*keyHalf-1)] = k
+			once := int(uint32(f-2) >> 31) // f == 1
 			n1 += once
 			n2 += 1 - once
 			top = max(top, f)
 		}
 	}
-	keys := ones[:n1+n2]
-	rest = rest[:n2]
+	n2 -= keyHalf
+	keys := buf[:n1+n2]
+	rest := buf[keyHalf : keyHalf+n2]
 	weight := c.weight[:n1+n2]
 	for i := range n1 {
 		weight[i] = 1
