@@ -24,14 +24,11 @@ type match struct {
 
 // encoder holds the per-stream state; it is reused through a pool.
 type encoder struct {
-	// cands are the positions whose bucket held an earlier position, in
-	// order: every position with a chain, and a few whose bucket is
-	// shared with another hash.
-	cands []uint16
 	// bucket heads (position+1, 0 = empty) and the per-position link to the
-	// previous position of the same bucket. Buckets are the low bits of the
-	// hash; the chain of a full hash is its bucket's positions with that
-	// hash (see earlier).
+	// previous position of the same bucket (0 for none), for the positions
+	// that start 4 bytes. Buckets are the low bits of the hash; the chain
+	// of a full hash is its bucket's positions with that hash (see
+	// earlier). A position with no link has no chain.
 	head       []uint16
 	bucketPrev []uint16
 
@@ -58,7 +55,6 @@ func (e *encoder) grow(n int) {
 	if cap(e.bucketPrev) < n {
 		c := max(n, 512)
 		e.bucketPrev = make([]uint16, c)
-		e.cands = make([]uint16, c)
 	}
 }
 
@@ -69,8 +65,7 @@ func hash4(b []byte) uint32 {
 	return (v * hashMul) >> (32 - hashBits)
 }
 
-// chains fills bucketPrev for every position that starts 4 bytes,
-// and cands.
+// chains fills bucketPrev for every position that starts 4 bytes.
 //
 // compress/flate inserts each such position into its hash chains exactly
 // once, in increasing order, before it searches from any later position, so
@@ -80,7 +75,6 @@ func hash4(b []byte) uint32 {
 func (e *encoder) chains(data []byte) {
 	last := len(data) - 3 // positions < last have 4 bytes
 	if last <= 0 {
-		e.cands = e.cands[:0]
 		return
 	}
 	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
@@ -92,20 +86,28 @@ func (e *encoder) chains(data []byte) {
 	clear(head)
 	next := data[3 : 3+last] // the fourth byte of each position's 4
 	prev := e.bucketPrev[:len(next)]
-	cands := e.cands[:len(next)]
-	nc := 0
 	v := uint32(data[0])<<16 | uint32(data[1])<<8 | uint32(data[2])
 	for p, c := range next {
 		v = v<<8 | uint32(c)
 		b := (v * hashMul) >> (32 - hashBits) & mask
-		q := head[b]
-		prev[p] = q
+		prev[p] = head[b]
 		head[b] = uint16(p + 1)
-		// Kept (the cursor advances) when the bucket held a position.
-		cands[nc] = uint16(p)
-		nc += int(uint32(-int32(q)) >> 31)
 	}
-	e.cands = cands[:nc]
+}
+
+// linked returns the first position from p on with a bucket link (every
+// position with a chain has one), or len(prev) if there is none; it looks
+// at four positions at a time.
+func linked(prev []uint16, p int) int {
+	for ; p+4 <= len(prev); p += 4 {
+		if prev[p]|prev[p+1]|prev[p+2]|prev[p+3] != 0 {
+			break
+		}
+	}
+	for p < len(prev) && prev[p] == 0 {
+		p++
+	}
+	return p
 }
 
 // earlier returns the latest position before p whose 4 bytes have the hash
@@ -189,7 +191,7 @@ func (e *encoder) parse(data []byte) {
 	ms := e.matches[:0]
 	n := len(data)
 	positions := max(n-3, 0) // positions with 4 bytes
-	cands, ci := e.cands, 0
+	prev := e.bucketPrev[:positions]
 	litStart := 0 // the literals not yet counted start here
 	index := 0
 	// prevLength and prevDist are the match found at index-1, if
@@ -199,13 +201,9 @@ func (e *encoder) parse(data []byte) {
 		if prevLength < minMatch {
 			// No match pending: a position without a chain is a
 			// literal, and nothing more happens there.
-			for ci < len(cands) && int(cands[ci]) < index {
-				ci++
-			}
-			if ci >= len(cands) {
+			if index = linked(prev, index); index >= positions {
 				break
 			}
-			index = int(cands[ci])
 		}
 		length, d := minMatch-1, 0
 		if index < positions && prevLength < lazyLimit {
