@@ -100,7 +100,7 @@ func (e *encoder) chains(data []byte) {
 // at four positions at a time.
 func linked(prev []uint16, p int) int {
 	for ; p+4 <= len(prev); p += 4 {
-		if prev[p]|prev[p+1]|prev[p+2]|prev[p+3] != 0 {
+		if q := prev[p : p+4 : p+4]; q[0]|q[1]|q[2]|q[3] != 0 {
 			break
 		}
 	}
