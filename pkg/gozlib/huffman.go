@@ -85,16 +85,21 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 	// The most frequent symbols (the end of keys) get the shortest codes.
 	i := n
 	limited := 0
-	for l := 1; l < len(counts); l++ {
+	for l := 1; l < len(counts) && i > 0; l++ {
+		m := int(counts[l])
 		if hist != nil {
-			hist[l] += counts[l]
+			hist[l] += int32(m)
 		}
-		for range counts[l] {
-			i--
-			out[keys[i]&511] = uint8(l)
+		if m > i {
+			return 0, false
+		}
+		i -= m
+		seg := keys[i : i+m]
+		for _, k := range seg {
+			out[k&511] = uint8(l)
 		}
 		if cost < 0 {
-			for _, k := range keys[i : i+int(counts[l])] {
+			for _, k := range seg {
 				limited += int(k>>9) * l
 			}
 		}
