@@ -256,6 +256,43 @@ func TestDK5WildcardWithoutUID(t *testing.T) {
 	}
 }
 
+// TestDK4Wildcard: a DK4 key built for uid 0 (any user) verifies for any
+// uid, and is reported as the wildcard; a key built for uid 5 does not
+// verify for uid 6.
+func TestDK4Wildcard(t *testing.T) {
+	const app, cert = "970ca35de60c44645bbae8a215061b33", "5cfd2fd1755d40ecb72977518be15d3b"
+	tests := []struct {
+		name          string
+		built, joins  uint32
+		valid, wilder bool
+	}{
+		{"wildcard key, uid 7", 0, 7, true, true},
+		{"wildcard key, uid 0", 0, 0, true, true},
+		{"uid 5 key, uid 5", 5, 5, true, false},
+		{"uid 5 key, uid 6", 5, 6, false, false},
+		{"uid 5 key, uid 0", 5, 0, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := BuildDK4(DK4Options{Kind: KindRecording, AppID: app, Certificate: cert, Channel: "c", UnixTs: 1, Salt: 2, UID: tt.built, ExpiredTs: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := Parse(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Verify(l, VerifyInput{Certificate: cert, Channel: "c", HasChannel: true, UID: tt.joins, HasUID: true})
+			if r.Valid() != tt.valid || r.WildcardUID != tt.wilder {
+				t.Fatalf("Verify = %+v, want valid %v, wildcard %v", r, tt.valid, tt.wilder)
+			}
+			if tt.valid && r.Kind != KindRecording {
+				t.Fatalf("Kind = %v, want recording", r.Kind)
+			}
+		})
+	}
+}
+
 func TestBuildRejects(t *testing.T) {
 	const app, cert = "970ca35de60c44645bbae8a215061b33", "5cfd2fd1755d40ecb72977518be15d3b"
 	tests := []struct {

@@ -64,8 +64,9 @@ type VerifyResult struct {
 	// Kind is the kind of the key: for DK4 the service string whose signature
 	// matched (KindUnknown unless Valid), otherwise [KindOf].
 	Kind KeyKind
-	// WildcardUID is set when a DK5 key matched with uid 0, i.e. it was built
-	// for any user (the reference verifier tries the given uid, then 0).
+	// WildcardUID is set when a DK4 or DK5 key matched with uid 0, i.e. it
+	// was built for any user (the DK5 reference verifier tries the given
+	// uid, then 0).
 	WildcardUID bool
 }
 
@@ -88,10 +89,11 @@ func (r VerifyResult) Err() error {
 //
 // What each format needs besides the certificate: DK1–DK3 the channel; DK4
 // the channel and the uid (the service string is not stored: APSS, ARS and
-// ACS are tried and the one that matches is reported in Kind); DK5 the
-// channel and the uid — like the reference verifier, the given uid and then
-// uid 0 are tried, and without a uid only uid 0 is tried (a match proves a
-// wildcard key; no match leaves the key unchecked); signaling the account.
+// ACS are tried and the one that matches is reported in Kind; the given uid
+// and then uid 0, the wildcard, are tried); DK5 the channel and the uid —
+// like the reference verifier, the given uid and then uid 0 are tried, and
+// without a uid only uid 0 is tried (a match proves a wildcard key; no match
+// leaves the key unchecked); signaling the account.
 func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	if l == nil {
 		return VerifyResult{Reason: "no key"}
@@ -127,18 +129,26 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	case token.VDK1, token.VDK2, token.V003:
 		return compare(res, l.Signature, hexKeySignature(in.Certificate, "", l, in.Channel))
 	case token.V004:
-		matched := KindUnknown
-		for _, k := range dk4Kinds {
-			service, _ := k.DK4Service()
-			if equal(l.Signature, hexKeySignature(in.Certificate, service, l, in.Channel, in.UID)) {
-				matched = k
+		// The given uid, then uid 0, the wildcard a key built for any
+		// user carries (as the DK5 reference verifier tries both).
+		uids := []uint32{in.UID}
+		if in.UID != 0 {
+			uids = append(uids, 0)
+		}
+		for _, uid := range uids {
+			matched := KindUnknown
+			for _, k := range dk4Kinds {
+				service, _ := k.DK4Service()
+				if equal(l.Signature, hexKeySignature(in.Certificate, service, l, in.Channel, uid)) {
+					matched = k
+				}
+			}
+			if matched != KindUnknown {
+				res.Status, res.Kind, res.WildcardUID = Valid, matched, uid == 0
+				return res
 			}
 		}
-		if matched == KindUnknown {
-			res.Status, res.Reason = Invalid, "signature matches none of the DK4 kinds (APSS, ARS, ACS) for this certificate, channel and uid"
-			return res
-		}
-		res.Status, res.Kind = Valid, matched
+		res.Status, res.Reason = Invalid, "signature matches none of the DK4 kinds (APSS, ARS, ACS) for this certificate, channel and uid (nor uid 0)"
 		return res
 	case token.V005:
 		return verifyDK5(res, l, in)

@@ -486,6 +486,14 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok,
 	default:
 		return "", "", false, false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
 	}
+	if t.CRCUID == 0 && uid != "0" && CRC32(uid) != 0 {
+		// The token is bound to uid 0, the wildcard (empty text): any uid
+		// or account joins with it, and its signature covers the empty
+		// text whoever joins. (The text "0" is not the wildcard but the
+		// account named "0", which builders confuse with it: it is
+		// checked as given.)
+		uid = ""
+	}
 	return channel, uid, true, false, ""
 }
 
