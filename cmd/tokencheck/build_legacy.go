@@ -67,6 +67,11 @@ func legacyBuilder(format token.Version) func(*env, *buildFlags, encode.Common) 
 			return nil, err
 		}
 		res := &encode.Result{Token: tok, Model: model, Warnings: []encode.Warning{legacyWarning(format, s.kind)}}
+		channel, account := &s.channel, (*string)(nil)
+		if format == token.VSignal {
+			channel, account = nil, &s.account
+		}
+		res.Warnings = append(res.Warnings, encode.NameWarnings(tok, channel, account, res.Warnings)...)
 		if format == token.V004 {
 			// The self-check's signature match proved the kind.
 			res.Kind = s.kind.String()

@@ -259,9 +259,13 @@ func TestBuildLegacyVectors(t *testing.T) {
 				t.Fatalf("warnings %+v, want one legacy_format naming %s", got.Warnings, v.builder)
 			}
 			// The vectors' fixed expiries are long past: a key that expired
-			// before the test clock says so, and nothing else is added.
+			// before the test clock says so; a channel name or account the
+			// SDK refuses (the vectors' edge cases) is named; nothing else
+			// is added.
+			names := map[string]string{"bad_channel_charset": "channel", "channel_too_long": "channel",
+				"empty_account": "account", "bad_account_charset": "account", "account_too_long": "account"}
 			for _, w := range got.Warnings[1:] {
-				if w.Code != "expired" || w.Field != "expired_ts" {
+				if (w.Code != "expired" || w.Field != "expired_ts") && names[w.Code] != w.Field {
 					t.Errorf("unexpected warning %+v", w)
 				}
 			}
@@ -295,6 +299,12 @@ func TestBuildLegacyCLI(t *testing.T) {
 			stdout: []string{`"version": "003"`, `"unix_ts": 1700000000`, `"issue_ts": 1700000000`, `"uid": 7`, `"expired_ts": 1700003600`, `"salt": `}},
 		{name: "dk2 json", args: []string{"build", "dk2", "--json", "--app-id", app, "--channel", "", "--uid", "1"},
 			stdout: []string{`"builder": "dk2"`, `"version": "dk2"`, `"code": "legacy_format"`, `"kind": "media_channel"`}},
+		{name: "signaling empty account", args: []string{"build", "signaling", "--app-id", app, "--account", ""},
+			stderr: []string{"[legacy_format]", "[empty_account] account: accepted, but the audit flags it"}},
+		{name: "dk1 empty channel", args: []string{"build", "dk1", "--app-id", app, "--channel", ""},
+			stderr: []string{"[bad_channel_charset] channel: accepted, but the audit flags it (the channel name is empty)"}},
+		{name: "dk5 channel outside the SDK's characters", args: []string{"build", "dk5", "--app-id", app, "--channel", "a/b"},
+			stderr: []string{"[bad_channel_charset]", "'/' (U+002F) at byte 1"}},
 		{name: "dk4 kind in the warning", args: []string{"build", "dk4", "--app-id", app, "--channel", "c", "--kind", "recording"},
 			stderr: []string{"a 004 key (recording) is a legacy format", "role subscriber (2)"}},
 		{name: "dk5 public sharing", args: []string{"build", "dk5", "--json", "--app-id", strings.ToUpper(app), "--channel", "c", "--kind", "public-sharing"},

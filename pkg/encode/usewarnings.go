@@ -63,3 +63,32 @@ func UseWarnings(tok string, now time.Time, account *string, given []Warning) []
 	}
 	return ws
 }
+
+// nameWarningCodes are the audit findings about the text of a channel name
+// or an account.
+var nameWarningCodes = map[string]bool{
+	verify.CodeBadChannelCharset: true, verify.CodeChannelTooLong: true,
+	verify.CodeBadAccountCharset: true, verify.CodeAccountTooLong: true, verify.CodeEmptyAccount: true,
+}
+
+// NameWarnings returns the audit's findings about the channel name or the
+// account a legacy key tok was built for (channel and account, either may
+// be nil) as warnings, once per code and only for codes given does not hold
+// already. The legacy builders take any text, as their SDKs did; a client
+// joining with a name the SDK refuses fails all the same, and the warning
+// says why.
+func NameWarnings(tok string, channel, account *string, given []Warning) []Warning {
+	rep := verify.Inspect(tok, &verify.Expectations{Channel: channel, Account: account})
+	seen := map[string]bool{}
+	for _, w := range given {
+		seen[w.Code] = true
+	}
+	var ws []Warning
+	for _, f := range rep.Findings {
+		if nameWarningCodes[f.Code] && !seen[f.Code] {
+			seen[f.Code] = true
+			ws = append(ws, Warning{Code: f.Code, Field: f.Field, Rule: ruleAcceptedButAudits, Detail: f.Message})
+		}
+	}
+	return ws
+}
