@@ -214,6 +214,9 @@ func truncation(s string) (Finding, bool) {
 			f.Message = fmt.Sprintf("the token ends after %d characters, inside the zlib header: at least %d characters are missing", len(s), 3+base64.StdEncoding.EncodedLen(len(raw)+5)-len(s))
 			return f, true
 		}
+		if !zlibHeader(raw[0], raw[1]) {
+			return f, false // no zlib stream to be cut short
+		}
 		n, rest, err := inflatedLength(raw[2:])
 		switch {
 		case err == nil && n <= token.MaxPayloadSize:
@@ -237,6 +240,13 @@ func truncation(s string) (Finding, bool) {
 }
 
 const prefix006 = 35
+
+// zlibHeader reports whether cmf and flg open a zlib stream a decoder reads
+// (RFC 1950 §2.2): deflate with a window of at most 32 KiB, the check bits
+// right, and no preset dictionary.
+func zlibHeader(cmf, flg byte) bool {
+	return cmf&0x0f == 8 && cmf>>4 <= 7 && (uint(cmf)<<8|uint(flg))%31 == 0 && flg&0x20 == 0
+}
 
 // legacyTruncation explains a pre-006 key that ends early (the legacy
 // decoder's truncated error): how many characters a fixed-length 003 or 004
