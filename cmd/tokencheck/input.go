@@ -147,10 +147,14 @@ func certValue(e *env, cert, certFile string, changed func(string) bool) (v, sou
 			return "", "", fmt.Errorf("--cert-file: %w", err)
 		}
 		raw, source = string(b), "--cert-file "+certFile
-	case e.getenv("TOKENCHECK_CERT") != "":
-		raw, source = e.getenv("TOKENCHECK_CERT"), "TOKENCHECK_CERT"
 	default:
-		return "", "", nil
+		// Set but empty (TOKENCHECK_CERT= in a script or an env file) is
+		// refused by name, as --cert "" is.
+		var set bool
+		if raw, set = e.lookupEnv("TOKENCHECK_CERT"); !set {
+			return "", "", nil
+		}
+		source = "TOKENCHECK_CERT"
 	}
 	v = strings.TrimSpace(strings.TrimPrefix(raw, "\ufeff"))
 	if v == "" {
@@ -172,7 +176,7 @@ func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) 
 	if v != "" {
 		if !decode.IsHex32(v) {
 			// Never echo the value: it is a secret, even when mistyped.
-			return nil, nil, fmt.Errorf("%s: an App Certificate is 32 hexadecimal characters; this one has %s", source, token.Plural(len([]rune(v)), "character"))
+			return nil, nil, fmt.Errorf("%s: %s", source, verify.CertificateShape(v))
 		}
 		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
 	}
@@ -185,7 +189,7 @@ func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) 
 		defer f.Close()
 		kr, err = verify.ParseKeyring(f)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--keyring %s: %w", c.keyring, err)
+			return nil, nil, fmt.Errorf("--keyring %s: %w", c.keyring, pathErr(err))
 		}
 	}
 	return certs, kr, nil

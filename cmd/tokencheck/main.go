@@ -28,7 +28,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
-	getenv func(string) string
+	// lookupEnv returns an environment variable and whether it is set
+	// (os.LookupEnv).
+	lookupEnv func(string) (string, bool)
 	// stderrTTY says whether stderr is a terminal (progress output).
 	stderrTTY bool
 }
@@ -47,7 +49,7 @@ var commands = map[string]*command{}
 func register(c *command) { commands[c.name] = c }
 
 func main() {
-	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv, stderrTTY: isTerminal(os.Stderr)}
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, lookupEnv: os.LookupEnv, stderrTTY: isTerminal(os.Stderr)}
 	os.Exit(run(e, os.Args[1:]))
 }
 

@@ -14,8 +14,8 @@ func runCLI(t *testing.T, stdin string, envVars map[string]string, args ...strin
 	t.Helper()
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
-		now:    func() time.Time { return time.Unix(1700000000, 0) },
-		getenv: func(k string) string { return envVars[k] }}
+		now:       func() time.Time { return time.Unix(1700000000, 0) },
+		lookupEnv: func(k string) (string, bool) { v, ok := envVars[k]; return v, ok }}
 	code := run(e, args)
 	return code, out.String(), errb.String()
 }
@@ -82,6 +82,12 @@ func TestCLI(t *testing.T) {
 			env: map[string]string{"TOKENCHECK_CERT": "5CFd2fd1755d40ecb72977518be15d3b"}, code: 2, stderr: []string{"--compressor"}},
 		{name: "empty certificate file", args: []string{"verify", "--cert-file", emptyCert}, stdin: tok7, code: 2,
 			stderr: []string{"--cert-file " + emptyCert + " is empty"}},
+		{name: "keyring that is a directory", args: []string{"verify", "--keyring", "."}, stdin: tok7, code: 2,
+			stderr: []string{"--keyring .: is a directory\n"}},
+		{name: "TOKENCHECK_CERT set but empty is named", args: []string{"verify"}, env: map[string]string{"TOKENCHECK_CERT": ""}, stdin: tok7, code: 2,
+			stderr: []string{"TOKENCHECK_CERT is empty"}},
+		{name: "certificate of 32 characters, one not hexadecimal", args: []string{"verify", "--cert", "5CFd2fd1755d40ecb72977518be15d3Z"}, stdin: tok7, code: 2,
+			stderr: []string{"this one has 32, and character 32 is not hexadecimal"}},
 		{name: "certificate given twice", args: []string{"verify", "--cert", "5CFd2fd1755d40ecb72977518be15d3b", "--cert-file", sampleCert}, stdin: tok7, code: 2,
 			stderr: []string{"not both"}},
 		{name: "certificate not hex is refused without echo", args: []string{"verify", "--cert", "not-a-real-certificate"}, stdin: tok7, code: 2,

@@ -71,8 +71,8 @@ func TestOutputWriteFailure(t *testing.T) {
 			t.Run(c.name+"/after "+strconv.Itoa(limit)+" bytes", func(t *testing.T) {
 				var errb bytes.Buffer
 				e := &env{stdin: strings.NewReader(c.stdin), stdout: &failingWriter{limit: limit}, stderr: &errb,
-					now:    func() time.Time { return time.Unix(1700000000, 0) },
-					getenv: func(string) string { return "" }}
+					now:       func() time.Time { return time.Unix(1700000000, 0) },
+					lookupEnv: func(string) (string, bool) { return "", false }}
 				code := run(e, c.args)
 				if code != exitUsage {
 					t.Errorf("exit %d, want %d; stderr:\n%s", code, exitUsage, errb.String())

@@ -63,7 +63,7 @@ func TestServeSignal(t *testing.T) {
 	defer func() { serveReady = nil }()
 	var stderr syncBuffer
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
-		now: func() time.Time { return time.Unix(1661271000, 0) }, getenv: func(string) string { return "" }}
+		now: func() time.Time { return time.Unix(1661271000, 0) }, lookupEnv: func(string) (string, bool) { return "", false }}
 	done := make(chan int, 1)
 	go func() { done <- run(e, []string{"serve", "--addr", "127.0.0.1:0"}) }()
 	var base string

@@ -35,7 +35,7 @@ func TestParseLine(t *testing.T) {
 		{name: "json full", line: `{"id":"a1","token":"007x","cert":"5CFd2fd1755d40ecb72977518be15d3b","app_id":"A","channel":"ch","uid":"0","for":"rtm"}`,
 			want: audit.Input{ID: json.RawMessage(`"a1"`), Token: "007x", Cert: "5CFd2fd1755d40ecb72977518be15d3b", AppID: "A", Channel: str("ch"), UID: str("0"), For: "rtm"}},
 		{name: "cert not hexadecimal", line: `{"token":"t","cert":"zz"}`, err: audit.ErrBadLine, errText: "cert: an App Certificate is 32 hexadecimal characters; this one has 2 characters"},
-		{name: "cert of 32 characters, not hexadecimal", line: `{"token":"t","cert":"5CFd2fd1755d40ecb72977518be15d3z"}`, err: audit.ErrBadLine, errText: "not all hexadecimal"},
+		{name: "cert of 32 characters, not hexadecimal", line: `{"token":"t","cert":"5CFd2fd1755d40ecb72977518be15d3z"}`, err: audit.ErrBadLine, errText: "character 32 is not hexadecimal"},
 		{name: "cert with whitespace", line: `{"token":"t","cert":" 5CFd2fd1755d40ecb72977518be15d3b"}`, err: audit.ErrBadLine, errText: "without surrounding whitespace"},
 		{name: "cert empty is the run's", line: `{"token":"t","cert":""}`, want: audit.Input{Token: "t"}},
 		{name: "cert null is the run's", line: `{"token":"t","cert":null}`, want: audit.Input{Token: "t"}},

@@ -22,6 +22,7 @@ import (
 	"github.com/tokencheck/tokencheck/pkg/decode"
 	"github.com/tokencheck/tokencheck/pkg/report"
 	"github.com/tokencheck/tokencheck/pkg/token"
+	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
 // MaxLineLength is the longest input line read, in bytes. A longer line is
@@ -321,14 +322,7 @@ func checkCert(c string) *LineError {
 	if decode.IsHex32(c) {
 		return nil
 	}
-	detail := "an App Certificate is 32 hexadecimal characters; this one has " + token.Plural(utf8.RuneCountInString(c), "character")
-	switch t := strings.TrimSpace(c); {
-	case t != c && decode.IsHex32(t):
-		detail = "an App Certificate is 32 hexadecimal characters, without surrounding whitespace"
-	case len(c) == 32:
-		detail += ", not all hexadecimal"
-	}
-	return &LineError{Field: "cert", Detail: detail + ": the line is not checked against any other certificate"}
+	return &LineError{Field: "cert", Detail: verify.CertificateShape(c) + ": the line is not checked against any other certificate"}
 }
 
 // jsonKind returns "" for a JSON string or number (an id as the contract

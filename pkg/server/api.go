@@ -399,8 +399,7 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 	if c := certText(q.Cert); c != "" {
 		if !decode.IsHex32(c) {
 			// The value is a secret: its length is told, never its text.
-			return nil, badRequest(`field "cert": an App Certificate is 32 hexadecimal characters; this one has %s`,
-				token.Plural(utf8.RuneCountInString(c), "character"))
+			return nil, badRequest(`field "cert": %s`, verify.CertificateShape(c))
 		}
 		exp.Certificates = []verify.Certificate{{Label: "primary", Value: c}}
 	}

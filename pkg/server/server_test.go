@@ -119,6 +119,7 @@ func TestRequestErrors(t *testing.T) {
 		{"uid and account", "POST", "/api/inspect", js, `{"token":"a","uid":1,"account":"bob"}`, 400, `give "uid" or "account", not both`},
 		{"bad for", "POST", "/api/inspect", js, `{"token":"a","for":"voice"}`, 400, `field "for": want "rtc", "rtm" or "chat"`},
 		{"cert not hexadecimal", "POST", "/api/inspect", js, `{"token":"a","cert":"zz"}`, 400, `^field "cert": an App Certificate is 32 hexadecimal characters; this one has 2 characters$`},
+		{"cert of 32 characters, not hexadecimal", "POST", "/api/inspect", js, `{"token":"a","cert":"g0000000000000000000000000000000"}`, 400, `^field "cert": an App Certificate is 32 hexadecimal characters; this one has 32, and character 1 is not hexadecimal$`},
 		{"cert too long", "POST", "/api/inspect", js, `{"token":"a","cert":"5CFd2fd1755d40ecb72977518be15d3b0"}`, 400, `this one has 33 characters$`},
 		{"negative now", "POST", "/api/inspect", js, `{"token":"a","now":-5}`, 400, `^field "now": want unix seconds \(0\.\.4294967295\), not a negative number$`},
 		{"now past 32 bits", "POST", "/api/inspect", js, `{"token":"a","now":4294967296}`, 400, `^field "now": want unix seconds \(0\.\.4294967295\)$`},

@@ -2,11 +2,14 @@ package verify
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
+	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
 // Keyring holds App Certificates by app ID: a primary and a secondary
@@ -48,7 +51,7 @@ func (k *Keyring) Len() int {
 func ParseKeyring(r io.Reader) (*Keyring, error) {
 	k := &Keyring{byApp: map[string][]Certificate{}, byFold: map[string][]Certificate{}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 4096), 1<<20)
+	sc.Buffer(make([]byte, 4096), maxKeyringLine)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -89,8 +92,37 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		fold := strings.ToLower(app)
 		k.byFold[fold] = append(k.byFold[fold], c)
 	}
-	if err := sc.Err(); err != nil {
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return nil, fmt.Errorf("keyring line %d: longer than %d bytes: not a keyring line (\"app_id certificate [label]\")", line+1, maxKeyringLine)
+	case err != nil && line == 0:
+		// Nothing was read: the error is the file's, not a line's.
+		return nil, err
+	case err != nil:
 		return nil, fmt.Errorf("keyring line %d: %w", line+1, err)
 	}
 	return k, nil
+}
+
+// maxKeyringLine is the longest keyring line read.
+const maxKeyringLine = 1 << 20
+
+// CertificateShape says what a certificate c that is not 32 hexadecimal
+// characters is instead, without quoting it (a certificate is a secret,
+// even mistyped): hexadecimal but for surrounding whitespace, its length,
+// or the place of its first character that is not hexadecimal.
+func CertificateShape(c string) string {
+	const rule = "an App Certificate is 32 hexadecimal characters"
+	if t := strings.TrimSpace(c); t != c && decode.IsHex32(t) {
+		return rule + ", without surrounding whitespace"
+	}
+	if n := utf8.RuneCountInString(c); n != 32 {
+		return rule + "; this one has " + token.Plural(n, "character")
+	}
+	for i, r := range []rune(c) {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+			return fmt.Sprintf("%s; this one has 32, and character %d is not hexadecimal", rule, i+1)
+		}
+	}
+	return rule
 }
