@@ -66,12 +66,21 @@ for t in "${targets[@]}"; do
 		fi
 	fi
 	execs="$( (grep -o "execs: [0-9]*" "$log" || true) | tail -n 1 | awk "{print \$2}")"
+	if [ "$status" = ok ] && [ "${execs:-0}" = 0 ]; then
+		# The time went on replaying the corpus (baseline coverage): no
+		# new input was tried. Not a failure (go test runs the corpus in
+		# full), but not a fuzz run either.
+		status=ok~
+	fi
 	summary+=("$(printf '%-24s %-5s %12s execs in %s' "$name" "$status" "${execs:-0}" "$duration")")
 done
 
 echo
 echo "fuzz summary:"
 printf '  %s\n' "${summary[@]}"
+if printf '%s\n' "${summary[@]}" | grep -q ' ok~ '; then
+	echo "  (ok~: the time went on replaying the corpus, so no new input was tried: give the target more time, e.g. make fuzz FUZZTIME=1m; go test runs the corpus in full)"
+fi
 if printf '%s\n' "${summary[@]}" | grep -q ' ok\* '; then
 	echo "  (ok*: the run ended with Go's spurious 'context deadline exceeded' (golang/go#75804); no failing input was written)"
 fi
