@@ -55,8 +55,14 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 	switch {
 	case tok.T007 != nil:
 		t := tok.T007
-		add("app_id", t.AppID, "")
-		add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
+		// A broken token's fields after the one at fault were not read:
+		// they are left out rather than shown as zeros with meanings.
+		if t.Read(token.Field007AppID) {
+			add("app_id", t.AppID, "")
+		}
+		if t.Read(token.Field007IssueTs) {
+			add("issue_ts", u(t.IssueTs), utcDate(int64(t.IssueTs))+", "+relative(int64(t.IssueTs), now, "issued", "issued"))
+		}
 		exp := fmt.Sprintf("lifetime %s: until %s, %s", verify.Ago(int64(t.Expire)), utcDate(int64(t.ExpireAt())), relative(int64(t.ExpireAt()), now, "expires", "expired"))
 		if t.Expire > 86400 {
 			// FORMATS §11.1, §14: a 007 token lasts at most 24 hours, as
@@ -68,8 +74,12 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		if t.Expire == 0 {
 			exp = fmt.Sprintf("0: the token expires at its issue time, %s, %s", utcDate(int64(t.IssueTs)), relative(int64(t.IssueTs), now, "expires", "expired"))
 		}
-		add("expire", u(t.Expire), exp)
-		add("salt", u(t.Salt), "random value")
+		if t.Read(token.Field007Expire) {
+			add("expire", u(t.Expire), exp)
+		}
+		if t.Read(token.Field007Salt) {
+			add("salt", u(t.Salt), "random value")
+		}
 		if t.Signature != nil {
 			add("signature", fmt.Sprintf("%x", t.Signature), "HMAC-SHA256 (32 bytes)")
 		}
@@ -77,7 +87,9 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		if comp != "" {
 			add("compression", fmt.Sprintf("zlib %02x %02x", tok.Encoding.ZlibHeader[0], tok.Encoding.ZlibHeader[1]), compressorMeaning(comp))
 		}
-		add("services", strconv.Itoa(int(t.ServiceCount)), "declared service records")
+		if t.Read(token.Field007ServiceCount) {
+			add("services", strconv.Itoa(int(t.ServiceCount)), "declared service records")
+		}
 		for i, s := range t.Services {
 			info, _ := token.LookupService(s.Type)
 			p := fmt.Sprintf("services[%d]", i)

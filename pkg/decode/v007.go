@@ -279,17 +279,23 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 	*t = token.Token007{Payload: payload}
 	p := p007{r: *token.NewReader(payload, "payload"), strs: strs, reuse: reuse, arena: priv}
 	r := &p.r
+	// cut records, on an error, the fixed fields from f on as not read.
+	cut := func(f int, err error) error {
+		t.HeaderCut = uint8(token.Fields007 - f)
+		return err
+	}
 	var err error
 	if t.Signature, err = readSignature(r); err != nil {
-		return err
+		return cut(token.Field007Signature, err)
 	}
 	t.SigningInfo = r.Rest()
 	appOff := r.Offset() + 2
 	if t.AppID, err = p.str("app_id"); err != nil {
-		return err
+		return cut(token.Field007AppID, err)
 	}
 	if err := checkAppID(t.AppID, "payload", appOff, "app_id"); err != nil {
-		return err
+		// The app ID was read: the model shows what it is.
+		return cut(token.Field007IssueTs, err)
 	}
 	if b := r.Rest(); len(b) >= 12 {
 		// The three fixed fields at once; the field reads below name
@@ -300,13 +306,13 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		r.Skip(12)
 	} else {
 		if t.IssueTs, err = r.U32("issue_ts"); err != nil {
-			return err
+			return cut(token.Field007IssueTs, err)
 		}
 		if t.Expire, err = r.U32("expire"); err != nil {
-			return err
+			return cut(token.Field007Expire, err)
 		}
 		if t.Salt, err = r.U32("salt"); err != nil {
-			return err
+			return cut(token.Field007Salt, err)
 		}
 	}
 	countOff := r.Offset()
@@ -314,6 +320,8 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		// The count as declared, kept when the records it announces are
 		// not there: the partial model says what the token claims.
 		t.ServiceCount = binary.LittleEndian.Uint16(b)
+	} else {
+		t.HeaderCut = 1
 	}
 	n, err := r.Count16("services", 4)
 	if err != nil {

@@ -498,21 +498,29 @@ func appendToken007(dst []byte, tok *token.Token, err error) []byte {
 	dst = appendString(dst, string(tok.Version))
 	dst = append(dst, `,"app_id":`...)
 	dst = appendString(dst, t.AppID)
-	dst = append(dst, `,"salt":`...)
-	dst = strconv.AppendUint(dst, uint64(t.Salt), 10)
+	if t.Read(token.Field007Salt) {
+		dst = append(dst, `,"salt":`...)
+		dst = strconv.AppendUint(dst, uint64(t.Salt), 10)
+	}
 	if len(t.Signature) > 0 {
 		dst = append(dst, `,"signature":"`...)
 		dst = hex.AppendEncode(dst, t.Signature)
 		dst = append(dst, '"')
 	}
-	dst = append(dst, `,"issue_ts":`...)
-	dst = strconv.AppendUint(dst, uint64(t.IssueTs), 10)
-	dst = append(dst, `,"expire":`...)
-	dst = strconv.AppendUint(dst, uint64(t.Expire), 10)
-	dst = append(dst, `,"expire_at":`...)
-	dst = strconv.AppendUint(dst, t.ExpireAt(), 10)
-	dst = append(dst, `,"service_count":`...)
-	dst = strconv.AppendUint(dst, uint64(t.ServiceCount), 10)
+	if t.Read(token.Field007IssueTs) {
+		dst = append(dst, `,"issue_ts":`...)
+		dst = strconv.AppendUint(dst, uint64(t.IssueTs), 10)
+	}
+	if t.Read(token.Field007Expire) {
+		dst = append(dst, `,"expire":`...)
+		dst = strconv.AppendUint(dst, uint64(t.Expire), 10)
+		dst = append(dst, `,"expire_at":`...)
+		dst = strconv.AppendUint(dst, t.ExpireAt(), 10)
+	}
+	if t.Read(token.Field007ServiceCount) {
+		dst = append(dst, `,"service_count":`...)
+		dst = strconv.AppendUint(dst, uint64(t.ServiceCount), 10)
+	}
 	if len(t.Services) > 0 || t.StoppedAtUnknown() {
 		dst = append(dst, `,"services":[`...)
 		for i := range t.Services {

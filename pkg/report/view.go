@@ -130,11 +130,22 @@ func Token(tok *token.Token, err error) *TokenView {
 		t := tok.T007
 		v.AppID = t.AppID
 		v.Signature = hex.EncodeToString(t.Signature)
-		// The pointers alias the decoded model, which views only read.
-		v.Salt, v.IssueTs, v.Expire = &t.Salt, &t.IssueTs, &t.Expire
-		v.expireAt = t.ExpireAt()
-		v.ExpireAt = &v.expireAt
-		v.ServiceCount = &t.ServiceCount
+		// The pointers alias the decoded model, which views only read; a
+		// field a broken token's decoding did not reach is left out.
+		if t.Read(token.Field007Salt) {
+			v.Salt = &t.Salt
+		}
+		if t.Read(token.Field007IssueTs) {
+			v.IssueTs = &t.IssueTs
+		}
+		if t.Read(token.Field007Expire) {
+			v.Expire = &t.Expire
+			v.expireAt = t.ExpireAt()
+			v.ExpireAt = &v.expireAt
+		}
+		if t.Read(token.Field007ServiceCount) {
+			v.ServiceCount = &t.ServiceCount
+		}
 		v.Compressor = tok.Encoding.Compressor
 		v.Services = make([]ServiceView, 0, len(t.Services)+1)
 		for i := range t.Services {

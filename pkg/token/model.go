@@ -156,7 +156,29 @@ type Token007 struct {
 	SigningInfo []byte
 	// Payload is the whole inflated payload (signature field + signing info).
 	Payload []byte
+	// HeaderCut is the number of the fixed fields at the head of the
+	// payload (Field007Signature … Field007ServiceCount) that the decoding
+	// of a broken token did not reach, counted from the last: 0 when all
+	// were read. A field not read is zero and means nothing (see Read).
+	HeaderCut uint8
 }
+
+// The fixed fields at the head of a 007 payload, in payload order.
+const (
+	Field007Signature = iota
+	Field007AppID
+	Field007IssueTs
+	Field007Expire
+	Field007Salt
+	Field007ServiceCount
+	// Fields007 is the number of the fixed fields.
+	Fields007
+)
+
+// Read reports whether the fixed field f (Field007Signature …
+// Field007ServiceCount) was decoded: always for a token decoded without
+// error, and up to the field at fault in the partial model of a broken one.
+func (t *Token007) Read(f int) bool { return f < Fields007-int(t.HeaderCut) }
 
 // StoppedAtUnknown reports whether decoding stopped at a service type without
 // a known layout (the records after it could not be read).
