@@ -3,6 +3,8 @@ package decode
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
 )
@@ -145,7 +147,7 @@ func decodeBase64(s string, base int, field string) ([]byte, bool, error) {
 			return nil, false, token.Errorf("token", base+i, field, token.ErrMalformed,
 				"character %s is not standard base64: it is the URL-safe alphabet's %s for '%c', so the token was re-encoded after it was built", quoteByte(c), quoteByte(c), std)
 		}
-		return nil, false, token.Errorf("token", base+i, field, token.ErrMalformed, "character %s is not standard base64", quoteByte(c))
+		return nil, false, token.Errorf("token", base+i, field, token.ErrMalformed, "character %s is not standard base64", quoteChar(s[i:]))
 	}
 	if len(s)%4 != 0 {
 		if pad == 0 {
@@ -167,6 +169,29 @@ func decodeBase64(s string, base int, field string) ([]byte, bool, error) {
 		return nil, false, token.Errorf("token", base, field, token.ErrMalformed, "invalid base64")
 	}
 	return out[:n], true, nil
+}
+
+// quoteChar names the character s starts with: a byte as quoteByte does,
+// or the Unicode character a UTF-8 sequence encodes (U+200B, with the name
+// of the invisible ones a copy picks up).
+func quoteChar(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n < 2 {
+		return quoteByte(s[0])
+	}
+	name := invisibleNames[r]
+	if name == "" {
+		return fmt.Sprintf("%q (U+%04X)", r, r)
+	}
+	return fmt.Sprintf("U+%04X (%s)", r, name)
+}
+
+// invisibleNames names the characters that show as nothing, or as a space,
+// and ride along when text is copied from documents and chat messages.
+var invisibleNames = map[rune]string{
+	0x00A0: "no-break space", 0x00AD: "soft hyphen", 0x200B: "zero-width space", 0x200C: "zero-width non-joiner",
+	0x200D: "zero-width joiner", 0x2060: "word joiner", 0xFEFF: "byte order mark, zero-width no-break space",
+	0x2028: "line separator", 0x2029: "paragraph separator", 0x202F: "narrow no-break space", 0x3000: "ideographic space",
 }
 
 func quoteByte(c byte) string {
