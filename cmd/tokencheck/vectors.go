@@ -332,8 +332,11 @@ func runVectorsGen(e *env, args []string) int {
 		errorf(e, "%v", err)
 		return exitUsage
 	}
-	if *count < 0 {
-		errorf(e, "--count %d: want a non-negative number", *count)
+	if *count < 1 || *count > maxGenCount {
+		// An empty file is no vector file (vectors check refuses it), and
+		// more cases than this would pass the 256 MiB that vectors check
+		// reads.
+		errorf(e, "--count %d: want 1 to %d cases", *count, maxGenCount)
 		return exitUsage
 	}
 	if !fs.Changed("seed") {
@@ -358,6 +361,10 @@ func runVectorsGen(e *env, args []string) int {
 	}
 	return exitOK
 }
+
+// maxGenCount is the most cases vectors gen writes to one file: about
+// 220 MB, under the 256 MiB vectors check reads.
+const maxGenCount = 200000
 
 // countOf renders a count with its noun: "1 case", "3 cases".
 func countOf(n int, noun string) string {
