@@ -144,6 +144,12 @@ type Token007 struct {
 	Salt      uint32
 	// ServiceCount is the count declared in the token.
 	ServiceCount uint16
+	// HeaderCut is the number of the fixed fields at the head of the
+	// payload (Field007Signature … Field007ServiceCount) that the decoding
+	// of a broken token did not reach, counted from the last: 0 when all
+	// were read. A field not read is zero and means nothing (see Read).
+	// (Beside ServiceCount, it takes no room of its own.)
+	HeaderCut uint8
 	// Services are the records decoded, in token order.
 	Services []Service
 	// When decoding met a record type without a known layout, UnknownService is
@@ -156,11 +162,6 @@ type Token007 struct {
 	SigningInfo []byte
 	// Payload is the whole inflated payload (signature field + signing info).
 	Payload []byte
-	// HeaderCut is the number of the fixed fields at the head of the
-	// payload (Field007Signature … Field007ServiceCount) that the decoding
-	// of a broken token did not reach, counted from the last: 0 when all
-	// were read. A field not read is zero and means nothing (see Read).
-	HeaderCut uint8
 }
 
 // The fixed fields at the head of a 007 payload, in payload order.
