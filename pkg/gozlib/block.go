@@ -513,11 +513,7 @@ func (c *codeLengthCode) count(seq []uint8, set *symbolSet, hist *[maxCodeBits +
 		starts := x & shr(set, w, 1) & shr(set, w, 2) & shr(set, w, 3) &^ shl1(set, w)
 		for word := starts; word != 0; word &= word - 1 {
 			p := w<<6 | bits.TrailingZeros64(word)
-			end := p + 4
-			for end < m && set[end>>6]>>(end&63)&1 != 0 {
-				end++
-			}
-			repeats(seq[p:end], &freq)
+			repeats(seq[p:stretchEnd(set, p+4)], &freq)
 		}
 	}
 	c.freq = freq
@@ -559,6 +555,21 @@ func (c *codeLengthCode) countGaps(seq []uint8, set *symbolSet, f *[numCodeLen]i
 	freq[17] = int32(zeros >> 21 & (1<<21 - 1))
 	freq[18] = int32(zeros >> 42)
 	c.freq = freq
+}
+
+// stretchEnd returns the first position from p on that is not in set
+// (every position of set is below 320).
+func stretchEnd(set *symbolSet, p int) int {
+	for w := p >> 6; w < len(set); w++ {
+		free := ^set[w]
+		if w == p>>6 {
+			free &^= 1<<(p&63) - 1
+		}
+		if free != 0 {
+			return w<<6 | bits.TrailingZeros64(free)
+		}
+	}
+	return len(set) << 6
 }
 
 // shr is word i of the 320-bit number x (bit p for position p) shifted

@@ -140,7 +140,7 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 	keys := buf[:n1+n2]
 	rest := buf[keyHalf : keyHalf+n2]
 	weight := c.weight[:n1+n2]
-	for i := range n1 {
+	for i := range weight[:n1] {
 		weight[i] = 1
 	}
 	c.ones = n1
