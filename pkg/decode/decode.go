@@ -20,6 +20,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/tokencheck/tokencheck/pkg/legacy"
@@ -75,7 +76,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	if len(s) < 3 {
 		return nil, token.Errorf("token", len(s), "version", token.ErrMalformed, "%s is too short for a token", token.Plural(len(s), "character"))
 	}
-	msg := fmt.Sprintf("prefix %q is not a known token version (007, 006, 005, 004, 003, signaling \"1:\", or the 90/110-character hex keys)", printable(s[:3]))
+	msg := fmt.Sprintf("prefix %s is not a known token version (007, 006, 005, 004, 003, signaling \"1:\", or the 90/110-character hex keys)", quotePrefix(s[:3]))
 	switch {
 	case rec.Format == token.V005:
 		msg = "prefix \"005\" but the content is not a DynamicKey5 key (it must start with a service type 1-4 and a 40-byte signature length" + dk5Start(s) + "): the version prefix does not match the token"
@@ -93,7 +94,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
 		msg = rec.Reason
 	case rec.Reason != "":
-		msg = fmt.Sprintf("prefix %q: %s", printable(s[:3]), rec.Reason)
+		msg = fmt.Sprintf("prefix %s: %s", quotePrefix(s[:3]), rec.Reason)
 	}
 	return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "%s", msg)
 }
@@ -161,6 +162,19 @@ func dk5Start(s string) string {
 }
 
 // printable shortens and escapes a string for an error message.
+// quotePrefix quotes the first characters of a token; when they hold a byte
+// that is no printable ASCII, their bytes follow in hex, since a quoted
+// "\x0000" reads as one escape to most eyes (it is a NUL and "00").
+func quotePrefix(p string) string {
+	q := strconv.Quote(printable(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] < 0x20 || p[i] >= 0x7f {
+			return fmt.Sprintf("%s (bytes % x)", q, p)
+		}
+	}
+	return q
+}
+
 func printable(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
