@@ -151,6 +151,11 @@ func runAudit(e *env, args []string) int {
 	}
 	log.Info("audit finished", zap.Int("lines", sum.Lines), zap.Int("ok", sum.OK), zap.Int("bad", sum.Bad),
 		zap.Duration("elapsed", elapsed), zap.Float64("tokens_per_second", rate))
+	if sum.Lines == 0 {
+		// Nothing to judge is no failure, but rarely what was meant (an
+		// empty file, a wrong path in a pipeline, stdin not redirected).
+		fmt.Fprintln(e.stderr, "tokencheck: note: no token lines were read (the input is empty or holds only blank lines)")
+	}
 	switch {
 	case sum.Bad > 0:
 		return exitBad

@@ -88,6 +88,8 @@ func TestCLI(t *testing.T) {
 		{name: "the same in the table", args: []string{"decode", "007eJwBRgC5/yAAv6x4c+ya8/1evPhHLv6AA+iNS9UUDOSdtEiz6TItxYsgADk3MENBMzVkZTYwYzQ0NjQ1YmJhZThhMjE1MDYxYjMz//d9rhzH"}, code: 1,
 			stdout:   []string{"decoded only up to the error below", "│ app_id ", "│ signature "},
 			noStdout: []string{"│ issue_ts", "│ expire", "│ salt", "│ services", "1970-01-01"}},
+		{name: "audit of an empty input says so", args: []string{"audit"}, stdin: "\n\n", code: 0,
+			stdout: []string{"lines: 0"}, stderr: []string{"note: no token lines were read"}},
 		{name: "keyring that is a directory", args: []string{"verify", "--keyring", "."}, stdin: tok7, code: 2,
 			stderr: []string{"--keyring .: is a directory\n"}},
 		{name: "TOKENCHECK_CERT set but empty is named", args: []string{"verify"}, env: map[string]string{"TOKENCHECK_CERT": ""}, stdin: tok7, code: 2,
