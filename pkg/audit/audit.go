@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
+	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
@@ -77,7 +79,8 @@ type Result struct {
 	// Encoded is what Options.Encode or Options.AppendEncode returned.
 	Encoded []byte
 
-	buf *[]byte // the recycled buffer behind Encoded, if any
+	buf  *[]byte // the recycled buffer behind Encoded, if any
+	held int     // bytes counted in the results' share of the budget
 }
 
 // encodeBuffers recycles the buffers of Options.AppendEncode.
@@ -121,11 +124,83 @@ type batch struct {
 // to the caller, besides the window's count of lines: 4096 lines of nearly
 // MaxLineLength would otherwise be 2.4 GB when the output is slow. The budget is
 // counted in units of budgetUnit bytes, the bytes of a batch rounded down,
-// so that batches of tokens of ordinary length never wait for it.
+// so that batches of tokens of ordinary length never wait for it. It bounds
+// as well, separately, what the results not yet handed over hold (their
+// rendered bytes and decoded models, see resultBytes): a 250-character line
+// may decode to 600 KB.
 const (
 	MaxBytesInFlight = 64 << 20
 	budgetUnit       = 64 << 10
 )
+
+// resultBytes estimates the memory a result holds until it is handed to the
+// caller beyond its line: the rendered bytes and the decoded model, whose
+// lists a short line may declare by the thousand (4096 empty services in
+// 255 bytes decode to some 600 KB).
+func resultBytes(r *Result) int {
+	n := len(r.Encoded)
+	if r.Report == nil {
+		return n
+	}
+	for _, f := range r.Report.Findings {
+		n += len(f.Message) + len(f.Hint) + 64
+	}
+	if t := r.Report.Token; t != nil && t.T007 != nil {
+		t7 := t.T007
+		n += len(t7.Payload) + int(unsafe.Sizeof(token.Service{}))*len(t7.Services)
+		for i := range t7.Services {
+			s := &t7.Services[i]
+			n += int(unsafe.Sizeof(token.Privilege{}))*len(s.Privileges) + 64*len(s.Permissions)
+		}
+	} else if t != nil && t.T006 != nil {
+		n += len(t.T006.Message) + int(unsafe.Sizeof(token.Privilege{}))*len(t.T006.Privileges)
+	}
+	return n
+}
+
+// resultBudget is the share of MaxBytesInFlight the results not yet handed
+// to the caller may hold. A worker starts a line only while the results
+// hold less, unless its batch is the next to be handed over (which the
+// caller takes next, so waiting for it could only deadlock): the results
+// then hold at most this plus a line's result per worker.
+type resultBudget struct {
+	held atomic.Int64 // bytes of the results not yet handed over
+	mu   sync.Mutex
+	cond sync.Cond
+	next int // the sequence number of the next batch to hand over
+	done bool
+}
+
+// wait blocks until a line of batch seq may be started.
+func (b *resultBudget) wait(seq int) {
+	if b.held.Load() < MaxBytesInFlight {
+		return // the common case, without the lock
+	}
+	b.mu.Lock()
+	for b.held.Load() >= MaxBytesInFlight && seq != b.next && !b.done {
+		b.cond.Wait()
+	}
+	b.mu.Unlock()
+}
+
+func (b *resultBudget) add(n int) { b.held.Add(int64(n)) }
+
+// handed releases n bytes and moves the turn to batch next.
+func (b *resultBudget) handed(n, next int) {
+	b.held.Add(-int64(n))
+	b.mu.Lock()
+	b.next = next
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// stop lets every waiting worker go (the run is ending).
+func (b *resultBudget) stop() {
+	b.mu.Lock()
+	b.done = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
 
 // MaxBatch is the most lines a batch holds.
 const MaxBatch = 64
@@ -178,6 +253,11 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	var wg sync.WaitGroup
 	var encErr error
 	var encOnce sync.Once
+	rb := &resultBudget{}
+	rb.cond.L = &rb.mu
+	defer rb.stop()
+	stop := context.AfterFunc(ctx, rb.stop)
+	defer stop()
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
@@ -185,6 +265,7 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 			for b := range jobs {
 				b.results = make([]*Result, 0, len(b.jobs))
 				for _, j := range b.jobs {
+					rb.wait(b.seq)
 					res := inspect(j, &opt.Base)
 					var enc []byte
 					var err error
@@ -201,6 +282,8 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 						encOnce.Do(func() { encErr = err; cancel() })
 					}
 					res.Encoded = enc
+					res.held = resultBytes(res)
+					rb.add(res.held)
 					b.results = append(b.results, res)
 				}
 				b.jobs = nil
@@ -225,7 +308,9 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 			}
 			ring[next%nslots] = nil
 			next++
+			held := 0
 			for _, res := range r.results {
+				held += res.held
 				if emitErr == nil && ctx.Err() == nil {
 					if err := emit(res); err != nil {
 						emitErr = err
@@ -236,6 +321,7 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 				}
 				res.release()
 			}
+			rb.handed(held, next)
 			for range r.units {
 				<-budget
 			}
