@@ -77,7 +77,16 @@ func (e *encoder) chains(data []byte) {
 	if last <= 0 {
 		return
 	}
-	bb := min(hashBits, max(8, bits.Len(uint(len(data)))+2))
+	// About four buckets a position: a bucket shared by several hashes
+	// costs its walks a step per other hash, and clearing the table costs
+	// little next to the payloads of tokens. Past 1 KiB, sixteen a position
+	// (the whole hash from 8 KiB), so that input made to share buckets
+	// walks at most a few more steps than compress/flate's chains.
+	bb := bits.Len(uint(len(data))) + 2
+	if len(data) > 1024 {
+		bb += 2
+	}
+	bb = min(hashBits, max(8, bb))
 	mask := uint32(1)<<bb - 1
 	if cap(e.head) < 1<<bb {
 		e.head = make([]uint16, 1<<bb)
