@@ -486,12 +486,13 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok,
 	default:
 		return "", "", false, false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
 	}
-	if t.CRCUID == 0 && uid != "0" && CRC32(uid) != 0 {
+	if t.CRCUID == 0 && !isRTM && exp.For != "rtm" && uid != "0" && CRC32(uid) != 0 {
 		// The token is bound to uid 0, the wildcard (empty text): any uid
 		// or account joins with it, and its signature covers the empty
 		// text whoever joins. (The text "0" is not the wildcard but the
 		// account named "0", which builders confuse with it: it is
-		// checked as given.)
+		// checked as given. An RTM token's uid field is always empty: its
+		// user id is in the channel field, and no wildcard.)
 		uid = ""
 	}
 	return channel, uid, true, false, ""
@@ -602,6 +603,9 @@ func repairHint(repairs []decode.Repair) string {
 }
 
 func uidHint(uid string, crc uint32) string {
+	if crc == 0 && uid == "0" {
+		return `the token is bound to uid 0, written as empty text; the text "0" is the account named "0", not uid 0: join with a numeric uid (any, since uid 0 is the wildcard), or build the token for the account "0"`
+	}
 	if crc == 0 {
 		return "the token is bound to no uid (uid 0, the wildcard, written as empty text): any uid may join with it"
 	}
