@@ -166,7 +166,7 @@ func dk5Start(s string) string {
 // that is no printable ASCII, their bytes follow in hex, since a quoted
 // "\x0000" reads as one escape to most eyes (it is a NUL and "00").
 func quotePrefix(p string) string {
-	q := strconv.Quote(printable(p))
+	q := strconv.Quote(p)
 	for i := 0; i < len(p); i++ {
 		if p[i] < 0x20 || p[i] >= 0x7f {
 			return fmt.Sprintf("%s (bytes % x)", q, p)

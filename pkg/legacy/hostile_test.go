@@ -264,13 +264,16 @@ func TestDK4Wildcard(t *testing.T) {
 	tests := []struct {
 		name          string
 		built, joins  uint32
+		noUID         bool // no uid given
 		valid, wilder bool
 	}{
-		{"wildcard key, uid 7", 0, 7, true, true},
-		{"wildcard key, uid 0", 0, 0, true, true},
-		{"uid 5 key, uid 5", 5, 5, true, false},
-		{"uid 5 key, uid 6", 5, 6, false, false},
-		{"uid 5 key, uid 0", 5, 0, false, false},
+		{"wildcard key, uid 7", 0, 7, false, true, true},
+		{"wildcard key, uid 0", 0, 0, false, true, true},
+		{"wildcard key, no uid", 0, 0, true, true, true},
+		{"uid 5 key, uid 5", 5, 5, false, true, false},
+		{"uid 5 key, uid 6", 5, 6, false, false, false},
+		{"uid 5 key, uid 0", 5, 0, false, false, false},
+		{"uid 5 key, no uid: unchecked", 5, 0, true, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,7 +285,10 @@ func TestDK4Wildcard(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := Verify(l, VerifyInput{Certificate: cert, Channel: "c", HasChannel: true, UID: tt.joins, HasUID: true})
+			r := Verify(l, VerifyInput{Certificate: cert, Channel: "c", HasChannel: true, UID: tt.joins, HasUID: !tt.noUID})
+			if tt.noUID && !tt.valid && (r.Status != Unchecked || len(r.Missing) != 1 || r.Missing[0] != "uid") {
+				t.Fatalf("Verify = %+v, want unchecked for want of a uid", r)
+			}
 			if r.Valid() != tt.valid || r.WildcardUID != tt.wilder {
 				t.Fatalf("Verify = %+v, want valid %v, wildcard %v", r, tt.valid, tt.wilder)
 			}

@@ -90,7 +90,7 @@ func (r VerifyResult) Err() error {
 // What each format needs besides the certificate: DK1–DK3 the channel; DK4
 // the channel and the uid (the service string is not stored: APSS, ARS and
 // ACS are tried and the one that matches is reported in Kind; the given uid
-// and then uid 0, the wildcard, are tried); DK5 the channel and the uid —
+// and then uid 0, the wildcard, are tried, as for DK5); DK5 the channel and the uid —
 // like the reference verifier, the given uid and then uid 0 are tried, and
 // without a uid only uid 0 is tried (a match proves a wildcard key; no match
 // leaves the key unchecked); signaling the account.
@@ -108,9 +108,7 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 		if !in.HasChannel {
 			missing = append(missing, "channel")
 		}
-		if l.Format == token.V004 && !in.HasUID {
-			missing = append(missing, "uid")
-		}
+
 	case token.VSignal:
 		if !in.HasAccount {
 			missing = append(missing, "account")
@@ -131,9 +129,9 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	case token.V004:
 		// The given uid, then uid 0, the wildcard a key built for any
 		// user carries (as the DK5 reference verifier tries both).
-		uids := []uint32{in.UID}
-		if in.UID != 0 {
-			uids = append(uids, 0)
+		uids := []uint32{0}
+		if in.HasUID && in.UID != 0 {
+			uids = []uint32{in.UID, 0}
 		}
 		for _, uid := range uids {
 			matched := KindUnknown
@@ -147,6 +145,11 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 				res.Status, res.Kind, res.WildcardUID = Valid, matched, uid == 0
 				return res
 			}
+		}
+		if !in.HasUID {
+			res.Missing = []string{"uid"}
+			res.Reason = "missing uid (the key does not match uid 0)"
+			return res
 		}
 		res.Status, res.Reason = Invalid, "signature matches none of the DK4 kinds (APSS, ARS, ACS) for this certificate, channel and uid (nor uid 0)"
 		return res

@@ -445,9 +445,15 @@ func certPhrase(certs []Certificate) string {
 	if len(certs) == 1 {
 		return "the " + certs[0].Label + " certificate"
 	}
-	labels := make([]string, len(certs))
-	for i, c := range certs {
-		labels[i] = c.Label
+	// A keyring may hold many certificates for one app ID: the first few
+	// labels are named, the rest counted.
+	const named = 8
+	labels := make([]string, 0, min(len(certs), named+1))
+	for _, c := range certs[:min(len(certs), named)] {
+		labels = append(labels, c.Label)
+	}
+	if len(certs) > named {
+		labels = append(labels, fmt.Sprintf("and %d more", len(certs)-named))
 	}
 	return fmt.Sprintf("any of the %d certificates tried (%s)", len(certs), strings.Join(labels, ", "))
 }

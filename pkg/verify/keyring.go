@@ -52,7 +52,7 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 	k := &Keyring{byApp: map[string][]Certificate{}, byFold: map[string][]Certificate{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), maxKeyringLine)
-	line := 0
+	line, entries := 0, 0
 	for sc.Scan() {
 		line++
 		text := sc.Text()
@@ -74,6 +74,9 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		}
 		if !decode.IsHex32(cert) {
 			return nil, fmt.Errorf("keyring line %d: certificate is not 32 hexadecimal characters", line)
+		}
+		if entries++; entries > MaxKeyringEntries {
+			return nil, fmt.Errorf("keyring line %d: more than %d certificates: a keyring holds at most that many", line, MaxKeyringEntries)
 		}
 		n := len(k.byApp[app])
 		label := ""
@@ -103,6 +106,10 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 	}
 	return k, nil
 }
+
+// MaxKeyringEntries bounds the certificates of a keyring (some 100 bytes of
+// memory each): a file that holds more is no keyring of a project's apps.
+const MaxKeyringEntries = 100000
 
 // maxKeyringLine is the longest keyring line read.
 const maxKeyringLine = 1 << 20

@@ -26,6 +26,7 @@ func TestParseKeyring(t *testing.T) {
 		{"bad app id", "zz " + cert + "\n", nil, "keyring line 1: app ID"},
 		{"bad certificate on line 2", app + " " + cert + "\n" + app + " 123\n", nil, "keyring line 2: certificate"},
 		{"bom inside a line", app + " \ufeff" + cert + "\n", nil, "keyring line 1: certificate"},
+		{"too many certificates", strings.Repeat(app+" "+cert+"\n", verify.MaxKeyringEntries+1), nil, "keyring line 100001: more than 100000 certificates"},
 		{"line over 1 MiB", app + " " + cert + "\n" + strings.Repeat("#", 1<<20+1) + "\n", nil, "keyring line 2: longer than 1048576 bytes"},
 	}
 	for _, c := range cases {
