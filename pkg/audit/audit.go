@@ -222,7 +222,9 @@ var ErrNoEmit = errors.New("audit: Run needs an emit function")
 // is a result, never the end of the run. Run returns the first read error
 // (after emitting the results of the lines before it), the first error of
 // emit or Encode, or ctx's error; ErrNoEmit, reading nothing, when emit is
-// nil.
+// nil. Once ctx is done or emit has failed, Run returns without waiting for
+// a source blocked in Read: the goroutine reading it ends when that Read
+// returns (close the source to end it at once).
 func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) error) error {
 	if emit == nil {
 		return ErrNoEmit
@@ -245,13 +247,18 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	budget := make(chan struct{}, MaxBytesInFlight/budgetUnit)
 	jobs := make(chan *batch, workers)
 	results := make(chan *batch, workers)
-	var readErr error
+	// readErr and encErr are set by the reader and the workers, which may
+	// still run when Run returns early.
+	var errMu sync.Mutex
+	var readErr, encErr error
 	go func() {
 		defer close(jobs)
-		readErr = readAll(ctx, srcs, size, slots, budget, jobs)
+		err := readAll(ctx, srcs, size, slots, budget, jobs)
+		errMu.Lock()
+		readErr = err
+		errMu.Unlock()
 	}()
 	var wg sync.WaitGroup
-	var encErr error
 	var encOnce sync.Once
 	rb := &resultBudget{}
 	rb.cond.L = &rb.mu
@@ -279,7 +286,12 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 						res.buf = buf
 					}
 					if err != nil {
-						encOnce.Do(func() { encErr = err; cancel() })
+						encOnce.Do(func() {
+							errMu.Lock()
+							encErr = err
+							errMu.Unlock()
+							cancel()
+						})
 					}
 					res.Encoded = enc
 					res.held = resultBytes(res)
@@ -299,7 +311,36 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 	ring := make([]*batch, nslots)
 	next := 0
 	var emitErr error
-	for b := range results {
+collect:
+	for {
+		var b *batch
+		select {
+		case got, ok := <-results:
+			if !ok {
+				break collect
+			}
+			b = got
+		case <-ctx.Done():
+			// Nothing more is handed over. Run returns without waiting
+			// for a source blocked in Read (a pipe gone quiet): the
+			// reader ends when that Read returns, and the results still
+			// to come are released as they come.
+			for _, r := range ring {
+				if r != nil {
+					for _, res := range r.results {
+						res.release()
+					}
+				}
+			}
+			go func() {
+				for b := range results {
+					for _, res := range b.results {
+						res.release()
+					}
+				}
+			}()
+			break collect
+		}
 		ring[b.seq%nslots] = b
 		for {
 			r := ring[next%nslots]
@@ -328,6 +369,8 @@ func Run(ctx context.Context, srcs []Source, opt Options, emit func(*Result) err
 			<-slots
 		}
 	}
+	errMu.Lock()
+	defer errMu.Unlock()
 	switch {
 	case emitErr != nil:
 		return emitErr

@@ -557,3 +557,69 @@ func TestRunBoundsBytes(t *testing.T) {
 		})
 	}
 }
+
+// stallReader yields its text, then blocks in Read until released.
+type stallReader struct {
+	text    string
+	release chan struct{}
+}
+
+func (r *stallReader) Read(p []byte) (int, error) {
+	if r.text != "" {
+		n := copy(p, r.text)
+		r.text = r.text[n:]
+		return n, nil
+	}
+	<-r.release
+	return 0, io.EOF
+}
+
+// TestRunReturnsWhileReadBlocks: once ctx is cancelled or emit fails, Run
+// returns without waiting for a source blocked in Read (a pipe gone quiet).
+func TestRunReturnsWhileReadBlocks(t *testing.T) {
+	lines := strings.Repeat("007notatoken\n", 10)
+	emitErr := errors.New("output closed")
+	cases := []struct {
+		name string
+		stop func(cancel context.CancelFunc, n int) error // called by emit for result n
+		want error
+	}{
+		{"cancelled", func(cancel context.CancelFunc, n int) error {
+			if n == 9 {
+				cancel()
+			}
+			return nil
+		}, context.Canceled},
+		{"emit fails", func(_ context.CancelFunc, n int) error {
+			if n == 3 {
+				return emitErr
+			}
+			return nil
+		}, emitErr},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := &stallReader{text: lines, release: make(chan struct{})}
+			defer close(src.release)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				n := 0
+				done <- audit.Run(ctx, []audit.Source{{R: src}}, audit.Options{Workers: 2}, func(r *audit.Result) error {
+					err := c.stop(cancel, n)
+					n++
+					return err
+				})
+			}()
+			select {
+			case err := <-done:
+				if !errors.Is(err, c.want) {
+					t.Fatalf("Run = %v, want %v", err, c.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Run did not return while its source was blocked in Read")
+			}
+		})
+	}
+}
