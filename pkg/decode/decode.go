@@ -161,7 +161,6 @@ func dk5Start(s string) string {
 	return fmt.Sprintf("; content bytes 0-3 read service type %d and length %d", binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:]))
 }
 
-// printable shortens and escapes a string for an error message.
 // quotePrefix quotes the first characters of a token; when they hold a byte
 // that is no printable ASCII, their bytes follow in hex, since a quoted
 // "\x0000" reads as one escape to most eyes (it is a NUL and "00").
@@ -173,13 +172,6 @@ func quotePrefix(p string) string {
 		}
 	}
 	return q
-}
-
-func printable(s string) string {
-	if len(s) > 40 {
-		s = s[:40] + "…"
-	}
-	return strings.ToValidUTF8(s, "?")
 }
 
 // fixedHexKey reports whether s has the shape of a hex-text legacy key
@@ -221,6 +213,9 @@ func allHex(s string) bool {
 	}
 	return bad == 0
 }
+
+// IsHexDigit reports whether c is a hexadecimal digit, in either case.
+func IsHexDigit(c byte) bool { return notHex[c] == 0 }
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

@@ -29,10 +29,8 @@ type codeBuilder struct {
 	counts [maxCodeBits + 1]int32
 	chain  []chainLink
 	weight [numLitLen]int32
-	// ones is the number of weights 1 laid out in weight; cost is the
-	// cost huffmanCounts's merging found.
+	// ones is the number of weights 1 laid out in weight.
 	ones int
-	cost int
 }
 
 // symbolSet is a set of symbols of an alphabet of at most 320: bit s%64 of
@@ -71,20 +69,19 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 		}
 		return cost, true
 	}
-	counts, ok := c.huffmanCounts(keys, maxBits)
-	if ok {
-		// The code's cost is the one the merging summed.
-		cost = c.cost
-	} else {
-		// The Huffman code is too deep: the limit shapes the code.
+	// Within the limit, the code's cost is the one the merging summed.
+	counts, cost, ok := c.huffmanCounts(keys, maxBits)
+	limited := !ok
+	if limited {
+		// The Huffman code is too deep: the limit shapes the code, whose
+		// cost is summed below.
 		if counts, ok = c.bitCounts(keys, maxBits); !ok {
 			return 0, false
 		}
-		cost = -1
+		cost = 0
 	}
 	// The most frequent symbols (the end of keys) get the shortest codes.
 	i := n
-	limited := 0
 	for l := 1; l < len(counts) && i > 0; l++ {
 		m := int(counts[l])
 		if hist != nil {
@@ -98,14 +95,11 @@ func (c *codeBuilder) lengths(freq []int32, used *symbolSet, maxBits int, out []
 		for _, k := range seg {
 			out[k&511] = uint8(l)
 		}
-		if cost < 0 {
+		if limited {
 			for _, k := range seg {
-				limited += int(k>>9) * l
+				cost += int(k>>9) * l
 			}
 		}
-	}
-	if cost < 0 {
-		cost = limited
 	}
 	return cost, i == 0
 }
@@ -175,38 +169,27 @@ func (c *codeBuilder) sorted(freq []int32, used *symbolSet) []uint32 {
 	return keys
 }
 
-// weigh lays out the weights of the sorted keys in c.weight and counts
-// those of weight 1, as sorted does.
-func (c *codeBuilder) weigh(keys []uint32) {
-	c.ones = 0
-	for i, k := range keys {
-		c.weight[i] = int32(k >> 9)
-		if k>>9 == 1 {
-			c.ones++
-		}
-	}
-}
-
 // huffmanCounts returns how many symbols get an l-bit code (index l) in the
 // Huffman code of the sorted keys (at least three), built by merging the two
 // lightest items, taking a merged item before a leaf of equal weight; ok is
 // false if the code is deeper than maxBits. Whenever it is not deeper, this
 // is the same count as the boundary package-merge of bitCounts gives
 // (TestHuffmanMatchesPackageMerge, FuzzCodeLengths), at a fraction of the
-// cost; compress/flate always runs the package-merge.
+// cost; compress/flate always runs the package-merge. cost is the code's
+// cost, Σ freq·length.
 //
-// The weights are those sorted (or weigh) laid out for the keys.
-func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) {
+// The weights are those sorted laid out for the keys.
+func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) (counts []int32, cost int, ok bool) {
 	n := len(keys)
 	a := c.weight[:n]
-	c.cost = c.merge(n)
+	cost = c.merge(n)
 	// Depths of the merged items, from the root (item n-2) down.
 	a[n-2] = 0
 	for j := n - 3; j >= 0; j-- {
 		a[j] = a[a[j]] + 1
 	}
 	// At each depth, the places not taken by merged items are leaves.
-	counts := c.counts[:maxBits+1]
+	counts = c.counts[:maxBits+1]
 	clear(counts)
 	avail, depth := 1, 0
 	for j := n - 2; avail > 0; depth++ {
@@ -217,13 +200,13 @@ func (c *codeBuilder) huffmanCounts(keys []uint32, maxBits int) ([]int32, bool) 
 		}
 		if leaves := avail - used; leaves > 0 {
 			if depth > maxBits {
-				return nil, false
+				return nil, 0, false
 			}
 			counts[depth] = int32(leaves)
 		}
 		avail = 2 * used
 	}
-	return counts, true
+	return counts, cost, true
 }
 
 // merge runs the merging of the Huffman construction over the n (at least

@@ -12,7 +12,6 @@ const (
 	farLimit   = 4096
 	hashBits   = 17
 	hashMul    = 0x1e35a7bd
-	noPos      = -1
 )
 
 // A match is one LZ77 back-reference: it starts at pos, and packs

@@ -89,11 +89,11 @@ func (r VerifyResult) Err() error {
 //
 // What each format needs besides the certificate: DK1–DK3 the channel; DK4
 // the channel and the uid (the service string is not stored: APSS, ARS and
-// ACS are tried and the one that matches is reported in Kind; the given uid
-// and then uid 0, the wildcard, are tried, as for DK5); DK5 the channel and the uid —
-// like the reference verifier, the given uid and then uid 0 are tried, and
-// without a uid only uid 0 is tried (a match proves a wildcard key; no match
-// leaves the key unchecked); signaling the account.
+// ACS are tried and the one that matches is reported in Kind) and DK5 the
+// channel and the uid: like the DK5 reference verifier, the given uid and
+// then uid 0 are tried, and without a uid only uid 0 is tried (a match
+// proves a wildcard key; no match leaves the key unchecked); signaling the
+// account.
 func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	if l == nil {
 		return VerifyResult{Reason: "no key"}
@@ -108,7 +108,6 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 		if !in.HasChannel {
 			missing = append(missing, "channel")
 		}
-
 	case token.VSignal:
 		if !in.HasAccount {
 			missing = append(missing, "account")
@@ -127,13 +126,7 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	case token.VDK1, token.VDK2, token.V003:
 		return compare(res, l.Signature, hexKeySignature(in.Certificate, "", l, in.Channel))
 	case token.V004:
-		// The given uid, then uid 0, the wildcard a key built for any
-		// user carries (as the DK5 reference verifier tries both).
-		uids := []uint32{0}
-		if in.HasUID && in.UID != 0 {
-			uids = []uint32{in.UID, 0}
-		}
-		for _, uid := range uids {
+		for _, uid := range uidsToTry(in) {
 			matched := KindUnknown
 			for _, k := range dk4Kinds {
 				service, _ := k.DK4Service()
@@ -147,9 +140,7 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 			}
 		}
 		if !in.HasUID {
-			res.Missing = []string{"uid"}
-			res.Reason = "missing uid (the key does not match uid 0)"
-			return res
+			return uidMissing(res)
 		}
 		res.Status, res.Reason = Invalid, "signature matches none of the DK4 kinds (APSS, ARS, ACS) for this certificate, channel and uid (nor uid 0)"
 		return res
@@ -159,12 +150,26 @@ func Verify(l *token.Legacy, in VerifyInput) VerifyResult {
 	return compare(res, l.Signature, signalingSignature(in.Certificate, l, in.Account))
 }
 
-func verifyDK5(res VerifyResult, l *token.Legacy, in VerifyInput) VerifyResult {
-	uids := []uint32{0}
+// uidsToTry lists the uids a DK4 or DK5 key is checked for: the given one,
+// then uid 0, the wildcard a key built for any user carries (as the DK5
+// reference verifier tries both); only uid 0 without a uid.
+func uidsToTry(in VerifyInput) []uint32 {
 	if in.HasUID && in.UID != 0 {
-		uids = []uint32{in.UID, 0}
+		return []uint32{in.UID, 0}
 	}
-	for _, uid := range uids {
+	return []uint32{0}
+}
+
+// uidMissing is the result of a DK4 or DK5 key checked without a uid that
+// does not match uid 0.
+func uidMissing(res VerifyResult) VerifyResult {
+	res.Missing = []string{"uid"}
+	res.Reason = "missing uid (the key does not match uid 0)"
+	return res
+}
+
+func verifyDK5(res VerifyResult, l *token.Legacy, in VerifyInput) VerifyResult {
+	for _, uid := range uidsToTry(in) {
 		want, err := dk5Signature(in.Certificate, l, in.Channel, uid)
 		if err != nil {
 			res.Reason = "cannot recompute the DK5 signature: " + err.Error()
@@ -177,9 +182,7 @@ func verifyDK5(res VerifyResult, l *token.Legacy, in VerifyInput) VerifyResult {
 		}
 	}
 	if !in.HasUID {
-		res.Missing = []string{"uid"}
-		res.Reason = "missing uid (the key does not match uid 0)"
-		return res
+		return uidMissing(res)
 	}
 	res.Status, res.Reason = Invalid, "signature does not match for this certificate, channel and uid (nor uid 0)"
 	return res

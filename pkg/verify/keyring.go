@@ -127,7 +127,7 @@ func CertificateShape(c string) string {
 		return rule + "; this one has " + token.Plural(n, "character")
 	}
 	for i, r := range []rune(c) {
-		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+		if r >= utf8.RuneSelf || !decode.IsHexDigit(byte(r)) {
 			return fmt.Sprintf("%s; this one has 32, and character %d is not hexadecimal", rule, i+1)
 		}
 	}
