@@ -99,19 +99,29 @@ func writeService(w *token.Writer, s *token.Service) error {
 // Payload007 signs the model with cert and returns the payload (signature
 // field ‖ signing info). It also sets t.Signature, a view of the payload.
 func Payload007(t *token.Token007, cert string) ([]byte, error) {
+	p, err := appendPayload007(make([]byte, 0, 2+token.SigLength+128+64*len(t.Services)), t, cert)
+	if err != nil {
+		return nil, err
+	}
+	// The model's signature is a view of the payload, as decoding gives it.
+	t.Signature = p[2 : 2+token.SigLength : 2+token.SigLength]
+	return p, nil
+}
+
+// appendPayload007 appends the signed payload of t to dst.
+func appendPayload007(dst []byte, t *token.Token007, cert string) ([]byte, error) {
 	// The payload is written in place: the signature field first (its value
 	// patched in once computed), then the signing info, which is signed where
 	// it lies.
-	const head = 2 + token.SigLength
-	w := &token.Writer{Buf: make([]byte, head, head+128+64*len(t.Services))}
-	w.Buf[0] = token.SigLength
+	start := len(dst)
+	head := start + 2 + token.SigLength
+	w := &token.Writer{Buf: append(dst, token.SigLength, 0)}
+	w.Buf = append(w.Buf, make([]byte, token.SigLength)...)
 	if err := writeSigningInfo007(w, t); err != nil {
 		return nil, err
 	}
 	sig := verify.Signature007(cert, t.IssueTs, t.Salt, w.Buf[head:])
-	copy(w.Buf[2:head], sig[:])
-	// The model's signature is a view of the payload, as decoding gives it.
-	t.Signature = w.Buf[2:head:head]
+	copy(w.Buf[start+2:head], sig[:])
 	return w.Buf, nil
 }
 
@@ -136,32 +146,50 @@ func assemble007(sig, info []byte) []byte {
 // level (the compressor of the Go reference builder, whose token strings this
 // reproduces exactly; see package gozlib) and returns "007" ‖ base64.
 func String007(payload []byte) string {
-	scratch := zscratch.Get().(*[]byte)
-	z := gozlib.AppendCompress((*scratch)[:0], payload)
+	s := scratch007.Get().(*scratch)
+	out := s.string007(payload)
+	s.put()
+	return out
+}
+
+// scratch is the reusable space of one 007 build: the payload, and the zlib
+// stream between compression and base64.
+type scratch struct{ payload, zlib []byte }
+
+var scratch007 = sync.Pool{New: func() any {
+	return &scratch{payload: make([]byte, 0, 512), zlib: make([]byte, 0, 512)}
+}}
+
+// put returns s to the pool, unless a huge build grew it.
+func (s *scratch) put() {
+	if cap(s.payload) <= 64<<10 && cap(s.zlib) <= 64<<10 {
+		scratch007.Put(s)
+	}
+}
+
+// string007 is String007 with s's zlib buffer.
+func (s *scratch) string007(payload []byte) string {
+	z := gozlib.AppendCompress(s.zlib[:0], payload)
+	s.zlib = z
 	out := make([]byte, 3+base64.StdEncoding.EncodedLen(len(z)))
 	copy(out, "007")
 	encodeBase64(out[3:], z)
-	if cap(z) <= 64<<10 {
-		*scratch = z
-		zscratch.Put(scratch)
-	}
 	// out is never written again: the string can own it.
 	return unsafe.String(&out[0], len(out))
 }
 
-// zscratch holds buffers for the zlib stream between compression and base64.
-var zscratch = sync.Pool{New: func() any {
-	b := make([]byte, 0, 1024)
-	return &b
-}}
-
-// Token007 signs the model with cert and returns the token string.
+// Token007 signs the model with cert and returns the token string. Unlike
+// Payload007 it leaves the model as it is, so one model may be built from
+// several goroutines at once.
 func Token007(t *token.Token007, cert string) (string, error) {
-	p, err := Payload007(t, cert)
+	s := scratch007.Get().(*scratch)
+	defer s.put()
+	p, err := appendPayload007(s.payload[:0], t, cert)
 	if err != nil {
 		return "", err
 	}
-	return String007(p), nil
+	s.payload = p
+	return s.string007(p), nil
 }
 
 // Message006 serialises the signed 006 message (salt, ts, privileges). It

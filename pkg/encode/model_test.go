@@ -93,3 +93,48 @@ func checkInputError(t *testing.T, s string, err error, field string) {
 		t.Errorf("a token was returned with the error: %q", s)
 	}
 }
+
+// TestToken007LeavesModel: Token007 does not write to the model, so one model
+// may be built from several goroutines at once (run with -race); every build
+// gives the same token, Payload007's signature view included.
+func TestToken007LeavesModel(t *testing.T) {
+	m := &token.Token007{AppID: verify.SampleAppID, IssueTs: 1700000000, Expire: 3600, Salt: 7,
+		Services: []token.Service{{Type: token.ServiceRTC, Channel: "room", Account: "42",
+			Privileges: []token.Privilege{{ID: 1, Expire: 3600}}}}}
+	want, err := encode.Token007(m, verify.SampleCertificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Signature != nil {
+		t.Fatalf("Token007 set the model's signature: %x", m.Signature)
+	}
+	got := make(chan string, 8)
+	for range cap(got) {
+		go func() {
+			s, err := encode.Token007(m, verify.SampleCertificate)
+			if err != nil {
+				s = err.Error()
+			}
+			got <- s
+		}()
+	}
+	for range cap(got) {
+		if s := <-got; s != want {
+			t.Fatalf("concurrent build gave %q, want %q", s, want)
+		}
+	}
+	p, err := encode.Payload007(m, verify.SampleCertificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := encode.String007(p); s != want {
+		t.Fatalf("Payload007 + String007 = %q, want %q", s, want)
+	}
+	tok, err := decode.Parse(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(m.Signature) != string(tok.T007.Signature) {
+		t.Fatalf("Payload007 set the signature %x, the token carries %x", m.Signature, tok.T007.Signature)
+	}
+}
