@@ -152,7 +152,7 @@ func hostile() []hostileCase {
 		for i := 0; i < maxFPA; i++ {
 			flood = append(flood, fpa...)
 		}
-		emptyRTM2 := le16(token.ServiceRTM2, 0, 0)
+		emptyRTM2 := le16(token.ServiceRTM2, 0, 0, 0) // no privileges, user id or permissions
 		hostileCases = []hostileCase{
 			{"1MB-007-token", "007" + strings.Repeat("A", 1<<20), token.ErrTooLarge, ""},
 			{"1MB-006-token", "006" + hostileAppID + strings.Repeat("A", 1<<20), token.ErrTooLarge, ""},
@@ -162,7 +162,8 @@ func hostile() []hostileCase {
 			{"payload-at-limit", encode.String007(payloadOfSize(token.MaxPayloadSize)), nil, ""},
 			{"payload-over-limit", encode.String007(payloadOfSize(token.MaxPayloadSize + 1)), token.ErrTooLarge, "deflate"},
 			{"65535-services-no-records", encode.String007(payload007(0xFFFF)), token.ErrTruncated, "services"},
-			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, make([]byte, 40))), token.ErrTruncated, "services"},
+			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, bytes.Repeat(fpa, 10))), token.ErrTruncated, "services"},
+			{"65535-services-the-first-unknown", encode.String007(payload007(0xFFFF, make([]byte, 40))), nil, ""},
 			{"service-flood-max-fpa", encode.String007(flood), token.ErrTooLarge, "services"},
 			{"privilege-count-65535-007", encode.String007(payload007(1, le16(token.ServiceRTC, 0xFFFF))), token.ErrTruncated, "services[0].privileges"},
 			{"privilege-count-65535-006", token006(cat(make([]byte, 8), le16(0xFFFF))), token.ErrTruncated, "message.privileges"},

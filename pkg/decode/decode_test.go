@@ -459,7 +459,8 @@ func TestPartialKeepsDeclaredServiceCount(t *testing.T) {
 	}{
 		{"65535 services, no records", []byte{0xff, 0xff}, 65535, token.ErrTruncated},
 		{"3 services, 4 bytes of records", []byte{3, 0, 1, 0, 0, 0}, 3, token.ErrTruncated},
-		{"5000 services, past the entry limit", append([]byte{0x88, 0x13}, make([]byte, 20000)...), 5000, token.ErrTooLarge},
+		{"5000 RTC services, past the entry limit", append([]byte{0x88, 0x13}, bytes.Repeat([]byte{1, 0, 0, 0, 0, 0, 0, 0}, 5000)...), 5000, token.ErrTooLarge},
+		{"5000 services, the first of unknown type 0", append([]byte{0x88, 0x13}, make([]byte, 20000)...), 5000, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

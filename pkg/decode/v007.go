@@ -323,23 +323,33 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 	} else {
 		t.HeaderCut = 1
 	}
-	n, err := r.Count16("services", 4)
+	// The records are read in turn: an unknown type ends the reading
+	// (FORMATS §10.8), so a count the payload cannot hold is met only
+	// when the records run out before it.
+	n, err := r.OpenCount16("services")
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return token.Errorf("payload", countOff, "services", token.ErrMalformed, "no services: a token must carry at least one")
 	}
-	if cap(old) >= n {
+	// A record takes at least 4 bytes (type and empty map).
+	if m := min(n, r.Len()/4+1); cap(old) >= m {
 		t.Services = old[:0]
 	} else {
-		t.Services = make([]token.Service, 0, n)
+		t.Services = make([]token.Service, 0, m)
 	}
 	for i := 0; i < n; i++ {
 		off := r.Offset()
+		if r.Len() == 0 {
+			return token.Errorf("payload", countOff, "services", token.ErrTruncated, "the count declares %d services, the payload ends after %s", n, token.Plural(i, "service"))
+		}
 		typ, err := r.U16(".type")
 		if err != nil {
 			return within(err, "services[%d]", i)
+		}
+		if err := r.Entry("services", off); err != nil {
+			return err
 		}
 		if !token.KnownService(typ) {
 			t.UnknownService = typ

@@ -492,15 +492,6 @@ func identity006(t *token.Token006, exp *Expectations) (channel, uid string, ok,
 	default:
 		return "", "", false, false, "a 006 signature covers the uid or account, which the token holds only as a CRC-32: give --uid or --account"
 	}
-	if t.CRCUID == 0 && !isRTM && exp.For != "rtm" && uid != "0" && CRC32(uid) != 0 {
-		// The token is bound to uid 0, the wildcard (empty text): any uid
-		// or account joins with it, and its signature covers the empty
-		// text whoever joins. (The text "0" is not the wildcard but the
-		// account named "0", which builders confuse with it: it is
-		// checked as given. An RTM token's uid field is always empty: its
-		// user id is in the channel field, and no wildcard.)
-		uid = ""
-	}
 	return channel, uid, true, false, ""
 }
 
@@ -558,7 +549,7 @@ func checkSignature006(r *Report, exp *Expectations) {
 	}
 	r.Signature = SigInvalid
 	msg := fmt.Sprintf("the signature does not match app ID, channel %q, uid %q and the token's message under %s", channel, uid, certPhrase(certs))
-	if alt, ok := altUID006(t, certs, channel, uid); ok {
+	if alt, ok := altUID006(t, certs, channel, uid, rtmUser); ok {
 		msg += "; it does match uid " + alt
 	}
 	r.Add(Finding{Code: CodeBadSignature, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "signature", Offset: At(2), Layer: "content",
@@ -566,24 +557,33 @@ func checkSignature006(r *Report, exp *Expectations) {
 		Hint:    "check the channel name and uid/account the client joins with, and that the token was signed with this app's current certificate"})
 }
 
-// altUID006 tries the uid forms that builders confuse ("" vs "0") and says
-// which one the signature is valid for.
-func altUID006(t *token.Token006, certs []Certificate, channel, uid string) (string, bool) {
+// altUID006 tries the uid forms that builders confuse ("" vs "0") and, for
+// a token bound to uid 0 (a uid CRC of 0, not an RTM token), the empty text
+// that uid 0 is written as, and says which one the signature is valid for.
+// (The signature covers the uid text: a token built for uid 0 verifies only
+// for the empty text, whichever uid the client joins with.)
+func altUID006(t *token.Token006, certs []Certificate, channel, uid string, rtmUser bool) (string, bool) {
 	var alts []string
-	switch uid {
-	case "0":
+	switch {
+	case uid == "0":
 		alts = []string{""}
-	case "":
+	case uid == "":
 		alts = []string{"0"}
+	case t.CRCUID == 0 && !rtmUser:
+		alts = []string{""}
 	}
 	for _, a := range alts {
 		for _, c := range certs {
 			sig := Signature006(c.Value, t.AppID, channel, a, t.Message)
 			if hmac.Equal(sig[:], t.Signature) {
-				if a == "" {
+				switch {
+				case a == "0":
+					return `"0" (the text "0", an account named "0"): the token was built for the account "0", not for uid 0`, true
+				case uid == "0":
 					return `"" (uid 0, the wildcard, which builders write as empty text): the token was built for uid 0, not for the account "0"`, true
+				default:
+					return `"" (uid 0, the wildcard, written as empty text): the token was built for uid 0, and its signature covers the empty text, not the uid or account the client joins with`, true
 				}
-				return `"0" (the text "0", an account named "0"): the token was built for the account "0", not for uid 0`, true
 			}
 		}
 	}
@@ -613,7 +613,7 @@ func uidHint(uid string, crc uint32) string {
 		return `the token is bound to uid 0, written as empty text; the text "0" is the account named "0", not uid 0: join with a numeric uid (any, since uid 0 is the wildcard), or build the token for the account "0"`
 	}
 	if crc == 0 {
-		return "the token is bound to no uid (uid 0, the wildcard, written as empty text): any uid may join with it"
+		return "the token was built for uid 0 (the wildcard, written as empty text), whose signature covers the empty text: check it with --uid 0 or without --uid/--account; to bind it to this uid or account, build the token for it"
 	}
 	if uid == "" {
 		return "the token is bound to a specific uid or account; uid 0 does not match it"

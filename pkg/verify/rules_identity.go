@@ -358,7 +358,7 @@ func identity006Rules(r *Report, exp *Expectations, t *token.Token006) {
 	switch t.CRCUID {
 	case 0:
 		r.Add(Finding{Code: CodeUIDZero, Severity: SevInfo, Field: "crc_uid",
-			Message: "crc_uid is 0, the CRC-32 of the empty text: the token is bound to uid 0 (the wildcard), so any uid may join",
+			Message: "crc_uid is 0, the CRC-32 of the empty text: the token was built for uid 0 (the wildcard, \"any uid may join\"); its signature covers the empty text, so a strict check passes for uid 0 only",
 			Hint:    "build the token for the uid the client joins with, unless any user of the channel is meant to share it"})
 	case CRC32("0"):
 		r.Add(Finding{Code: CodeUIDLiteralZero, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "crc_uid",

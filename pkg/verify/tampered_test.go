@@ -27,7 +27,13 @@ type tamperedFile struct {
 // loadTampered reads testdata/vectors/tampered.json, which must hold cases.
 func loadTampered(t *testing.T) *tamperedFile {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/vectors/tampered.json")
+	return loadTamperedFile(t, "../../testdata/vectors/tampered.json")
+}
+
+// loadTamperedFile reads a file in the format of tampered.json.
+func loadTamperedFile(t *testing.T, path string) *tamperedFile {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +52,8 @@ func loadTampered(t *testing.T) *tamperedFile {
 // The uid of this file is text exactly as signed ("0" stays "0").
 func TestTampered(t *testing.T) {
 	f := loadTampered(t)
-	for _, c := range f.Cases {
+	more := loadTamperedFile(t, "../../testdata/verify/tampered-more.json")
+	for _, c := range append(f.Cases, more.Cases...) {
 		t.Run(c.ID, func(t *testing.T) {
 			exp := &verify.Expectations{
 				Certificates: []verify.Certificate{{Label: "primary", Value: c.CertificateCheck}},
