@@ -151,12 +151,12 @@ func runAudit(e *env, args []string) int {
 	}
 	log.Info("audit finished", zap.Int("lines", sum.Lines), zap.Int("ok", sum.OK), zap.Int("bad", sum.Bad),
 		zap.Duration("elapsed", elapsed), zap.Float64("tokens_per_second", rate))
-	if sum.Lines == 0 {
-		// Nothing to judge is no failure, but rarely what was meant (an
-		// empty file, a wrong path in a pipeline, stdin not redirected).
-		fmt.Fprintln(e.stderr, "tokencheck: note: no token lines were read (the input is empty or holds only blank lines)")
-	}
 	switch {
+	case sum.Lines == 0:
+		// Nothing was checked (an empty file, a wrong path in a pipeline,
+		// stdin not redirected): not "checked and fine".
+		errorf(e, "no token lines were read (the input is empty or holds only blank lines): nothing was checked")
+		return exitUsage
 	case sum.Bad > 0:
 		return exitBad
 	case sum.Unchecked > 0:

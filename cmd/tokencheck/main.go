@@ -102,7 +102,8 @@ func usage(w io.Writer) error {
 		fmt.Fprintf(&b, "  tokencheck %-60s %s\n", commands[n].usage, commands[n].summary)
 	}
 	fmt.Fprintln(&b)
-	fmt.Fprintln(&b, "Exit codes: 0 checked and fine, 1 checked and bad, 2 usage or I/O error.")
+	fmt.Fprintln(&b, "Exit codes: 0 checked and fine, 1 checked and bad, 2 usage or I/O error, nothing to check,")
+	fmt.Fprintln(&b, "or (verify, audit) a signature that could not be checked with nothing else wrong.")
 	fmt.Fprintln(&b, "Run 'tokencheck COMMAND --help' for a command's flags.")
 	_, err := io.WriteString(w, b.String())
 	return err
