@@ -80,9 +80,9 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 	var ok bool
 	var why string
 	need := exp.For
-	if need == "" && exp.Channel != nil && count[token.ServiceRTC] == 0 && len(t.Services) > 0 {
+	if need == "" && exp.Channel != nil && len(t.Services) > 0 {
 		// A channel name is what an RTC join needs: a token without an RTC
-		// service cannot be checked against it, and cannot join it.
+		// service with the join privilege cannot join it.
 		need = "rtc"
 	}
 	switch need {
@@ -147,7 +147,12 @@ func services006(r *Report, exp *Expectations, t *token.Token006) {
 	}
 	rtm := isRTM006(t)
 	var why string
-	switch exp.For {
+	need := exp.For
+	if need == "" && exp.Channel != nil {
+		// A channel name is what an RTC join needs (see services007).
+		need = "rtc"
+	}
+	switch need {
 	case "rtc":
 		if !hasPrivilege(t.Privileges, token.Priv006JoinChannel) {
 			why = "it has no join_channel privilege"
@@ -169,8 +174,12 @@ func services006(r *Report, exp *Expectations, t *token.Token006) {
 		}
 	}
 	if why != "" {
+		what := "needed for " + need
+		if need != exp.For {
+			what = fmt.Sprintf("checked for channel %q, which a client joins with an RTC token,", *exp.Channel)
+		}
 		r.Add(Finding{Code: CodeServiceMissing, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "privileges",
-			Message: fmt.Sprintf("the token is needed for %s but %s", exp.For, why),
-			Hint:    serviceHint(exp.For)})
+			Message: fmt.Sprintf("the token is %s but %s", what, why),
+			Hint:    serviceHint(need)})
 	}
 }
