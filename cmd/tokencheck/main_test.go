@@ -168,8 +168,8 @@ func TestCLI(t *testing.T) {
 func TestDecodeBadInput(t *testing.T) {
 	var f struct {
 		Cases []struct {
-			Name, Token, Want string
-			Version           *string
+			Name, Token, Want, Code string
+			Version                 *string
 		} `json:"cases"`
 	}
 	if err := json.Unmarshal([]byte(readFile(t, "../../testdata/cli/decode-bad.json")), &f); err != nil {
@@ -205,6 +205,8 @@ func TestDecodeBadInput(t *testing.T) {
 			}
 			if err := json.Unmarshal([]byte(out), &d); err != nil || d.Version != *c.Version || d.Error == nil {
 				t.Errorf("decode --json: version %q, error %+v (%v); want version %q and an error\n%s", d.Version, d.Error, err, *c.Version, out)
+			} else if c.Code != "" && d.Error.Code != c.Code {
+				t.Errorf("decode --json: error code %q, want %q", d.Error.Code, c.Code)
 			}
 			_, out, _ = runCLI(t, "", nil, "verify", "--json", c.Token)
 			var v struct {

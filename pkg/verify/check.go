@@ -338,6 +338,8 @@ func structuralFinding(err error, s string) Finding {
 		// FORMATS §16 Q7: most builders return "" for an App ID or
 		// certificate that is not 32 hexadecimal characters.
 		f.Hint = "an empty token is what most token builders return when the App ID or App Certificate is not 32 hexadecimal characters (an unset environment variable, or a quote, space or line break in the value): check the builder's inputs, and that the token reached the client"
+	case payloadOverrun(err):
+		f.Hint = "the 007 payload arrived whole (its zlib stream is complete and its checksum holds), so the token was not cut on its way: a length or count in it runs past its end, as its builder wrote it; check the builder"
 	case errors.Is(err, token.ErrTruncated):
 		f.Hint = "the token ends early: copy it again in full (a log line or a chat message may have cut it)"
 	case errors.Is(err, token.ErrTrailingData):
@@ -348,10 +350,23 @@ func structuralFinding(err error, s string) Finding {
 	return f
 }
 
+// payloadOverrun reports whether err is a length or count of a 007 payload
+// running past its end. The payload is only read once its zlib stream is
+// complete and its checksum holds, so the token was not cut: the builder
+// wrote the length wrong.
+func payloadOverrun(err error) bool {
+	var pe *token.ParseError
+	return errors.Is(err, token.ErrTruncated) && errors.As(err, &pe) && pe.Layer == "payload"
+}
+
 // SubCode returns the detailed structural code of a decode error
-// (truncated, trailing_data, too_large) or "" when there is none.
+// (truncated, trailing_data, too_large) or "" when there is none. A 007
+// payload whose lengths run past its end is not truncated (payloadOverrun):
+// it is malformed as built.
 func SubCode(err error) string {
 	switch {
+	case payloadOverrun(err):
+		return ""
 	case errors.Is(err, token.ErrTruncated):
 		return CodeTruncated
 	case errors.Is(err, token.ErrTrailingData):
