@@ -208,7 +208,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 			}
 			msg += string(rp)
 		}
-		r.Add(Finding{Code: code, Severity: sev, Message: msg, Hint: repairHint(repairs)})
+		r.Add(Finding{Code: code, Severity: sev, Field: "token", Message: msg, Hint: repairHint(repairs)})
 		if exp.Strict {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
