@@ -24,6 +24,13 @@ func newFlags(e *env, name, usage string) *pflag.FlagSet {
 	// pflag calls Usage only for --help, which was asked for: it goes to
 	// stdout, as the top-level help does; errors stay on stderr.
 	fs.Usage = func() {
+		// The help shows the flags' own values (defaults), not the
+		// wrappers of parseFlags.
+		fs.VisitAll(func(f *pflag.Flag) {
+			if o, ok := f.Value.(interface{ unwrap() pflag.Value }); ok {
+				f.Value = o.unwrap()
+			}
+		})
 		fs.SetOutput(e.stdout)
 		defer fs.SetOutput(e.stderr)
 		fmt.Fprintf(e.stdout, "Usage: tokencheck %s\n\nFlags:\n", usage)
@@ -33,8 +40,23 @@ func newFlags(e *env, name, usage string) *pflag.FlagSet {
 }
 
 // parseFlags parses args; the bool result is false when the command should
-// stop with the returned code (help or a usage error).
+// stop with the returned code (help or a usage error). A single-valued flag
+// given twice with different values keeps the last, as is usual (scripts add
+// an override to default arguments), with a warning on stderr naming both.
 func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
+	var once []*onceValue
+	fs.VisitAll(func(f *pflag.Flag) {
+		switch t := f.Value.Type(); {
+		case strings.HasSuffix(t, "Slice"), strings.HasSuffix(t, "Array"), t == "count":
+			// Repeatable by design.
+		case isBoolFlag(f.Value):
+			o := &onceBoolValue{onceValue{Value: f.Value, name: f.Name}}
+			f.Value, once = o, append(once, &o.onceValue)
+		default:
+			o := &onceValue{Value: f.Value, name: f.Name}
+			f.Value, once = o, append(once, o)
+		}
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return exitOK, false
@@ -42,7 +64,55 @@ func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
 		errorf(e, "%v", explainFlagError(err))
 		return exitUsage, false
 	}
+	for _, o := range once {
+		if o.replaced != "" {
+			fmt.Fprintf(e.stderr, "tokencheck: warning: %s\n", o.replacement())
+		}
+	}
 	return 0, true
+}
+
+// onceValue wraps the value of a single-valued flag to notice a second,
+// different value, which replaces the first.
+type onceValue struct {
+	pflag.Value
+	name string
+	// last is the value set last; replaced the first value it replaced.
+	last, replaced string
+	set            bool
+}
+
+func (o *onceValue) Set(s string) error {
+	if err := o.Value.Set(s); err != nil {
+		return err
+	}
+	if o.set && s != o.last && o.replaced == "" {
+		o.replaced = o.last
+	}
+	o.set, o.last = true, s
+	return nil
+}
+
+func (o *onceValue) unwrap() pflag.Value { return o.Value }
+
+// replacement says which value of a repeated flag is used.
+func (o *onceValue) replacement() string {
+	if strings.Contains(o.name, "cert") && !strings.HasSuffix(o.name, "-file") {
+		// Certificates are never printed.
+		return fmt.Sprintf("--%s given more than once with different values: the last is used", o.name)
+	}
+	return fmt.Sprintf("--%s given more than once (%q, then %q): the last, %q, is used", o.name, o.replaced, o.last, o.last)
+}
+
+// onceBoolValue is onceValue for a flag that takes no argument.
+type onceBoolValue struct{ onceValue }
+
+func (o *onceBoolValue) IsBoolFlag() bool { return true }
+
+// isBoolFlag reports whether v is a flag value that takes no argument.
+func isBoolFlag(v pflag.Value) bool {
+	b, ok := v.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // explainFlagError rewrites pflag's "must be a non-negative integer" for
