@@ -110,11 +110,11 @@ func TestErrorLocation(t *testing.T) {
 		{"signaling cut in its app ID", "1:970CA35de60c4", "token", 15, "expired_ts", token.ErrTruncated},
 		{"signaling with a fifth field", "1:970CA35de60c44645bbae8a215061b33:1514219634:82539e1f3973bcfe3f0d0c8993e6c051:x", "token", 78, "signature", token.ErrTrailingData},
 		{"too large", "007" + strings.Repeat("A", token.MaxTokenLength), "token", token.MaxTokenLength, "token", token.ErrTooLarge},
-		{"003 cut short", dk3[:50], "token", 50, "token", token.ErrTruncated},
-		{"004 cut short", dk4[:102], "token", 102, "token", token.ErrTruncated},
+		{"003 cut short", dk3[:50], "token", 50, "app_id", token.ErrTruncated},
+		{"004 cut short", dk4[:102], "token", 102, "expired_ts", token.ErrTruncated},
 		{"003 too long", dk3 + "00", "token", 113, "token", token.ErrTrailingData},
-		{"003 with a character that is not hex", dk3[:60] + "g" + dk3[61:], "token", 60, "token", token.ErrMalformed},
-		{"003 cut short with a character that is not hex", dk3[:20] + "g" + dk3[21:50], "token", 20, "token", token.ErrMalformed},
+		{"003 with a character that is not hex", dk3[:60] + "g" + dk3[61:], "token", 60, "app_id", token.ErrMalformed},
+		{"003 cut short with a character that is not hex", dk3[:20] + "g" + dk3[21:50], "token", 20, "signature", token.ErrMalformed},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -90,10 +90,46 @@ func recognitionError(s string, r Recognition) error {
 		off = 0
 	}
 	field := "token"
-	if sentinel == token.ErrUnsupportedVersion {
+	switch {
+	case sentinel == token.ErrUnsupportedVersion:
 		field = "version"
+	case sentinel == token.ErrTrailingData:
+		// After the last field.
+	case r.Mismatch == MismatchAlphabet || r.Mismatch == MismatchLength:
+		// The field of the fixed layout the offset falls in: the bad
+		// character's, or the one the string ends inside.
+		if f := hexFieldAt(r.Closest, off); f != "" {
+			field = f
+		}
 	}
 	return token.Errorf(LayerToken, off, field, sentinel, "%s", r.Reason)
+}
+
+// hexFieldAt names the field of a DK1–DK4 key (FORMATS §3–§6) at character
+// offset off, or "" when off is outside the key or v is no such key.
+func hexFieldAt(v token.Version, off int) string {
+	h, ok := layoutOf(v)
+	if !ok || off < 0 {
+		return ""
+	}
+	type field struct {
+		name string
+		n    int
+	}
+	fields := []field{{"version", len(h.prefix)}, {"signature", sigHexLen}, {"app_id", appIDLen}, {"unix_ts", dec10Len}, {"random_int", hex8Len}}
+	if h.hasUID {
+		fields = append(fields, field{"uid", dec10Len})
+	}
+	if h.hasExpired {
+		fields = append(fields, field{"expired_ts", dec10Len})
+	}
+	for _, f := range fields {
+		if off < f.n {
+			return f.name
+		}
+		off -= f.n
+	}
+	return ""
 }
 
 func fixedLen(v token.Version) int {
