@@ -132,11 +132,21 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 			}
 		}
 	case tok.Legacy != nil:
+		// A field a broken key's decoding did not reach is left out.
 		l := tok.Legacy
-		add("app_id", l.AppID, "")
-		add("signature", l.Signature, "")
-		if l.Format != token.VSignal {
+		if l.Format == token.V005 && l.Read("service_type") {
+			add("service_type", strconv.Itoa(int(l.ServiceType)), dk5Service[l.ServiceType])
+		}
+		if l.Read("app_id") {
+			add("app_id", l.AppID, "")
+		}
+		if l.Read("signature") {
+			add("signature", l.Signature, "")
+		}
+		if l.Format != token.VSignal && l.Read("unix_ts") {
 			add("unix_ts", u(l.UnixTs), utcDate(int64(l.UnixTs))+" (generation time), "+relative(int64(l.UnixTs), now, "generated", "generated"))
+		}
+		if l.Format != token.VSignal && l.Read("random_int") {
 			add("salt", u(l.Salt), "random value")
 		}
 		if l.HasUID {
@@ -150,12 +160,11 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 			add("expired_ts", u(l.ExpiredTs), m)
 		}
 		if l.Format == token.V005 {
-			add("service_type", strconv.Itoa(int(l.ServiceType)), dk5Service[l.ServiceType])
 			for _, x := range l.Extra {
 				add(fmt.Sprintf("extra %d", x.Key), x.Value, dk5ExtraMeaning(x.Key, x.Value))
 			}
 		}
-		if svc, ok := kind.DK4Service(); ok && legacy.KindOf(l) == legacy.KindUnknown {
+		if svc, ok := kind.DK4Service(); ok && l.StoppedAt == "" && legacy.KindOf(l) == legacy.KindUnknown {
 			add("kind", kind.String(), fmt.Sprintf("%s key: the signature covers the service string %q",
 				strings.ReplaceAll(kind.String(), "_", " "), svc))
 		}

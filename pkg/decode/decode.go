@@ -67,9 +67,9 @@ func ParsePartial(s string) (*token.Token, error) {
 func parseLegacy(s string) (*token.Token, error) {
 	rec := legacy.Recognize(s)
 	if rec.Legacy() && (rec.Format != token.V005 || looksLikeDK5(s)) {
-		l, err := legacy.Parse(s)
+		l, err := legacy.ParsePartial(s)
 		if err != nil {
-			return broken(rec.Format, err)
+			return brokenLegacy(rec.Format, l, err)
 		}
 		return &token.Token{Version: l.Format, Legacy: l}, nil
 	}
@@ -85,8 +85,8 @@ func parseLegacy(s string) (*token.Token, error) {
 		// The prefix is right; the key itself is damaged. The legacy
 		// parser names the kind: an all-hex key cut short is truncated,
 		// one too long has trailing data, anything else is malformed.
-		_, err := legacy.Parse(s)
-		return broken(rec.Closest, err)
+		l, err := legacy.ParsePartial(s)
+		return brokenLegacy(rec.Closest, l, err)
 	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
 		// "1:" is the signaling version: the token was cut short or has
 		// something after its signature.
@@ -108,6 +108,16 @@ func broken(v token.Version, err error) (*token.Token, error) {
 		return nil, err
 	}
 	return &token.Token{Version: v}, err
+}
+
+// brokenLegacy is broken for a legacy key, keeping the partial model l (the
+// fields decoded before the error, token.Legacy.StoppedAt) when there is one.
+func brokenLegacy(v token.Version, l *token.Legacy, err error) (*token.Token, error) {
+	tok, err := broken(v, err)
+	if tok != nil && l != nil && l.Format == v {
+		tok.Legacy = l
+	}
+	return tok, err
 }
 
 // signalingFieldsError locates the problem of a "1:" string without the

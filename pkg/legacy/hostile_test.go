@@ -375,3 +375,45 @@ func TestEncodeRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePartial: a broken key of a known format keeps the fields before
+// the one at fault, and says where it stopped; Parse itself returns nil.
+func TestParsePartial(t *testing.T) {
+	tests := []struct {
+		name, in, stopped string
+		read              []string // fields that must be read
+	}{
+		{"dk3 cut in expired_ts", kaDK3[:112], "expired_ts", []string{"signature", "app_id", "unix_ts", "random_int", "uid"}},
+		{"dk3 non-hex in the app ID", kaDK3[:60] + "g" + kaDK3[61:], "app_id", []string{"signature"}},
+		{"dk4 negative expired_ts", kaDK4[:93] + "-390330226", "expired_ts", []string{"signature", "app_id", "unix_ts", "random_int"}},
+		{"dk5 cut in expired_ts", "005AQAoAEJERTJDRDdFNkZDNkU0ODYxNkYxQTYwOUVFNTM1M0U5ODNCQjFDNDQQAJcMo13mDERkW7roohUGGzOwKDdW9buDA68oNw==", "expired_ts", []string{"service_type", "signature", "app_id", "unix_ts", "random_int"}},
+		{"dk5 bad base64", "005AQAo!", "service_type", nil},
+		{"signaling negative expiry", "1:970CA35de60c44645bbae8a215061b33:-1:82539e1f3973bcfe3f0d0c8993e6c051", "expired_ts", []string{"app_id"}},
+		{"signaling short md5", kaSig[:len(kaSig)-1], "signature", []string{"app_id", "expired_ts"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if l, err := Parse(tt.in); l != nil || err == nil {
+				t.Fatalf("Parse = %+v, %v; want nil and an error", l, err)
+			}
+			l, err := ParsePartial(tt.in)
+			if err == nil || l == nil {
+				t.Fatalf("ParsePartial = %+v, %v; want a partial model and an error", l, err)
+			}
+			if l.StoppedAt != tt.stopped {
+				t.Errorf("stopped at %q, want %q", l.StoppedAt, tt.stopped)
+			}
+			for _, f := range tt.read {
+				if !l.Read(f) {
+					t.Errorf("field %s not read", f)
+				}
+			}
+			if l.Read(tt.stopped) {
+				t.Errorf("field at fault %s counted as read", tt.stopped)
+			}
+			if l.Read("app_id") != (l.AppID != "") {
+				t.Errorf("app ID %q, read %v", l.AppID, l.Read("app_id"))
+			}
+		})
+	}
+}

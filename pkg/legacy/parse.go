@@ -3,6 +3,7 @@ package legacy
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"strings"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -49,6 +50,19 @@ const (
 // no legacy format or is a 006/007 token. Strings longer than
 // token.MaxTokenLength give token.ErrTooLarge. On error the result is nil.
 func Parse(s string) (*token.Legacy, error) {
+	l, err := ParsePartial(s)
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// ParsePartial is Parse, but on an error of a key whose format is known it
+// also returns the partial model: the fields decoded before the one at
+// fault, with token.Legacy.StoppedAt naming that field (see
+// token.Legacy.Read). A key read whole but followed by more text is
+// returned whole with its token.ErrTrailingData error.
+func ParsePartial(s string) (*token.Legacy, error) {
 	if len(s) > token.MaxTokenLength {
 		return nil, token.Errorf(LayerToken, token.MaxTokenLength, "token", token.ErrTooLarge,
 			"%d bytes exceed the limit of %d", len(s), token.MaxTokenLength)
@@ -65,7 +79,32 @@ func Parse(s string) (*token.Legacy, error) {
 		return nil, token.Errorf(LayerToken, 0, "version", token.ErrUnsupportedVersion,
 			"%s is not a legacy key; it is decoded by the %s decoder", describe(r.Format), r.Format)
 	}
-	return nil, recognitionError(s, r)
+	err := recognitionError(s, r)
+	if _, ok := layoutOf(r.Closest); ok && (r.Mismatch == MismatchAlphabet || r.Mismatch == MismatchLength) {
+		// A hex key with a bad character or of the wrong length: the
+		// fields before the fault are decoded (a partial model).
+		var pe *token.ParseError
+		if errors.As(err, &pe) && !errors.Is(err, token.ErrUnsupportedVersion) {
+			l, _ := readHexFields(s, r.Closest, pe.Offset)
+			return l, err
+		}
+	}
+	return nil, err
+}
+
+// partial marks l as decoded up to field (a name of token.LegacyFields, or a
+// sub-field of one such as "extra[0].key"; any other name, such as the
+// base64 "content" of DK5, stops before the first field) and returns it with
+// err.
+func partial(l *token.Legacy, field string, err error) (*token.Legacy, error) {
+	fields := token.LegacyFields(l.Format)
+	l.StoppedAt = fields[0]
+	for _, f := range fields {
+		if field == f || strings.HasPrefix(field, f+".") || strings.HasPrefix(field, f+"[") {
+			l.StoppedAt = f
+		}
+	}
+	return l, err
 }
 
 // recognitionError turns an unrecognised shape into a ParseError.
@@ -219,36 +258,70 @@ func parseHexKey(s string, v token.Version) (*token.Legacy, error) {
 	if !ok || len(s) != h.length() || !strings.HasPrefix(s, h.prefix) {
 		return nil, token.Errorf(LayerToken, 0, "token", token.ErrMalformed, "not %s", describe(v))
 	}
+	return readHexFields(s, v, len(s))
+}
+
+// readHexFields decodes the fields of the DK1-DK4 key s (of version v) that
+// end at or before character stop; the model is partial (StoppedAt) when a
+// field reaches past stop or fails to decode.
+func readHexFields(s string, v token.Version, stop int) (*token.Legacy, error) {
+	h, _ := layoutOf(v)
 	c := &textCursor{s: s, off: len(h.prefix)}
 	l := &token.Legacy{Format: v}
+	fits := func(field string, n int) bool {
+		if c.off+n > stop || c.off+n > len(s) {
+			l.StoppedAt = field
+			return false
+		}
+		return true
+	}
 	var err error
+	if !fits("signature", sigHexLen) {
+		return l, nil
+	}
 	if l.Signature, err = c.lowerHex("signature", sigHexLen); err != nil {
-		return nil, err
+		return partial(l, "signature", err)
+	}
+	if !fits("app_id", appIDLen) {
+		return l, nil
 	}
 	var start int
 	l.AppID, start = c.take(appIDLen)
 	if i := firstNot(l.AppID, 0, isHex); i >= 0 {
-		return nil, token.Errorf(LayerToken, start+i, "app_id", token.ErrMalformed, "%q is not hex", l.AppID[i])
+		l.AppID = ""
+		return partial(l, "app_id", token.Errorf(LayerToken, start+i, "app_id", token.ErrMalformed, "%q is not hex", s[start+i]))
+	}
+	if !fits("unix_ts", dec10Len) {
+		return l, nil
 	}
 	if l.UnixTs, err = c.dec10("unix_ts"); err != nil {
-		return nil, err
+		return partial(l, "unix_ts", err)
+	}
+	if !fits("random_int", hex8Len) {
+		return l, nil
 	}
 	salt, err := c.lowerHex("random_int", hex8Len)
 	if err != nil {
-		return nil, err
+		return partial(l, "random_int", err)
 	}
 	for i := 0; i < len(salt); i++ {
 		l.Salt = l.Salt<<4 | uint32(unhex(salt[i]))
 	}
 	if h.hasUID {
+		if !fits("uid", dec10Len) {
+			return l, nil
+		}
 		if l.UID, err = c.dec10("uid"); err != nil {
-			return nil, err
+			return partial(l, "uid", err)
 		}
 		l.HasUID = true
 	}
 	if h.hasExpired {
+		if !fits("expired_ts", dec10Len) {
+			return l, nil
+		}
 		if l.ExpiredTs, err = c.dec10("expired_ts"); err != nil {
-			return nil, err
+			return partial(l, "expired_ts", err)
 		}
 		l.HasExpired = true
 	}
@@ -279,8 +352,8 @@ func parseDK5(s string) (*token.Legacy, error) {
 		if ce, ok := err.(base64.CorruptInputError); ok {
 			off = int(ce)
 		}
-		return nil, token.Errorf(LayerToken, pre+off, "content", token.ErrMalformed,
-			"not canonical standard base64 with padding: %v", err)
+		return partial(&token.Legacy{Format: token.V005}, "content", token.Errorf(LayerToken, pre+off, "content", token.ErrMalformed,
+			"not canonical standard base64 with padding: %v", err))
 	}
 	// The decoder skips line breaks; the only accepted text is the canonical
 	// encoding of the decoded bytes.
@@ -289,99 +362,105 @@ func parseDK5(s string) (*token.Legacy, error) {
 		for i < len(b64) && i < len(canon) && b64[i] == canon[i] {
 			i++
 		}
-		return nil, token.Errorf(LayerToken, pre+i, "content", token.ErrMalformed,
-			"not canonical standard base64 (line break or other skipped character)")
+		return partial(&token.Legacy{Format: token.V005}, "content", token.Errorf(LayerToken, pre+i, "content", token.ErrMalformed,
+			"not canonical standard base64 (line break or other skipped character)"))
 	}
-	l, err := decodeDK5Content(content)
-	if err != nil {
-		return nil, err
-	}
-	return l, nil
+	return decodeDK5Content(content)
 }
 
+// decodeDK5Content decodes the content of a DK5 key; on an error the model
+// holds the fields before the one at fault (token.Legacy.StoppedAt).
 func decodeDK5Content(content []byte) (*token.Legacy, error) {
+	l := &token.Legacy{Format: token.V005}
+	fail := func(err error) (*token.Legacy, error) {
+		var pe *token.ParseError
+		field := ""
+		if errors.As(err, &pe) {
+			field = pe.Field
+		}
+		return partial(l, field, err)
+	}
 	r := token.NewReader(content, LayerContent)
 	st, err := r.U16("service_type")
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if st < 1 || st > 4 {
-		return nil, token.Errorf(LayerContent, 0, "service_type", token.ErrMalformed, "%d is not a DK5 service type (1-4)", st)
+		return fail(token.Errorf(LayerContent, 0, "service_type", token.ErrMalformed, "%d is not a DK5 service type (1-4)", st))
 	}
+	l.ServiceType = st
 	off := r.Offset()
 	sig, err := r.Bytes16("signature")
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if len(sig) != sigHexLen {
-		return nil, token.Errorf(LayerContent, off, "signature", token.ErrMalformed, "length %d, not 40", len(sig))
+		return fail(token.Errorf(LayerContent, off, "signature", token.ErrMalformed, "length %d, not 40", len(sig)))
 	}
 	if i := firstNot(string(sig), 0, isUpperHex); i >= 0 {
-		return nil, token.Errorf(LayerContent, off+2+i, "signature", token.ErrMalformed,
-			"%q is not uppercase hex (the builders write uppercase)", sig[i])
+		return fail(token.Errorf(LayerContent, off+2+i, "signature", token.ErrMalformed,
+			"%q is not uppercase hex (the builders write uppercase)", sig[i]))
 	}
+	l.Signature = string(sig)
 	off = r.Offset()
 	app, err := r.Bytes16("app_id")
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if len(app) != dk5AppLen {
-		return nil, token.Errorf(LayerContent, off, "app_id", token.ErrMalformed, "length %d, not 16", len(app))
+		return fail(token.Errorf(LayerContent, off, "app_id", token.ErrMalformed, "length %d, not 16", len(app)))
 	}
-	l := &token.Legacy{
-		Format:      token.V005,
-		ServiceType: st,
-		Signature:   string(sig),
-		AppID:       hex.EncodeToString(app),
-		HasExpired:  true,
-	}
+	l.AppID = hex.EncodeToString(app)
 	if l.UnixTs, err = r.U32("unix_ts"); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if l.Salt, err = r.U32("random_int"); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	if l.ExpiredTs, err = r.U32("expired_ts"); err != nil {
-		return nil, err
+		return fail(err)
 	}
+	l.HasExpired = true
 	off = r.Offset()
 	// An entry is at least a u16 key and a u16 length: bound the declared
 	// count by the bytes left before allocating for it.
 	count, err := r.U16("extra.count")
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	n := int(count)
 	if n*4 > r.Len() {
-		return nil, token.Errorf(LayerContent, off, "extra", token.ErrTruncated,
-			"count %d needs at least %s, %d left", n, token.Plural(n*4, "byte"), r.Len())
+		return fail(token.Errorf(LayerContent, off, "extra", token.ErrTruncated,
+			"count %d needs at least %s, %d left", n, token.Plural(n*4, "byte"), r.Len()))
 	}
+	var extra []token.LegacyExtra
 	if n > 0 {
-		l.Extra = make([]token.LegacyExtra, 0, n)
+		extra = make([]token.LegacyExtra, 0, n)
 	}
 	for i := 0; i < n; i++ {
 		at := r.Offset()
 		k, err := r.U16(extraField(i, "key"))
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		v, err := r.String16(extraField(i, "value"))
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
-		if i > 0 && k <= l.Extra[i-1].Key {
-			return nil, token.Errorf(LayerContent, at, extraField(i, "key"), token.ErrMalformed,
-				"key %d after key %d: keys must be strictly ascending", k, l.Extra[i-1].Key)
+		if i > 0 && k <= extra[i-1].Key {
+			return fail(token.Errorf(LayerContent, at, extraField(i, "key"), token.ErrMalformed,
+				"key %d after key %d: keys must be strictly ascending", k, extra[i-1].Key))
 		}
-		l.Extra = append(l.Extra, token.LegacyExtra{Key: k, Value: v})
+		extra = append(extra, token.LegacyExtra{Key: k, Value: v})
 	}
 	if r.Len() > 0 {
-		return nil, token.Errorf(LayerContent, r.Offset(), "extra", token.ErrTrailingData,
-			"%s after the extra map", token.Plural(r.Len(), "byte"))
+		return fail(token.Errorf(LayerContent, r.Offset(), "extra", token.ErrTrailingData,
+			"%s after the extra map", token.Plural(r.Len(), "byte")))
 	}
-	if field, detail := checkDK5Extra(st, l.Extra); detail != "" {
-		return nil, token.Errorf(LayerContent, off, field, token.ErrMalformed, "%s", detail)
+	if field, detail := checkDK5Extra(st, extra); detail != "" {
+		return fail(token.Errorf(LayerContent, off, field, token.ErrMalformed, "%s", detail))
 	}
+	l.Extra = extra
 	l.Content = content
 	return l, nil
 }
@@ -415,30 +494,34 @@ func parseSignaling(s string) (*token.Legacy, error) {
 	if len(parts) != 4 || parts[0] != "1" {
 		return nil, token.Errorf(LayerToken, 0, "version", token.ErrMalformed, "not a signaling token")
 	}
+	l := &token.Legacy{Format: token.VSignal}
 	off := 2
 	app := parts[1]
 	if len(app) != appIDLen {
-		return nil, token.Errorf(LayerToken, off, "app_id", token.ErrMalformed, "%s, not 32", token.Plural(len(app), "character"))
+		return partial(l, "app_id", token.Errorf(LayerToken, off, "app_id", token.ErrMalformed, "%s, not 32", token.Plural(len(app), "character")))
 	}
 	if i := firstNot(app, 0, isHex); i >= 0 {
-		return nil, token.Errorf(LayerToken, off+i, "app_id", token.ErrMalformed, "%q is not hex", app[i])
+		return partial(l, "app_id", token.Errorf(LayerToken, off+i, "app_id", token.ErrMalformed, "%q is not hex", app[i]))
 	}
+	l.AppID = app
 	off += len(app) + 1
 	e := parts[2]
 	exp, detail := parseDecimal(e)
 	if detail != "" {
-		return nil, token.Errorf(LayerToken, off, "expired_ts", token.ErrMalformed, "%s", detail)
+		return partial(l, "expired_ts", token.Errorf(LayerToken, off, "expired_ts", token.ErrMalformed, "%s", detail))
 	}
+	l.ExpiredTs, l.HasExpired = exp, true
 	off += len(e) + 1
 	sig := parts[3]
 	if len(sig) != md5HexLen {
-		return nil, token.Errorf(LayerToken, off, "signature", token.ErrMalformed, "%s, not 32 (an MD5 in hex)", token.Plural(len(sig), "character"))
+		return partial(l, "signature", token.Errorf(LayerToken, off, "signature", token.ErrMalformed, "%s, not 32 (an MD5 in hex)", token.Plural(len(sig), "character")))
 	}
 	if i := firstNot(sig, 0, isLowerHex); i >= 0 {
-		return nil, token.Errorf(LayerToken, off+i, "signature", token.ErrMalformed,
-			"%q is not lowercase hex (the builders write lowercase)", sig[i])
+		return partial(l, "signature", token.Errorf(LayerToken, off+i, "signature", token.ErrMalformed,
+			"%q is not lowercase hex (the builders write lowercase)", sig[i]))
 	}
-	return &token.Legacy{Format: token.VSignal, AppID: app, Signature: sig, ExpiredTs: exp, HasExpired: true}, nil
+	l.Signature = sig
+	return l, nil
 }
 
 // parseDecimal reads a plain decimal uint32 (no sign, no leading zeros); the

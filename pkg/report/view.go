@@ -172,19 +172,22 @@ func Token(tok *token.Token, err error) *TokenView {
 			v.Kind = Kind006(t)
 		}
 	case tok.Legacy != nil:
+		// A field a broken key's decoding did not reach is left out.
 		l := tok.Legacy
 		v.AppID = l.AppID
 		v.Signature = l.Signature
-		if l.Format != token.VSignal {
+		if l.Format != token.VSignal && l.Read("random_int") {
 			v.Salt = p(l.Salt)
 		}
 		lv := &LegacyView{}
-		if l.Format != token.VSignal {
+		if l.Format != token.VSignal && l.Read("unix_ts") {
 			// The generation time means what 007 calls issue_ts.
 			lv.UnixTs = p(l.UnixTs)
 			v.IssueTs = p(l.UnixTs)
 		}
-		v.Kind = legacy.KindOf(l).String()
+		if l.StoppedAt == "" {
+			v.Kind = legacy.KindOf(l).String()
+		}
 		if l.HasUID {
 			lv.UID = p(l.UID)
 			v.UID = p(l.UID)
@@ -193,7 +196,7 @@ func Token(tok *token.Token, err error) *TokenView {
 			lv.ExpiredTs = p(l.ExpiredTs)
 			v.ExpireAt = p(uint64(l.ExpiredTs))
 		}
-		if l.Format == token.V005 {
+		if l.Format == token.V005 && l.Read("service_type") {
 			lv.ServiceType = p(l.ServiceType)
 		}
 		for _, e := range l.Extra {

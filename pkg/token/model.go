@@ -235,6 +235,47 @@ type Legacy struct {
 	Extra []LegacyExtra
 	// Content is the DK5 base64-decoded content.
 	Content []byte
+	// StoppedAt, for a key that did not decode whole, is the field of its
+	// layout (LegacyFields) at which decoding stopped: the fields before it
+	// were read, it and those after it are zero and mean nothing (see
+	// Read). It is "" for a key decoded whole.
+	StoppedAt string
+}
+
+// LegacyFields lists the fields of a legacy format in the order its string
+// holds them (FORMATS §3-§8), by the names decode errors use.
+func LegacyFields(v Version) []string {
+	switch v {
+	case VDK1:
+		return []string{"signature", "app_id", "unix_ts", "random_int"}
+	case VDK2, V003:
+		return []string{"signature", "app_id", "unix_ts", "random_int", "uid", "expired_ts"}
+	case V004:
+		return []string{"signature", "app_id", "unix_ts", "random_int", "expired_ts"}
+	case V005:
+		return []string{"service_type", "signature", "app_id", "unix_ts", "random_int", "expired_ts", "extra"}
+	case VSignal:
+		return []string{"app_id", "expired_ts", "signature"}
+	}
+	return nil
+}
+
+// Read reports whether the field (a name of LegacyFields) was decoded:
+// always for a key decoded whole, and up to the field at fault in the
+// partial model of a broken one.
+func (l *Legacy) Read(field string) bool {
+	if l.StoppedAt == "" {
+		return true
+	}
+	for _, f := range LegacyFields(l.Format) {
+		switch f {
+		case l.StoppedAt:
+			return false
+		case field:
+			return true
+		}
+	}
+	return false
 }
 
 // LegacyExtra is one entry of the DK5 extra map.

@@ -64,7 +64,7 @@ func brokenRules(r *Report, exp *Expectations) {
 // decoder read (a 006 or 007 model, or a decoded legacy key), rather than
 // only its version.
 func carriesAppID(t *token.Token) bool {
-	return t != nil && (t.T007 != nil || t.T006 != nil || t.Legacy != nil)
+	return t != nil && (t.T007 != nil || t.T006 != nil || t.Legacy != nil && t.Legacy.Read("app_id"))
 }
 
 // structuralDetail names the kind of a structural error that has a code of
