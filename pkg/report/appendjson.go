@@ -253,6 +253,7 @@ func appendServiceView(dst []byte, s *ServiceView) []byte {
 		dst = append(dst, `,"role":`...)
 		dst = strconv.AppendInt(dst, int64(*s.Role), 10)
 	}
+	dst = appendTextHex(dst, s.Hex)
 	if len(s.Permissions) > 0 {
 		dst = append(dst, `,"permissions":[`...)
 		for i := range s.Permissions {
@@ -272,6 +273,29 @@ func appendServiceView(dst []byte, s *ServiceView) []byte {
 	if s.Offset != nil {
 		dst = append(dst, `,"offset":`...)
 		dst = strconv.AppendInt(dst, int64(*s.Offset), 10)
+	}
+	return append(dst, '}')
+}
+
+// appendTextHex appends the "hex" member of a service (TextHex), if any.
+func appendTextHex(dst []byte, h *TextHex) []byte {
+	if h == nil {
+		return dst
+	}
+	dst = append(dst, `,"hex":{`...)
+	first := true
+	for _, f := range [...]struct{ key, v string }{{"channel", h.Channel}, {"uid", h.UID}, {"user_id", h.UserID},
+		{"account", h.Account}, {"room_uuid", h.RoomUUID}, {"user_uuid", h.UserUUID}} {
+		if f.v == "" {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = appendString(dst, f.key)
+		dst = append(dst, ':')
+		dst = appendString(dst, f.v)
 	}
 	return append(dst, '}')
 }
@@ -588,6 +612,7 @@ func appendService007(dst []byte, t *token.Token007, s *token.Service) []byte {
 	case token.ServiceRTM2:
 		dst = append(dst, `,"user_id":`...)
 		dst = appendString(dst, s.UserID)
+		dst = appendTextHex(dst, serviceTextHex(s))
 		first := true
 		for _, r := range s.Permissions {
 			for _, pm := range r.Permissions {
@@ -604,6 +629,9 @@ func appendService007(dst []byte, t *token.Token007, s *token.Service) []byte {
 		if !first {
 			dst = append(dst, ']')
 		}
+	}
+	if s.Type != token.ServiceRTM2 {
+		dst = appendTextHex(dst, serviceTextHex(s))
 	}
 	dst = append(dst, `,"privileges":[`...)
 	for i, pr := range s.Privileges {

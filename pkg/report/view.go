@@ -6,6 +6,7 @@ package report
 import (
 	"encoding/hex"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -35,19 +36,72 @@ type PermissionView struct {
 
 // ServiceView is one 007 service in the JSON contract.
 type ServiceView struct {
-	Type           uint16           `json:"type"`
-	Name           string           `json:"name"`
-	Channel        *string          `json:"channel,omitempty"`
-	UID            *string          `json:"uid,omitempty"`
-	UserID         *string          `json:"user_id,omitempty"`
-	Account        *string          `json:"account,omitempty"`
-	RoomUUID       *string          `json:"room_uuid,omitempty"`
-	UserUUID       *string          `json:"user_uuid,omitempty"`
-	Role           *int16           `json:"role,omitempty"`
+	Type     uint16  `json:"type"`
+	Name     string  `json:"name"`
+	Channel  *string `json:"channel,omitempty"`
+	UID      *string `json:"uid,omitempty"`
+	UserID   *string `json:"user_id,omitempty"`
+	Account  *string `json:"account,omitempty"`
+	RoomUUID *string `json:"room_uuid,omitempty"`
+	UserUUID *string `json:"user_uuid,omitempty"`
+	Role     *int16  `json:"role,omitempty"`
+	// Hex holds, in hexadecimal, the bytes of the text fields above that
+	// are not valid UTF-8 (JSON text shows such bytes as U+FFFD): nil when
+	// every one is valid.
+	Hex            *TextHex         `json:"hex,omitempty"`
 	Permissions    []PermissionView `json:"permissions,omitempty"`
 	Privileges     []PrivilegeView  `json:"privileges"`
 	UndecodedBytes *int             `json:"undecoded_bytes,omitempty"`
 	Offset         *int             `json:"offset,omitempty"`
+}
+
+// TextHex gives the bytes of a service's text fields that are not valid
+// UTF-8, in lowercase hexadecimal; a valid field is left out.
+type TextHex struct {
+	Channel  string `json:"channel,omitempty"`
+	UID      string `json:"uid,omitempty"`
+	UserID   string `json:"user_id,omitempty"`
+	Account  string `json:"account,omitempty"`
+	RoomUUID string `json:"room_uuid,omitempty"`
+	UserUUID string `json:"user_uuid,omitempty"`
+}
+
+// textHex returns the TextHex of the fields of s that the view shows, or nil
+// when all of them are valid UTF-8.
+func textHex(s *ServiceView) *TextHex {
+	var h TextHex
+	bad := false
+	set := func(dst *string, v *string) {
+		if v != nil && !utf8.ValidString(*v) {
+			*dst, bad = hex.EncodeToString([]byte(*v)), true
+		}
+	}
+	set(&h.Channel, s.Channel)
+	set(&h.UID, s.UID)
+	set(&h.UserID, s.UserID)
+	set(&h.Account, s.Account)
+	set(&h.RoomUUID, s.RoomUUID)
+	set(&h.UserUUID, s.UserUUID)
+	if !bad {
+		return nil
+	}
+	return &h
+}
+
+// serviceTextHex is the TextHex of the text fields the view of s shows.
+func serviceTextHex(s *token.Service) *TextHex {
+	var sv ServiceView
+	switch s.Type {
+	case token.ServiceRTC:
+		sv.Channel, sv.UID = &s.Channel, &s.Account
+	case token.ServiceStreaming, token.ServiceFCDN:
+		sv.Channel, sv.Account = &s.Channel, &s.Account
+	case token.ServiceRTM, token.ServiceChat, token.ServiceRTM2:
+		sv.UserID = &s.UserID
+	case token.ServiceAPaaS:
+		sv.RoomUUID, sv.UserUUID = &s.RoomUUID, &s.UserUUID
+	}
+	return textHex(&sv)
 }
 
 // ErrorView locates a decode error.
@@ -244,6 +298,7 @@ func service(t *token.Token007, s *token.Service) ServiceView {
 			}
 		}
 	}
+	sv.Hex = textHex(&sv)
 	return sv
 }
 
