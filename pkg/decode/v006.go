@@ -9,6 +9,12 @@ import (
 // 006 layout: "006" ‖ app ID (32 characters) ‖ B64(content).
 const prefix006Len = 3 + 32
 
+// Min006Length is the length of the shortest well-formed 006 token: the
+// prefix and the base64 of the smallest content (signature field 2+32,
+// two CRCs, the message length, and a message of salt, ts and an empty
+// privilege map: 54 bytes).
+const Min006Length = prefix006Len + (54+2)/3*4
+
 // tok006 holds a Token and its Token006 in one allocation, with room for
 // the content and privileges of a typical token (the four RTC privileges,
 // or two more for a longer content), so that Parse allocates once.
@@ -34,7 +40,7 @@ func parse006(s string) (*token.Token, error) {
 
 func truncated006(s string) error {
 	return token.Errorf("token", len(s), "app_id", token.ErrTruncated,
-		"token ends after %d characters, inside the 32-character app ID (ends %d characters early at least)", len(s), prefix006Len+4-len(s))
+		"token ends after %d characters, inside the 32-character app ID (at least %d characters are missing)", len(s), Min006Length-len(s))
 }
 
 // parse006Into decodes s (at least prefix006Len long) into tok, whose T006 is

@@ -125,6 +125,11 @@ func implausible(k int, what string, v uint32, issue int64, relative bool) strin
 	case valEnum:
 		return fmt.Sprintf("%s is %d, an enum value (a role such as 1 publisher or 2 subscriber) passed where the expiry belongs", what, v)
 	case valSum:
+		if v >= 0xFFFF0000 {
+			// Too close to 2^32 to be a sum of real timestamps: a small
+			// negative number written as unsigned.
+			return fmt.Sprintf("%s is %d (0x%X), %d as a signed 32-bit number: a negative value (-1 is often meant as \"never expires\") written as unsigned; the token formats have no \"never\"", what, v, v, int32(v))
+		}
 		s := fmt.Sprintf("%s is %d, which as a date is %s: the sum of two timestamps", what, v, utc(int64(v)))
 		if issue > 0 && int64(v) > issue {
 			s += fmt.Sprintf(" (%d − %d = %d)", v, issue, int64(v)-issue)

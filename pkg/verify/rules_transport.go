@@ -168,7 +168,7 @@ func truncation(s string) (Finding, bool) {
 	switch {
 	case strings.HasPrefix(s, "006"):
 		if len(s) < prefix006 {
-			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), prefix006+60-len(s))
+			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), decode.Min006Length-len(s))
 			return f, true
 		}
 		if !decode.IsHex32(s[3:prefix006]) {
