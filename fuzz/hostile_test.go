@@ -164,11 +164,11 @@ func hostile() []hostileCase {
 			{"65535-services-no-records", encode.String007(payload007(0xFFFF)), token.ErrTruncated, "services"},
 			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, bytes.Repeat(fpa, 10))), token.ErrTruncated, "services"},
 			{"65535-services-the-first-unknown", encode.String007(payload007(0xFFFF, make([]byte, 40))), nil, ""},
-			{"service-flood-max-fpa", encode.String007(flood), token.ErrTooLarge, "services"},
+			{"service-flood-max-fpa", encode.String007(flood), nil, ""},
 			{"privilege-count-65535-007", encode.String007(payload007(1, le16(token.ServiceRTC, 0xFFFF))), token.ErrTruncated, "services[0].privileges"},
 			{"privilege-count-65535-006", token006(cat(make([]byte, 8), le16(0xFFFF))), token.ErrTruncated, "message.privileges"},
-			{"privilege-map-43000-keys", bigPrivilegeMap(43000), token.ErrTooLarge, "deflate"},
-			{"privilege-map-at-entry-limit", bigPrivilegeMap(token.MaxEntries - 1), nil, ""},
+			{"privilege-map-past-the-payload-limit", bigPrivilegeMap(token.MaxPayloadSize / 6), token.ErrTooLarge, "deflate"},
+			{"privilege-map-largest-in-the-payload-limit", bigPrivilegeMap((token.MaxPayloadSize - 200) / 6), nil, ""},
 			{"privilege-map-65535-keys-too-large", bigPrivilegeMap(0xFFFF), token.ErrTooLarge, ""},
 			{"string-length-65535", encode.String007(payload007(1, le16(token.ServiceRTC, 0, 0xFFFF), []byte("abc"))), token.ErrTruncated, "services[0].channel"},
 			{"rtm2-resource-types-65535", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 0xFFFF))), token.ErrTruncated, "services[0].permissions"},
@@ -182,7 +182,11 @@ func hostile() []hostileCase {
 					p = append(p, emptyRTM2...)
 				}
 				return p
-			}()), token.ErrTooLarge, "services"},
+			}()), nil, ""},
+			{"rtm2-80000-empty-resources-past-the-entry-limit", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 1, 1, 2),
+				le16(1, 40000), make([]byte, 80000), le16(2, 40000), make([]byte, 80000))), token.ErrTooLarge, "services[0].permissions[0].permissions[1].resources"},
+			{"rtc-channel-and-account-of-65535-bytes", encode.String007(payload007(1, le16(token.ServiceRTC, 0, 0xFFFF), bytes.Repeat([]byte("a"), 0xFFFF),
+				le16(0xFFFF), bytes.Repeat([]byte("b"), 0xFFFF))), nil, ""},
 			{"unknown-service-first", encode.String007(payload007(2, le16(0xFFFF), make([]byte, 100))), nil, ""},
 			{"empty", "", token.ErrTruncated, ""},
 			{"prefix-only-007", "007", token.ErrTruncated, "body"},

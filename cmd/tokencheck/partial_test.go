@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/tokencheck/tokencheck/pkg/token"
 )
 
 // TestPartialDecodeNamesCompressor: a 007 token whose payload inflates but
@@ -45,11 +48,12 @@ func TestPartialDecodeNamesCompressor(t *testing.T) {
 // stdin limit; only beyond that is the input refused unread (exit 2).
 func TestOversizedStdin(t *testing.T) {
 	const cert = "5CFd2fd1755d40ecb72977518be15d3b"
-	for _, n := range []int{200 << 10, 1 << 20, 8 << 20} {
+	at := fmt.Sprintf("token byte %d", token.MaxTokenLength)
+	for _, n := range []int{token.MaxTokenLength + 1, 2 * token.MaxTokenLength, 8 << 20} {
 		tok := "007" + strings.Repeat("A", n)
 		code, _, errs := runCLI(t, tok+"\n", nil, "decode")
-		if code != 1 || !strings.Contains(errs, "token byte 131072") || !strings.Contains(errs, "too large") {
-			t.Errorf("decode of %d bytes: exit %d, stderr %q; want 1 and a too-large error at byte 131072", n, code, errs)
+		if code != 1 || !strings.Contains(errs, at) || !strings.Contains(errs, "too large") {
+			t.Errorf("decode of %d bytes: exit %d, stderr %q; want 1 and a too-large error at %s", n, code, errs, at)
 		}
 		code, out, _ := runCLI(t, tok, nil, "verify", "--json", "--cert", cert)
 		var v struct{ Verdict string }

@@ -122,12 +122,12 @@ type batch struct {
 
 // MaxBytesInFlight bounds the bytes of the lines read but not yet handed
 // to the caller, besides the window's count of lines: 4096 lines of nearly
-// MaxLineLength would otherwise be 2.4 GB when the output is slow. The budget is
+// MaxLineLength would otherwise be 8.6 GB when the output is slow. The budget is
 // counted in units of budgetUnit bytes, the bytes of a batch rounded down,
 // so that batches of tokens of ordinary length never wait for it. It bounds
 // as well, separately, what the results not yet handed over hold (their
-// rendered bytes and decoded models, see resultBytes): a 250-character line
-// may decode to 600 KB.
+// rendered bytes and decoded models, see resultBytes): a 455-character line
+// may decode to 10 MB.
 const (
 	MaxBytesInFlight = 64 << 20
 	budgetUnit       = 64 << 10
@@ -135,8 +135,8 @@ const (
 
 // resultBytes estimates the memory a result holds until it is handed to the
 // caller beyond its line: the rendered bytes and the decoded model, whose
-// lists a short line may declare by the thousand (4096 empty services in
-// 255 bytes decode to some 600 KB).
+// lists a short line may declare by the ten thousand (65,515 empty services
+// in 455 bytes decode to some 10 MB).
 func resultBytes(r *Result) int {
 	n := len(r.Encoded)
 	if r.Report == nil {

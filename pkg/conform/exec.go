@@ -43,7 +43,7 @@ func (r *Response) Unsupported() bool {
 }
 
 // MaxLine is the length of the longest response line accepted, newline not
-// counted (a token is at most 128 KiB).
+// counted (a token is at most 512 KiB).
 const MaxLine = 4 << 20
 
 // ErrProcess is wrapped by every error about the external process itself:

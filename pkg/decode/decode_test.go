@@ -459,7 +459,17 @@ func TestPartialKeepsDeclaredServiceCount(t *testing.T) {
 	}{
 		{"65535 services, no records", []byte{0xff, 0xff}, 65535, token.ErrTruncated},
 		{"3 services, 4 bytes of records", []byte{3, 0, 1, 0, 0, 0}, 3, token.ErrTruncated},
-		{"5000 RTC services, past the entry limit", append([]byte{0x88, 0x13}, bytes.Repeat([]byte{1, 0, 0, 0, 0, 0, 0, 0}, 5000)...), 5000, token.ErrTooLarge},
+		{"an RTM2 service of 80000 resources, past the entry limit", func() []byte {
+			// One service: RTM2, no privileges, empty user id, one
+			// resource type with two permission lists of 40000 empty
+			// resources each.
+			b := []byte{1, 0, 8, 0, 0, 0, 0, 0, 1, 0, 1, 0, 2, 0}
+			for perm := byte(1); perm <= 2; perm++ {
+				b = append(b, perm, 0, 0x40, 0x9c) // 40000
+				b = append(b, make([]byte, 2*40000)...)
+			}
+			return b
+		}(), 1, token.ErrTooLarge},
 		{"5000 services, the first of unknown type 0", append([]byte{0x88, 0x13}, make([]byte, 20000)...), 5000, nil},
 	}
 	for _, c := range cases {

@@ -70,15 +70,20 @@ func TestReadPrivilegesRepeat(t *testing.T) {
 	}
 }
 
-// TestReadPrivilegesOverLimit: a map declaring more entries than MaxEntries is
-// refused as too large before its keys are read.
+// TestReadPrivilegesOverLimit: maps declaring more entries than MaxEntries
+// in all are refused as too large before the keys of the one that passes
+// the limit are read.
 func TestReadPrivilegesOverLimit(t *testing.T) {
-	keys := make([]uint16, token.MaxEntries+1)
+	keys := make([]uint16, token.MaxEntries/2+1)
 	for i := range keys {
 		keys[i] = uint16(i)
 	}
-	r := token.NewReader(privilegeMap(keys), "payload")
+	m := privilegeMap(keys)
+	r := token.NewReader(append(append([]byte(nil), m...), m...), "payload")
+	if p, err := readPrivileges(r); err != nil || len(p) != len(keys) {
+		t.Fatalf("first map: %d entries, error %v; want %d", len(p), err, len(keys))
+	}
 	if p, err := readPrivileges(r); p != nil || !errors.Is(err, token.ErrTooLarge) {
-		t.Fatalf("got %d entries, error %v; want too large", len(p), err)
+		t.Fatalf("second map: %d entries, error %v; want too large", len(p), err)
 	}
 }

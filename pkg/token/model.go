@@ -30,27 +30,29 @@ const (
 // Together they bound the cost of decoding one token: the heap allocated by
 // one decode is at most about 4 bytes per token byte plus 48 bytes per
 // inflated payload byte plus 64 KiB (asserted by package fuzz,
-// TestHostileInputs); measured, no input costs more than about 0.7 MB and
-// 0.8 ms (BenchmarkHostile): a zlib bomb stops at MaxPayloadSize, and a small
-// token that inflates to a flood of empty records stops at MaxEntries.
+// TestHostileInputs); measured, no input costs more than about 10 MB and
+// 8 ms (BenchmarkHostile: a 455-byte token inflating to 65,515 empty FPA
+// records, which is valid): a zlib bomb stops at MaxPayloadSize, and a flood
+// of empty records at MaxEntries.
 const (
 	// MaxTokenLength is the longest token string accepted, in bytes. It is
 	// checked first, before any decoding, so an oversized token costs a
 	// constant few allocations. Real tokens are under 2 KiB; the limit
-	// leaves room for 65535-byte fields.
-	MaxTokenLength = 128 << 10
+	// leaves room for the base64 of a MaxPayloadSize payload that does not
+	// compress.
+	MaxTokenLength = 512 << 10
 	// MaxPayloadSize is the largest inflated 007 payload accepted, in bytes.
-	// Inflation stops as soon as it is exceeded, so a zlib bomb (a token of
-	// MaxTokenLength can inflate to about 94 MiB) costs at most about three
-	// times this much memory. Real payloads are a few hundred bytes; the
-	// limit leaves room for one 65535-byte field.
-	MaxPayloadSize = 128 << 10
+	// Inflation stops as soon as it is exceeded, so a zlib bomb costs at
+	// most about three times this much memory. Real payloads are a few
+	// hundred bytes; the limit leaves room for every field of a service at
+	// its largest (a record of four 65535-byte strings).
+	MaxPayloadSize = 256 << 10
 	// MaxEntries bounds the list entries one token may declare in all
 	// (services, privileges, RTM2 resource types, permissions and resources;
-	// checked by Reader.Count16). Real tokens declare a few dozen; the limit
-	// keeps the decoding of a small token that inflates to a flood of empty
-	// records well under a millisecond.
-	MaxEntries = 4096
+	// checked by Reader.Count16 and Reader.Entry): 65535, the most one list
+	// can count. Real tokens declare a few dozen; the limit bounds the
+	// model of a small token that inflates to a flood of empty records.
+	MaxEntries = 65535
 )
 
 // 007 service types.

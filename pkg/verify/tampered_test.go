@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokencheck/tokencheck/pkg/token"
 	"github.com/tokencheck/tokencheck/pkg/verify"
 )
 
@@ -150,8 +151,8 @@ func TestStructuralDetail(t *testing.T) {
 	if len(cases) < 4 {
 		t.Fatalf("only %d trailing-data cases in tampered.json", len(cases))
 	}
-	cases = append(cases, tc{"200 KB token", "007" + strings.Repeat("A", 200000), verify.CodeTooLarge},
-		tc{"200 KB 006 token", "006" + strings.Repeat("a", 32) + strings.Repeat("A", 200000), verify.CodeTooLarge})
+	cases = append(cases, tc{"token over the length limit", "007" + strings.Repeat("A", token.MaxTokenLength), verify.CodeTooLarge},
+		tc{"006 token over the length limit", "006" + strings.Repeat("a", 32) + strings.Repeat("A", token.MaxTokenLength), verify.CodeTooLarge})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for _, strict := range []bool{false, true} {
