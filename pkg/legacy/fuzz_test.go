@@ -57,6 +57,7 @@ func FuzzLegacyParse(f *testing.F) {
 func checkParse(t *testing.T, s string) {
 	r := Recognize(s)
 	l, err := Parse(s)
+	checkPartial(t, s, l, err)
 	if err != nil {
 		if l != nil {
 			t.Fatalf("Parse returned a key and error %v", err)
@@ -92,6 +93,42 @@ func checkParse(t *testing.T, s string) {
 		t.Fatalf("Parse(Encode(Parse(s))) = %+v, %v; want %+v", l2, err, l)
 	}
 	Verify(l, VerifyInput{Certificate: "5cfd2fd1755d40ecb72977518be15d3b", Channel: s, HasChannel: true, HasUID: true, Account: s, HasAccount: true})
+}
+
+// checkPartial states ParsePartial's properties against Parse's result:
+// the same key and no error when Parse succeeds; otherwise the same error,
+// and a partial model (if any) of the format whose fields past StoppedAt
+// are zero, StoppedAt being set unless the key was read whole.
+func checkPartial(t *testing.T, s string, l *token.Legacy, err error) {
+	pl, perr := ParsePartial(s)
+	if err == nil {
+		if perr != nil || !reflect.DeepEqual(pl, l) {
+			t.Fatalf("ParsePartial = %+v, %v; Parse = %+v", pl, perr, l)
+		}
+		return
+	}
+	if perr == nil || perr.Error() != err.Error() {
+		t.Fatalf("ParsePartial error %v, Parse error %v", perr, err)
+	}
+	if pl == nil {
+		return
+	}
+	if pl.StoppedAt == "" && !errors.Is(err, token.ErrTrailingData) {
+		t.Fatalf("partial model %+v with error %v does not say where it stopped", pl, err)
+	}
+	if pl.StoppedAt != "" && pl.Read(pl.StoppedAt) {
+		t.Fatalf("partial model %+v counts the field at fault as read", pl)
+	}
+	zero := map[string]bool{
+		"signature": pl.Signature == "", "app_id": pl.AppID == "", "unix_ts": pl.UnixTs == 0,
+		"random_int": pl.Salt == 0, "uid": pl.UID == 0 && !pl.HasUID, "expired_ts": pl.ExpiredTs == 0 && !pl.HasExpired,
+		"service_type": pl.ServiceType == 0, "extra": pl.Extra == nil,
+	}
+	for _, f := range token.LegacyFields(pl.Format) {
+		if !pl.Read(f) && !zero[f] {
+			t.Fatalf("partial model %+v holds field %s, which it did not read", pl, f)
+		}
+	}
 }
 
 func checkBuild(t *testing.T, s string) {
