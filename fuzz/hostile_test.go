@@ -147,7 +147,7 @@ func hostile() []hostileCase {
 		gigaBomb, _ := zlibBomb(1024)
 		smallBomb, _ := zlibBomb(1)
 		fpa := le16(token.ServiceFPA, 0)
-		maxFPA := (token.MaxPayloadSize - len(header007(0))) / len(fpa)
+		maxFPA := min(0xFFFF, (token.MaxPayloadSize-len(header007(0)))/len(fpa))
 		flood := header007(uint16(maxFPA))
 		for i := 0; i < maxFPA; i++ {
 			flood = append(flood, fpa...)
@@ -164,7 +164,7 @@ func hostile() []hostileCase {
 			{"65535-services-no-records", encode.String007(payload007(0xFFFF)), token.ErrTruncated, "services"},
 			{"65535-services-40-bytes-of-records", encode.String007(payload007(0xFFFF, bytes.Repeat(fpa, 10))), token.ErrTruncated, "services"},
 			{"65535-services-the-first-unknown", encode.String007(payload007(0xFFFF, make([]byte, 40))), nil, ""},
-			{"service-flood-max-fpa", encode.String007(flood), nil, ""},
+			{"service-flood-max-fpa", encode.String007(flood), token.ErrTooLarge, "services"},
 			{"privilege-count-65535-007", encode.String007(payload007(1, le16(token.ServiceRTC, 0xFFFF))), token.ErrTruncated, "services[0].privileges"},
 			{"privilege-count-65535-006", token006(cat(make([]byte, 8), le16(0xFFFF))), token.ErrTruncated, "message.privileges"},
 			{"privilege-map-past-the-payload-limit", bigPrivilegeMap(token.MaxPayloadSize / 6), token.ErrTooLarge, "deflate"},
@@ -176,13 +176,13 @@ func hostile() []hostileCase {
 			{"rtm2-resources-65535", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 1, 0, 1, 0, 0xFFFF))), token.ErrTruncated, "services[0].permissions[0].permissions[0].resources"},
 			{"rtm2-resource-length-65535", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 1, 0, 1, 0, 1, 0xFFFF))), token.ErrTruncated, "services[0].permissions[0].permissions[0].resources[0]"},
 			{"rtm2-flood-empty-blocks", encode.String007(func() []byte {
-				n := (token.MaxPayloadSize - len(header007(0))) / len(emptyRTM2)
+				n := min(0xFFFF, (token.MaxPayloadSize-len(header007(0)))/len(emptyRTM2))
 				p := header007(uint16(n))
 				for i := 0; i < n; i++ {
 					p = append(p, emptyRTM2...)
 				}
 				return p
-			}()), nil, ""},
+			}()), token.ErrTooLarge, "services"},
 			{"rtm2-80000-empty-resources-past-the-entry-limit", encode.String007(payload007(1, le16(token.ServiceRTM2, 0, 0, 1, 1, 2),
 				le16(1, 40000), make([]byte, 80000), le16(2, 40000), make([]byte, 80000))), token.ErrTooLarge, "services[0].permissions[0].permissions[1].resources"},
 			{"rtc-channel-and-account-of-65535-bytes", encode.String007(payload007(1, le16(token.ServiceRTC, 0, 0xFFFF), bytes.Repeat([]byte("a"), 0xFFFF),

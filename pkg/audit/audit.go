@@ -126,8 +126,8 @@ type batch struct {
 // counted in units of budgetUnit bytes, the bytes of a batch rounded down,
 // so that batches of tokens of ordinary length never wait for it. It bounds
 // as well, separately, what the results not yet handed over hold (their
-// rendered bytes and decoded models, see resultBytes): a 455-character line
-// may decode to 10 MB.
+// rendered bytes and decoded models, see resultBytes): a 295-character line
+// may decode to 1 MB.
 const (
 	MaxBytesInFlight = 64 << 20
 	budgetUnit       = 64 << 10
@@ -135,8 +135,8 @@ const (
 
 // resultBytes estimates the memory a result holds until it is handed to the
 // caller beyond its line: the rendered bytes and the decoded model, whose
-// lists a short line may declare by the ten thousand (65,515 empty services
-// in 455 bytes decode to some 10 MB).
+// lists a short line may declare by the ten thousand (65,000 empty RTM2
+// resources in 295 bytes decode to some 1 MB).
 func resultBytes(r *Result) int {
 	n := len(r.Encoded)
 	if r.Report == nil {
@@ -150,7 +150,14 @@ func resultBytes(r *Result) int {
 		n += len(t7.Payload) + int(unsafe.Sizeof(token.Service{}))*len(t7.Services)
 		for i := range t7.Services {
 			s := &t7.Services[i]
-			n += int(unsafe.Sizeof(token.Privilege{}))*len(s.Privileges) + 64*len(s.Permissions)
+			n += int(unsafe.Sizeof(token.Privilege{}))*len(s.Privileges) + int(unsafe.Sizeof(token.RTM2Resource{}))*len(s.Permissions)
+			for _, rt := range s.Permissions {
+				n += int(unsafe.Sizeof(token.RTM2Permission{})) * len(rt.Permissions)
+				for _, pm := range rt.Permissions {
+					// The names are substrings of the payload: a header each.
+					n += int(unsafe.Sizeof("")) * len(pm.Resources)
+				}
+			}
 		}
 	} else if t != nil && t.T006 != nil {
 		n += len(t.T006.Message) + int(unsafe.Sizeof(token.Privilege{}))*len(t.T006.Privileges)

@@ -334,7 +334,7 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		return token.Errorf("payload", countOff, "services", token.ErrMalformed, "no services: a token must carry at least one")
 	}
 	// A record takes at least 4 bytes (type and empty map).
-	if m := min(n, r.Len()/4+1); cap(old) >= m {
+	if m := min(n, r.Len()/4+1, token.MaxServices); cap(old) >= m {
 		t.Services = old[:0]
 	} else {
 		t.Services = make([]token.Service, 0, m)
@@ -348,14 +348,18 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		if err != nil {
 			return within(err, "services[%d]", i)
 		}
-		if err := r.Entry("services", off); err != nil {
-			return err
-		}
 		if !token.KnownService(typ) {
+			// Reading stops here, before any limit applies to the record.
 			t.UnknownService = typ
 			t.UnknownOffset = off
 			t.Undecoded = len(payload) - off
 			return nil
+		}
+		if i == token.MaxServices {
+			return token.Errorf("payload", off, "services", token.ErrTooLarge, "more than %d service records (real tokens hold a few)", token.MaxServices)
+		}
+		if err := r.Entry("services", off); err != nil {
+			return err
 		}
 		var oldPriv []token.Privilege
 		if i < len(old) {

@@ -30,10 +30,10 @@ const (
 // Together they bound the cost of decoding one token: the heap allocated by
 // one decode is at most about 4 bytes per token byte plus 48 bytes per
 // inflated payload byte plus 64 KiB (asserted by package fuzz,
-// TestHostileInputs); measured, no input costs more than about 10 MB and
-// 8 ms (BenchmarkHostile: a 455-byte token inflating to 65,515 empty FPA
-// records, which is valid): a zlib bomb stops at MaxPayloadSize, and a flood
-// of empty records at MaxEntries.
+// TestHostileInputs); measured, no input costs more than about 1.5 MB and
+// 2 ms (BenchmarkHostile): a zlib bomb stops at MaxPayloadSize, a flood of
+// empty service records at MaxServices, and one of other entries at
+// MaxEntries.
 const (
 	// MaxTokenLength is the longest token string accepted, in bytes. It is
 	// checked first, before any decoding, so an oversized token costs a
@@ -45,14 +45,19 @@ const (
 	// Inflation stops as soon as it is exceeded, so a zlib bomb costs at
 	// most about three times this much memory. Real payloads are a few
 	// hundred bytes; the limit leaves room for every field of a service at
-	// its largest (a record of four 65535-byte strings).
-	MaxPayloadSize = 256 << 10
+	// its largest (a record of four 65535-byte strings and the fixed fields).
+	MaxPayloadSize = 264 << 10
 	// MaxEntries bounds the list entries one token may declare in all
 	// (services, privileges, RTM2 resource types, permissions and resources;
-	// checked by Reader.Count16 and Reader.Entry): 65535, the most one list
-	// can count. Real tokens declare a few dozen; the limit bounds the
-	// model of a small token that inflates to a flood of empty records.
+	// checked by Reader.Count16 and Reader.Entry). Real tokens declare a few
+	// dozen; the limit bounds the model of a small token that inflates to a
+	// flood of small entries (8 or 16 bytes of model each).
 	MaxEntries = 65535
+	// MaxServices bounds the 007 service records one token may hold. Real
+	// tokens hold at most a few (one per service type); a record costs 144
+	// bytes of model, so a short token inflating to 65,000 empty records
+	// would cost 10 MB, and an audit holds several such lines at once.
+	MaxServices = 4096
 )
 
 // 007 service types.
