@@ -134,6 +134,13 @@ func runAudit(e *env, args []string) int {
 			runErr = &outputError{err: err}
 		}
 	}
+	if runErr == nil && sum.Lines == 0 {
+		// Nothing was checked: exit 2 below, and an --output FILE is left
+		// as it was, as for any failed run.
+		out.Abort()
+		errorf(e, "no token lines were read (the input is empty or holds only blank lines): nothing was checked")
+		return exitUsage
+	}
 	if runErr != nil {
 		out.Abort()
 		log.Error("audit failed", zap.Error(runErr), zap.Int("lines_done", sum.Lines))
@@ -152,11 +159,6 @@ func runAudit(e *env, args []string) int {
 	log.Info("audit finished", zap.Int("lines", sum.Lines), zap.Int("ok", sum.OK), zap.Int("bad", sum.Bad),
 		zap.Duration("elapsed", elapsed), zap.Float64("tokens_per_second", rate))
 	switch {
-	case sum.Lines == 0:
-		// Nothing was checked (an empty file, a wrong path in a pipeline,
-		// stdin not redirected): not "checked and fine".
-		errorf(e, "no token lines were read (the input is empty or holds only blank lines): nothing was checked")
-		return exitUsage
 	case sum.Bad > 0:
 		return exitBad
 	case sum.Unchecked > 0:

@@ -481,3 +481,22 @@ func TestAuditExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditEmptyInputKeepsOutput: an input without token lines checks
+// nothing (exit 2), and, as for any failed run, --output FILE is left as it
+// was.
+func TestAuditEmptyInputKeepsOutput(t *testing.T) {
+	for _, format := range []string{"json", "jsonl", "table"} {
+		p := filepath.Join(t.TempDir(), "out")
+		if err := os.WriteFile(p, []byte("previous\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errs := runCLI(t, "\n \n", nil, "audit", "--format", format, "--output", p, "-")
+		if code != exitUsage || !strings.Contains(errs, "nothing was checked") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and nothing was checked", format, code, errs)
+		}
+		if b, err := os.ReadFile(p); err != nil || string(b) != "previous\n" {
+			t.Errorf("%s: --output file now holds %q (%v), want it as it was", format, b, err)
+		}
+	}
+}

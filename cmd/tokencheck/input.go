@@ -65,7 +65,7 @@ func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
 		return exitUsage, false
 	}
 	for _, o := range once {
-		if o.replaced != "" {
+		if o.changed {
 			fmt.Fprintf(e.stderr, "tokencheck: warning: %s\n", o.replacement())
 		}
 	}
@@ -77,17 +77,19 @@ func parseFlags(e *env, fs *pflag.FlagSet, args []string) (int, bool) {
 type onceValue struct {
 	pflag.Value
 	name string
-	// last is the value set last; replaced the first value it replaced.
+	// last is the value set last, replaced the value a different one
+	// replaced last (changed: one did).
 	last, replaced string
-	set            bool
+	set, changed   bool
 }
 
 func (o *onceValue) Set(s string) error {
 	if err := o.Value.Set(s); err != nil {
 		return err
 	}
-	if o.set && s != o.last && o.replaced == "" {
-		o.replaced = o.last
+	if o.set && s != o.last {
+		// The value replaced last: the warning names it and the one used.
+		o.replaced, o.changed = o.last, true
 	}
 	o.set, o.last = true, s
 	return nil

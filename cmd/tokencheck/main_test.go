@@ -106,6 +106,8 @@ func TestCLI(t *testing.T) {
 			stderr: []string{"--keyring .: is a directory\n"}},
 		{name: "a flag given twice with different values keeps the last, with a warning", args: []string{"decode", "--now", "2022-08-23T16:00:00Z", "--now", "1661270415"}, stdin: tok7, code: 0,
 			stderr: []string{`warning: --now given more than once ("2022-08-23T16:00:00Z", then "1661270415"): the last, "1661270415", is used`}},
+		{name: "the warning names the value replaced last", args: []string{"decode", "--now", "1", "--now", "2", "--now", "1"}, stdin: tok7, code: 0,
+			stderr: []string{`warning: --now given more than once ("2", then "1"): the last, "1", is used`}},
 		{name: "the same value twice is accepted", args: []string{"decode", "--json", "--json"}, stdin: tok7, code: 0,
 			stdout: []string{`"version": "007"`}},
 		{name: "a certificate given twice is not printed", args: []string{"verify", "--now", "2022-08-23T16:00:00Z", "--cert", "00000000000000000000000000000000", "--cert=5CFd2fd1755d40ecb72977518be15d3b"}, stdin: tok7, code: 0,
