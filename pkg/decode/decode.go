@@ -90,7 +90,7 @@ func parseLegacy(s string) (*token.Token, error) {
 	case rec.Closest == token.VSignal && rec.Mismatch == legacy.MismatchFields:
 		// "1:" is the signaling version: the token was cut short or has
 		// something after its signature.
-		return broken(token.VSignal, signalingFieldsError(s))
+		return brokenLegacy(token.VSignal, legacy.PartialSignaling(s), signalingFieldsError(s))
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
 		msg = rec.Reason
 	case rec.Reason != "":

@@ -454,8 +454,11 @@ func decodeDK5Content(content []byte) (*token.Legacy, error) {
 		extra = append(extra, token.LegacyExtra{Key: k, Value: v})
 	}
 	if r.Len() > 0 {
-		return fail(token.Errorf(LayerContent, r.Offset(), "extra", token.ErrTrailingData,
-			"%s after the extra map", token.Plural(r.Len(), "byte")))
+		// Every field was read: the model is whole, the bytes after it
+		// are the error.
+		l.Extra = extra
+		return l, token.Errorf(LayerContent, r.Offset(), "extra", token.ErrTrailingData,
+			"%s after the extra map", token.Plural(r.Len(), "byte"))
 	}
 	if field, detail := checkDK5Extra(st, extra); detail != "" {
 		return fail(token.Errorf(LayerContent, off, field, token.ErrMalformed, "%s", detail))
@@ -487,6 +490,23 @@ func checkDK5Extra(st uint16, extra []token.LegacyExtra) (field, detail string) 
 		return "", ""
 	}
 	return "extra[0].value", "permission " + quote(extra[0].Value) + " is neither \"0\" (no upload) nor \"3\" (audio and video upload)"
+}
+
+// PartialSignaling decodes what it can of a "1:" string that does not have
+// the 4 ':'-separated fields of a signaling token (FORMATS §8): the fields
+// that are there and well formed, up to the first missing or bad one
+// (token.Legacy.StoppedAt); with more than 4 fields, the first 4. It returns
+// nil for a string that does not start with "1:".
+func PartialSignaling(s string) *token.Legacy {
+	if !strings.HasPrefix(s, "1:") {
+		return nil
+	}
+	parts := strings.SplitN(s, ":", 5)
+	for len(parts) < 4 {
+		parts = append(parts, "")
+	}
+	l, _ := parseSignaling(strings.Join(parts[:4], ":"))
+	return l
 }
 
 func parseSignaling(s string) (*token.Legacy, error) {
