@@ -89,13 +89,12 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 	case "":
 		return
 	case "rtc":
-		for _, s := range t.Services {
-			if s.Type == token.ServiceRTC && hasPrivilege(s.Privileges, token.PrivRTCJoinChannel) {
-				ok = true
-			}
-		}
+		var narrowed bool
+		ok, narrowed = rtcJoin(t, exp)
 		why = "it holds no RTC service with the join_channel privilege"
 		switch {
+		case narrowed:
+			why = fmt.Sprintf("its RTC service for channel %q and this user lacks the join_channel privilege (publish privileges without join do not let a client join; the privileges of another record do not count)", *exp.Channel)
 		case count[token.ServiceRTC] > 0:
 			why = "its RTC service lacks the join_channel privilege (publish privileges without join do not let a client join)"
 		case count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0:
@@ -122,6 +121,42 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 			Message: fmt.Sprintf("the token is %s but %s (services: %s)", what, why, serviceNames(t)),
 			Hint:    serviceHint(need)})
 	}
+}
+
+// rtcJoin reports whether a join to the channel and as the user of exp
+// finds the join_channel privilege in the RTC records of t it would use:
+// those for the channel (when one is given and some record is for it), and
+// of those the ones for the uid or account (or for uid 0, the wildcard) when
+// one is given and some record is for it. narrowed is set when those records
+// are not all the RTC records. It allocates nothing (the audit's hot path).
+func rtcJoin(t *token.Token007, exp *Expectations) (ok, narrowed bool) {
+	want := exp.Account
+	if want == nil {
+		want = exp.UID
+	}
+	forChannel := func(s *token.Service) bool { return exp.Channel == nil || s.Channel == *exp.Channel }
+	forUser := func(s *token.Service) bool { return want == nil || s.Account == *want || s.Account == "" }
+	byChannel, byUser := false, false
+	for i := range t.Services {
+		if s := &t.Services[i]; s.Type == token.ServiceRTC && forChannel(s) {
+			byChannel = true
+			byUser = byUser || forUser(s)
+		}
+	}
+	all, used := 0, 0
+	for i := range t.Services {
+		s := &t.Services[i]
+		if s.Type != token.ServiceRTC {
+			continue
+		}
+		all++
+		if byChannel && !forChannel(s) || byUser && !forUser(s) {
+			continue
+		}
+		used++
+		ok = ok || hasPrivilege(s.Privileges, token.PrivRTCJoinChannel)
+	}
+	return ok, exp.Channel != nil && used < all
 }
 
 func serviceHint(svc string) string {
