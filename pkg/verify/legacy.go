@@ -67,11 +67,16 @@ func checkLegacy(r *Report, exp *Expectations) {
 		if in.HasAccount && !in.HasUID {
 			msg += fmt.Sprintf("; %q is an account, and %s keys sign a numeric uid (0 to 4294967295)", in.Account, l.Format)
 		}
+		hint := "give what the key was built for (--channel and --uid) as well as the certificate"
+		if l.Format == token.VSignal {
+			hint = "give the account the token was built for (--account) as well as the certificate"
+		}
 		r.Add(Finding{Code: CodeSignatureUnchecked, Severity: SevWarning, Field: "signature",
 			Message: msg,
-			Hint:    "give what the key was built for (--channel and --uid) as well as the certificate"})
+			Hint:    hint})
 	}
 	checkLegacyUID(r, l, in)
+	legacyService(r, exp, l)
 	if !exp.Now.IsZero() && l.HasExpired && l.ExpiredTs != 0 {
 		now := exp.Now.Unix()
 		if now > int64(l.ExpiredTs)+int64(exp.Leeway.Seconds()) {
@@ -131,4 +136,33 @@ func legacySignatureAt(v token.Version, s string) (*int, string) {
 		}
 	}
 	return nil, ""
+}
+
+// legacyService applies what the token is for (--for, or an RTC join that a
+// --channel asks for) to a legacy key: a signaling token logs in to RTM
+// (FORMATS §8), the DK1-DK5 keys are for RTC channels (media, recording,
+// sharing, in-channel permission).
+func legacyService(r *Report, exp *Expectations, l *token.Legacy) {
+	need := exp.For
+	if need == "" && exp.Channel != nil {
+		need = "rtc"
+	}
+	what := "needed for " + need
+	if need != exp.For {
+		what = fmt.Sprintf("checked for channel %q, which a client joins with an RTC token,", *exp.Channel)
+	}
+	var why string
+	switch {
+	case need == "":
+		return
+	case l.Format == token.VSignal && need != "rtm":
+		why = "it is a signaling token, which logs in to RTM"
+	case l.Format != token.VSignal && need != "rtc":
+		why = fmt.Sprintf("it is a %s key, which is for RTC channels", l.Format)
+	default:
+		return
+	}
+	r.Add(Finding{Code: CodeServiceMissing, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "version",
+		Message: fmt.Sprintf("the token is %s but %s", what, why),
+		Hint:    serviceHint(need)})
 }
