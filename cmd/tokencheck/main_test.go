@@ -91,6 +91,8 @@ func TestCLI(t *testing.T) {
 		{name: "a channel that is not valid UTF-8 is also given in hex", args: []string{"decode", "--json", "007eJxTYJi7Nj37WIiq0uQ1tk+2r5Gofzc18HTRe/8IJm8mp5eNVUoKDJbmBs6OxqYpqWYGySYmZiamSUmJqRaJRoamBmaGScbGDB+DUwX4GBjYGRgYGKEQxGdhSPz/L4mJwcQIAA0DHLE="}, code: 0,
 			stdout:   []string{`"channel": "a\ufffd\ufffdb"`, `"hex": {`, `"channel": "61fffe62"`},
 			noStdout: []string{`"uid": "3432"`}},
+		{name: "an RTM2 resource that is not valid UTF-8 is also given in hex", args: []string{"decode", "--json", "007eJxTYKjeHe4le3PhiXLpFSrSUyV9GELP7fH50NQVY64VvezngkMKDJbmBs6OxqYpqWYGySYmZiamSUmJqRaJRoamBmaGScbG/7+zJAvwMTAwMoAwBxAzMoD4LAyJ//8lQUQZGJiAMD+bmaHoZTEAtjUfgw=="}, code: 0,
+			stdout: []string{`"resources_hex": [`, `"72e973"`}},
 		{name: "a broken DK5 key shows the fields read before the one at fault", args: []string{"decode", "--json", "005AQAoAEJERTJDRDdFNkZDNkU0ODYxNkYxQTYwOUVFNTM1M0U5ODNCQjFDNDQQAJcMo13mDERkW7roohUGGzOwKDdW9buDA68oNw=="}, code: 1,
 			stdout:   []string{`"app_id": "970ca35de60c44645bbae8a215061b33"`, `"signature": "BDE2CD7E6FC6E48616F1A609EE5353E983BB1C44"`, `"unix_ts": 1446455472`, `"salt": 58964981`, `"field": "expired_ts"`},
 			noStdout: []string{`"expired_ts":`, `"expire_at"`, `"kind"`}},

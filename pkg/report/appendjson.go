@@ -173,6 +173,10 @@ func appendTokenView(dst []byte, v *TokenView) []byte {
 	dst = appendString(dst, v.Version)
 	dst = append(dst, `,"app_id":`...)
 	dst = appendString(dst, v.AppID)
+	if v.AppIDHex != "" {
+		dst = append(dst, `,"app_id_hex":`...)
+		dst = appendString(dst, v.AppIDHex)
+	}
 	dst = appendOptUint(dst, `,"salt":`, v.Salt)
 	if v.Signature != "" {
 		dst = append(dst, `,"signature":`...)
@@ -319,6 +323,16 @@ func appendPermissionView(dst []byte, p *PermissionView) []byte {
 				dst = append(dst, ',')
 			}
 			dst = appendString(dst, r)
+		}
+		dst = append(dst, ']')
+	}
+	if p.ResourcesHex != nil {
+		dst = append(dst, `,"resources_hex":[`...)
+		for i, h := range p.ResourcesHex {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, h)
 		}
 		dst = append(dst, ']')
 	}
@@ -522,6 +536,10 @@ func appendToken007(dst []byte, tok *token.Token, err error) []byte {
 	dst = appendString(dst, string(tok.Version))
 	dst = append(dst, `,"app_id":`...)
 	dst = appendString(dst, t.AppID)
+	if h := hexIfInvalid(t.AppID); h != "" {
+		dst = append(dst, `,"app_id_hex":`...)
+		dst = appendString(dst, h)
+	}
 	if t.Read(token.Field007Salt) {
 		dst = append(dst, `,"salt":`...)
 		dst = strconv.AppendUint(dst, uint64(t.Salt), 10)

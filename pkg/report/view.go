@@ -32,6 +32,10 @@ type PermissionView struct {
 	PermissionType     uint16   `json:"permission_type"`
 	PermissionTypeName string   `json:"permission_type_name"`
 	Resources          []string `json:"resources"`
+	// ResourcesHex, when a resource name is not valid UTF-8, gives every
+	// name's bytes in hexadecimal ("" for the valid ones), in the order of
+	// Resources; nil when all are valid.
+	ResourcesHex []string `json:"resources_hex,omitempty"`
 }
 
 // ServiceView is one 007 service in the JSON contract.
@@ -115,8 +119,11 @@ type ErrorView struct {
 
 // TokenView is the decode object of the JSON contract.
 type TokenView struct {
-	Version   string  `json:"version"`
-	AppID     string  `json:"app_id"`
+	Version string `json:"version"`
+	AppID   string `json:"app_id"`
+	// AppIDHex gives the bytes of an app ID that is not valid UTF-8 (a
+	// broken token's) in hexadecimal; "" otherwise.
+	AppIDHex  string  `json:"app_id_hex,omitempty"`
 	Salt      *uint32 `json:"salt,omitempty"`
 	Signature string  `json:"signature,omitempty"`
 	// 007.
@@ -258,6 +265,7 @@ func Token(tok *token.Token, err error) *TokenView {
 		}
 		v.Legacy = lv
 	}
+	v.AppIDHex = hexIfInvalid(v.AppID)
 	return v
 }
 
@@ -307,7 +315,30 @@ func permissionView(resourceType uint16, pm token.RTM2Permission) PermissionView
 	return PermissionView{
 		ResourceType: resourceType, ResourceTypeName: token.RTM2ResourceName(resourceType),
 		PermissionType: pm.PermissionType, PermissionTypeName: token.RTM2PermissionName(pm.PermissionType),
-		Resources: nonNil(pm.Resources)}
+		Resources: nonNil(pm.Resources), ResourcesHex: resourcesHex(pm.Resources)}
+}
+
+// resourcesHex is PermissionView.ResourcesHex for the names rs.
+func resourcesHex(rs []string) []string {
+	var out []string
+	for i, r := range rs {
+		if utf8.ValidString(r) {
+			continue
+		}
+		if out == nil {
+			out = make([]string, len(rs))
+		}
+		out[i] = hex.EncodeToString([]byte(r))
+	}
+	return out
+}
+
+// hexIfInvalid is the hexadecimal of s when s is not valid UTF-8, else "".
+func hexIfInvalid(s string) string {
+	if utf8.ValidString(s) {
+		return ""
+	}
+	return hex.EncodeToString([]byte(s))
 }
 
 func nonNil(s []string) []string {
