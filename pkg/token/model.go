@@ -49,10 +49,11 @@ const (
 	MaxPayloadSize = 264 << 10
 	// MaxEntries bounds the list entries one token may declare in all
 	// (services, privileges, RTM2 resource types, permissions and resources;
-	// checked by Reader.Count16 and Reader.Entry). Real tokens declare a few
-	// dozen; the limit bounds the model of a small token that inflates to a
-	// flood of small entries (8 or 16 bytes of model each).
-	MaxEntries = 65535
+	// checked by Reader.Count16 and Reader.Entry): one list as long as a
+	// count can make it (65535) with room for the records around it. Real
+	// tokens declare a few dozen; the limit bounds the model of a small
+	// token that inflates to a flood of small entries (8 or 16 bytes each).
+	MaxEntries = 1<<16 + 1024
 	// MaxServices bounds the 007 service records one token may hold. Real
 	// tokens hold at most a few (one per service type); a record costs 144
 	// bytes of model, so a short token inflating to 65,000 empty records
