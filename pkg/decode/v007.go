@@ -356,10 +356,9 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 			return nil
 		}
 		if i == token.MaxServices {
+			// The records' own bound; the lists inside them count
+			// against MaxEntries as they are read.
 			return token.Errorf("payload", off, "services", token.ErrTooLarge, "more than %d service records (real tokens hold a few)", token.MaxServices)
-		}
-		if err := r.Entry("services", off); err != nil {
-			return err
 		}
 		var oldPriv []token.Privilege
 		if i < len(old) {

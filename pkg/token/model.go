@@ -48,10 +48,10 @@ const (
 	// its largest (a record of four 65535-byte strings and the fixed fields).
 	MaxPayloadSize = 264 << 10
 	// MaxEntries bounds the list entries one token may declare in all
-	// (services, privileges, RTM2 resource types, permissions and resources;
-	// checked by Reader.Count16 and Reader.Entry): one list as long as a
-	// count can make it (65535) with room for the records around it. Real
-	// tokens declare a few dozen; the limit bounds the model of a small
+	// (privileges, RTM2 resource types, permissions and resources; checked
+	// by Reader.Count16; 007 services have MaxServices): one list as long
+	// as a count can make it (65535) with room for the lists around it.
+	// Real tokens declare a few dozen; the limit bounds the model of a small
 	// token that inflates to a flood of small entries (8 or 16 bytes each).
 	MaxEntries = 1<<16 + 1024
 	// MaxServices bounds the 007 service records one token may hold. Real

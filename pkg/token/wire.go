@@ -113,23 +113,14 @@ func (r *Reader) String16(field string) (string, error) {
 // a time and which may end before the count is reached: a 007 token's
 // services, where an unknown service type stops the reading. The count is
 // not checked against the bytes left (reading left to right, the first
-// problem is met in the entries); each entry is counted by Entry.
+// problem is met in the entries), nor counted against MaxEntries (the 007
+// services have their own bound, MaxServices).
 func (r *Reader) OpenCount16(field string) (int, error) {
 	n, ok := r.u16()
 	if !ok {
 		return 0, r.short(field+".count", 2)
 	}
 	return int(n), nil
-}
-
-// Entry counts one entry of an open list (OpenCount16), which starts at
-// start, against MaxEntries.
-func (r *Reader) Entry(field string, start int) error {
-	r.entries++
-	if r.entries > MaxEntries {
-		return Errorf(r.layer, start, field, ErrTooLarge, "the entries read come to more than the %d any real token holds", MaxEntries)
-	}
-	return nil
 }
 
 // Count16 reads a uint16 entry count and checks that count entries of at least
