@@ -94,7 +94,11 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 		why = "it holds no RTC service with the join_channel privilege"
 		switch {
 		case narrowed:
-			why = fmt.Sprintf("its RTC service for channel %q and this user lacks the join_channel privilege (publish privileges without join do not let a client join; the privileges of another record do not count)", *exp.Channel)
+			whose := fmt.Sprintf("for channel %q", *exp.Channel)
+			if exp.UID != nil || exp.Account != nil {
+				whose += " and this user"
+			}
+			why = fmt.Sprintf("its RTC service %s lacks the join_channel privilege (publish privileges without join do not let a client join; the privileges of another record do not count)", whose)
 		case count[token.ServiceRTC] > 0:
 			why = "its RTC service lacks the join_channel privilege (publish privileges without join do not let a client join)"
 		case count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0:

@@ -81,7 +81,7 @@ func structuralDetail(err error) (Finding, bool) {
 		f.Hint = "two tokens may have been pasted together, or the builder appends data: check what produced the token"
 	case CodeTooLarge:
 		f.Code = CodeTooLarge
-		f.Message = "the token is past tokencheck's size limits (512 KiB of text, 264 KiB inflated, 4096 services, 66560 list entries in all): " + err.Error()
+		f.Message = "the token is past tokencheck's size limits (512 KiB of text, 264 KiB inflated, 4096 service records, 66560 other list entries in all): " + err.Error()
 		f.Hint = "real tokens are under 2 KiB: check that the input is one token"
 	default:
 		return f, false
