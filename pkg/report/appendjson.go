@@ -226,14 +226,7 @@ func appendTokenView(dst []byte, v *TokenView) []byte {
 		dst = append(dst, `,"non_canonical_base64":true`...)
 	}
 	if len(v.Repairs) > 0 {
-		dst = append(dst, `,"repairs":[`...)
-		for i, r := range v.Repairs {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, r)
-		}
-		dst = append(dst, ']')
+		dst = appendStrings(append(dst, `,"repairs":`...), v.Repairs)
 	}
 	if v.Error != nil {
 		dst = append(dst, `,"error":`...)
@@ -317,26 +310,24 @@ func appendPermissionView(dst []byte, p *PermissionView) []byte {
 	if p.Resources == nil {
 		dst = append(dst, "null"...)
 	} else {
-		dst = append(dst, '[')
-		for i, r := range p.Resources {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, r)
-		}
-		dst = append(dst, ']')
+		dst = appendStrings(dst, p.Resources)
 	}
 	if p.ResourcesHex != nil {
-		dst = append(dst, `,"resources_hex":[`...)
-		for i, h := range p.ResourcesHex {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, h)
-		}
-		dst = append(dst, ']')
+		dst = appendStrings(append(dst, `,"resources_hex":`...), p.ResourcesHex)
 	}
 	return append(dst, '}')
+}
+
+// appendStrings appends the JSON array of xs.
+func appendStrings(dst []byte, xs []string) []byte {
+	dst = append(dst, '[')
+	for i, x := range xs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, x)
+	}
+	return append(dst, ']')
 }
 
 func appendPrivileges(dst []byte, ps []PrivilegeView) []byte {
