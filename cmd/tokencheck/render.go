@@ -95,7 +95,12 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 			p := fmt.Sprintf("services[%d]", i)
 			add(p, fmt.Sprintf("%d %s", s.Type, info.Name), info.Title+" service")
 			for _, f := range serviceFields(&s) {
-				add(p+"."+f[0], f[1], f[2])
+				if name, _, _ := strings.Cut(f[0], "["); t.ServiceFieldRead(i, name) {
+					add(p+"."+f[0], f[1], f[2])
+				}
+			}
+			if nr := t.ServiceNotRead(i); nr != nil {
+				add(p+" (broken)", "not read: "+strings.Join(nr, ", "), "decoding stopped inside this record (see the error below)")
 			}
 			for _, pr := range s.Privileges {
 				m := "no separate limit: the token lifetime governs"

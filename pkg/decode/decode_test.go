@@ -8,6 +8,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -491,6 +492,82 @@ func TestPartialKeepsDeclaredServiceCount(t *testing.T) {
 			}
 			if got := tok.T007.ServiceCount; got != c.want {
 				t.Errorf("service count %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+// TestPartialServiceRecord: a 007 payload broken inside a service record
+// keeps the record in the partial model with what was read of it, the
+// fields from the one at fault on marked not read (ServiceCut); ParseInto
+// leaves the same model.
+func TestPartialServiceRecord(t *testing.T) {
+	b, err := os.ReadFile("../../testdata/decode/partial-services.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Cases []struct {
+			Name       string   `json:"name"`
+			Token      string   `json:"token"`
+			Services   int      `json:"services"`
+			LastType   uint16   `json:"last_type"`
+			NotRead    []string `json:"not_read"`
+			Field      string   `json:"field"`
+			Channel    *string  `json:"channel"`
+			Privileges *int     `json:"privileges"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range f.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			tok, err := decode.ParsePartial(c.Token)
+			var pe *token.ParseError
+			if !errors.As(err, &pe) || pe.Field != c.Field {
+				t.Fatalf("error %v, want one at field %s", err, c.Field)
+			}
+			if tok == nil || tok.T007 == nil {
+				t.Fatal("no partial 007 model")
+			}
+			t7 := tok.T007
+			if len(t7.Services) != c.Services {
+				t.Fatalf("%d services kept, want %d", len(t7.Services), c.Services)
+			}
+			var into token.Token
+			if err := decode.ParseInto(c.Token, &into); err == nil || into.T007 == nil || !reflect.DeepEqual(into.T007.Services, t7.Services) || into.T007.ServiceCut != t7.ServiceCut {
+				t.Errorf("ParseInto: %v, another partial model", err)
+			}
+			if c.Services == 0 {
+				if t7.ServiceCut != 0 {
+					t.Errorf("ServiceCut %d without a record", t7.ServiceCut)
+				}
+				return
+			}
+			last := len(t7.Services) - 1
+			s := t7.Services[last]
+			if s.Type != c.LastType {
+				t.Errorf("last record of type %d, want %d", s.Type, c.LastType)
+			}
+			if got := t7.ServiceNotRead(last); !reflect.DeepEqual(got, c.NotRead) {
+				t.Errorf("not read %v, want %v", got, c.NotRead)
+			}
+			for i := 0; i < last; i++ {
+				if t7.ServiceNotRead(i) != nil {
+					t.Errorf("record %d, before the broken one, is marked partial", i)
+				}
+			}
+			for _, name := range token.ServiceFields(s.Type) {
+				if read := t7.ServiceFieldRead(last, name); read == slices.Contains(c.NotRead, name) {
+					t.Errorf("field %s read %v", name, read)
+				}
+			}
+			if c.Channel != nil && s.Channel != *c.Channel {
+				t.Errorf("channel %q, want %q", s.Channel, *c.Channel)
+			}
+			if c.Privileges != nil && len(s.Privileges) != *c.Privileges {
+				t.Errorf("%d privileges, want %d", len(s.Privileges), *c.Privileges)
 			}
 		})
 	}

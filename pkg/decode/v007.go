@@ -373,8 +373,10 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 		svc := &t.Services[i]
 		*svc = token.Service{}
 		svc.Type = typ
-		if err := p.service(svc, oldPriv); err != nil {
-			t.Services = t.Services[:i]
+		if read, err := p.service(svc, oldPriv); err != nil {
+			// The record stays, with what was read of it: the fields
+			// from the one at fault on are marked not reached.
+			t.ServiceCut = uint8(len(token.ServiceFields(typ)) - read)
 			return within(err, "services[%d]", i)
 		}
 	}
@@ -438,39 +440,57 @@ func (p *p007) privileges(old []token.Privilege) ([]token.Privilege, error) {
 }
 
 // service decodes the record of svc.Type after its type field into svc.
-func (p *p007) service(svc *token.Service, oldPriv []token.Privilege) error {
-	var err error
+func (p *p007) service(svc *token.Service, oldPriv []token.Privilege) (read int, err error) {
 	if svc.Privileges, err = p.privileges(oldPriv); err != nil {
-		return err
+		return 0, err
 	}
+	// read counts the fields of token.ServiceFields(svc.Type) decoded.
+	read = 1
 	switch svc.Type {
 	case token.ServiceRTC:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return err
+			return read, err
 		}
-		svc.Account, err = p.str(".uid")
+		read++
+		if svc.Account, err = p.str(".uid"); err != nil {
+			return read, err
+		}
 	case token.ServiceStreaming, token.ServiceFCDN:
 		if svc.Channel, err = p.str(".channel"); err != nil {
-			return err
+			return read, err
 		}
-		svc.Account, err = p.str(".account")
+		read++
+		if svc.Account, err = p.str(".account"); err != nil {
+			return read, err
+		}
 	case token.ServiceRTM, token.ServiceChat:
-		svc.UserID, err = p.str(".user_id")
+		if svc.UserID, err = p.str(".user_id"); err != nil {
+			return read, err
+		}
 	case token.ServiceAPaaS:
 		if svc.RoomUUID, err = p.str(".room_uuid"); err != nil {
-			return err
+			return read, err
 		}
+		read++
 		if svc.UserUUID, err = p.str(".user_uuid"); err != nil {
-			return err
+			return read, err
 		}
-		svc.Role, err = p.r.I16(".role")
+		read++
+		if svc.Role, err = p.r.I16(".role"); err != nil {
+			return read, err
+		}
 	case token.ServiceRTM2:
 		if svc.UserID, err = p.str(".user_id"); err != nil {
-			return err
+			return read, err
 		}
-		svc.Permissions, err = p.rtm2()
+		read++
+		if svc.Permissions, err = p.rtm2(); err != nil {
+			return read, err
+		}
+	default:
+		return read, nil
 	}
-	return err
+	return read + 1, nil
 }
 
 func (p *p007) rtm2() ([]token.RTM2Resource, error) {

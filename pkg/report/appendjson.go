@@ -271,6 +271,9 @@ func appendServiceView(dst []byte, s *ServiceView) []byte {
 		dst = append(dst, `,"offset":`...)
 		dst = strconv.AppendInt(dst, int64(*s.Offset), 10)
 	}
+	if len(s.NotRead) > 0 {
+		dst = appendStrings(append(dst, `,"not_read":`...), s.NotRead)
+	}
 	return append(dst, '}')
 }
 
@@ -560,7 +563,7 @@ func appendToken007(dst []byte, tok *token.Token, err error) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendService007(dst, t, &t.Services[i])
+			dst = appendService007(dst, t, i)
 		}
 		if t.StoppedAtUnknown() {
 			if len(t.Services) > 0 {
@@ -590,9 +593,15 @@ func appendToken007(dst []byte, tok *token.Token, err error) []byte {
 	return append(dst, '}')
 }
 
-// appendService007 appends one service, as appendServiceView(dst,
-// service(t, s)) would.
-func appendService007(dst []byte, t *token.Token007, s *token.Service) []byte {
+// appendService007 appends record i of t, as appendServiceView(dst,
+// service(t, i)) would: the record a broken token's decoding stopped in
+// goes through the view, the whole ones directly.
+func appendService007(dst []byte, t *token.Token007, i int) []byte {
+	if t.ServiceNotRead(i) != nil {
+		sv := service(t, i)
+		return appendServiceView(dst, &sv)
+	}
+	s := &t.Services[i]
 	dst = append(dst, `{"type":`...)
 	dst = strconv.AppendUint(dst, uint64(s.Type), 10)
 	dst = append(dst, `,"name":`...)

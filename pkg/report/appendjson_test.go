@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -157,6 +158,75 @@ func TestValidUTF8(t *testing.T) {
 		}
 		if err := json.Unmarshal(got, &b); err != nil || a != b {
 			t.Errorf("ValidUTF8(%q) decodes to %q, the input to %q (%v)", c.in, b, a, err)
+		}
+	}
+}
+
+// TestPartialServiceMatchesMarshal: the record a broken token's decoding
+// stopped in (every known type, cut before each of its fields) comes out as
+// encoding/json writes its view, without the fields not reached and with
+// not_read naming them.
+func TestPartialServiceMatchesMarshal(t *testing.T) {
+	for _, typ := range []uint16{token.ServiceRTC, token.ServiceRTM, token.ServiceStreaming, token.ServiceFPA, token.ServiceChat,
+		token.ServiceFCDN, token.ServiceAPaaS, token.ServiceRTM2, token.ServiceConvoAI, token.ServiceSTT} {
+		fields := token.ServiceFields(typ)
+		if len(fields) == 0 {
+			t.Fatalf("service %d: no fields", typ)
+		}
+		for cut := 0; cut <= len(fields); cut++ {
+			whole := token.Service{Type: token.ServiceRTC, Channel: "c", Account: "1", Privileges: []token.Privilege{{ID: 1, Expire: 60}}}
+			last := token.Service{Type: typ, Channel: "ch", Account: "acc", UserID: "u", RoomUUID: "r", UserUUID: "uu", Role: 2,
+				Privileges:  []token.Privilege{{ID: 1, Expire: 60}},
+				Permissions: []token.RTM2Resource{{ResourceType: 1, Permissions: []token.RTM2Permission{{PermissionType: 1, Resources: []string{"x"}}}}}}
+			if cut == len(fields) {
+				last.Privileges = nil
+			}
+			t7 := &token.Token007{Signature: []byte{1}, AppID: "a", ServiceCount: 2, ServiceCut: uint8(cut),
+				Services: []token.Service{whole, last}}
+			r := &verify.Report{Token: &token.Token{Version: token.V007, T007: t7}, Signature: "unchecked", Verdict: "malformed",
+				ParseErr: token.Errorf("payload", 90, "services[1]", token.ErrTruncated, "cut"), Findings: []verify.Finding{}}
+			want, err := json.Marshal(Verify(r))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := AppendReport(nil, r, nil, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Fatalf("service %d cut %d:\n got %s\nwant %s", typ, cut, got, want)
+			}
+			var v struct {
+				Token struct {
+					Services []map[string]json.RawMessage `json:"services"`
+				} `json:"token"`
+			}
+			if err := json.Unmarshal(got, &v); err != nil {
+				t.Fatal(err)
+			}
+			if len(v.Token.Services) != 2 {
+				t.Fatalf("service %d cut %d: %d services", typ, cut, len(v.Token.Services))
+			}
+			if _, ok := v.Token.Services[0]["not_read"]; ok {
+				t.Errorf("service %d cut %d: the whole record has not_read", typ, cut)
+			}
+			notRead := fields[len(fields)-cut:]
+			for _, f := range fields {
+				_, present := v.Token.Services[1][f]
+				missing := slices.Contains(notRead, f)
+				switch {
+				case f == "privileges" && !present:
+					t.Errorf("service %d cut %d: privileges left out (an empty list is kept)", typ, cut)
+				case f != "privileges" && present == missing:
+					t.Errorf("service %d cut %d: field %s present %v, not read %v", typ, cut, f, present, missing)
+				}
+			}
+			if cut > 0 {
+				var nr []string
+				if err := json.Unmarshal(v.Token.Services[1]["not_read"], &nr); err != nil || !slices.Equal(nr, notRead) {
+					t.Errorf("service %d cut %d: not_read %v (%v), want %v", typ, cut, nr, err, notRead)
+				}
+			}
 		}
 	}
 }

@@ -57,6 +57,10 @@ type ServiceView struct {
 	Privileges     []PrivilegeView  `json:"privileges"`
 	UndecodedBytes *int             `json:"undecoded_bytes,omitempty"`
 	Offset         *int             `json:"offset,omitempty"`
+	// NotRead names the fields of the record a broken token's decoding
+	// stopped in that it did not reach (token.Token007.ServiceNotRead):
+	// they are left out above, and privileges is then empty.
+	NotRead []string `json:"not_read,omitempty"`
 }
 
 // TextHex gives the bytes of a service's text fields that are not valid
@@ -210,7 +214,7 @@ func Token(tok *token.Token, err error) *TokenView {
 		v.Compressor = tok.Encoding.Compressor
 		v.Services = make([]ServiceView, 0, len(t.Services)+1)
 		for i := range t.Services {
-			v.Services = append(v.Services, service(t, &t.Services[i]))
+			v.Services = append(v.Services, service(t, i))
 		}
 		if t.StoppedAtUnknown() {
 			v.Services = append(v.Services, ServiceView{Type: t.UnknownService, Name: "unknown",
@@ -278,7 +282,8 @@ func Kind006(t *token.Token006) string {
 	return "rtc"
 }
 
-func service(t *token.Token007, s *token.Service) ServiceView {
+func service(t *token.Token007, i int) ServiceView {
+	s := &t.Services[i]
 	sv := ServiceView{Type: s.Type, Name: token.ServiceName(s.Type), Privileges: make([]PrivilegeView, 0, len(s.Privileges))}
 	for _, pr := range s.Privileges {
 		sv.Privileges = append(sv.Privileges, PrivilegeView{ID: pr.ID, Name: token.PrivilegeName(s.Type, pr.ID), Expire: pr.Expire})
@@ -288,25 +293,39 @@ func service(t *token.Token007, s *token.Service) ServiceView {
 			pv.ExpireAt = &pv.expireAt
 		}
 	}
+	// read keeps a field decoded, or leaves it out (nil) when the decoding
+	// of a broken token did not reach it.
+	read := func(p *string, field string) *string {
+		if !t.ServiceFieldRead(i, field) {
+			return nil
+		}
+		return p
+	}
 	switch s.Type {
 	case token.ServiceRTC:
-		sv.Channel, sv.UID = &s.Channel, &s.Account
+		sv.Channel, sv.UID = read(&s.Channel, "channel"), read(&s.Account, "uid")
 	case token.ServiceStreaming, token.ServiceFCDN:
-		sv.Channel, sv.Account = &s.Channel, &s.Account
+		sv.Channel, sv.Account = read(&s.Channel, "channel"), read(&s.Account, "account")
 	case token.ServiceRTM, token.ServiceChat:
-		sv.UserID = &s.UserID
+		sv.UserID = read(&s.UserID, "user_id")
 	case token.ServiceAPaaS:
-		sv.RoomUUID, sv.UserUUID, sv.Role = &s.RoomUUID, &s.UserUUID, &s.Role
+		sv.RoomUUID, sv.UserUUID = read(&s.RoomUUID, "room_uuid"), read(&s.UserUUID, "user_uuid")
+		if t.ServiceFieldRead(i, "role") {
+			sv.Role = &s.Role
+		}
 	case token.ServiceRTM2:
-		sv.UserID = &s.UserID
-		sv.Permissions = []PermissionView{}
-		for _, r := range s.Permissions {
-			for _, pm := range r.Permissions {
-				sv.Permissions = append(sv.Permissions, permissionView(r.ResourceType, pm))
+		sv.UserID = read(&s.UserID, "user_id")
+		if t.ServiceFieldRead(i, "permissions") {
+			sv.Permissions = []PermissionView{}
+			for _, r := range s.Permissions {
+				for _, pm := range r.Permissions {
+					sv.Permissions = append(sv.Permissions, permissionView(r.ResourceType, pm))
+				}
 			}
 		}
 	}
 	sv.Hex = textHex(&sv)
+	sv.NotRead = t.ServiceNotRead(i)
 	return sv
 }
 

@@ -5,6 +5,8 @@
 // The package performs no I/O, no logging and no verification.
 package token
 
+import "slices"
+
 // Version identifies a token format by its prefix.
 type Version string
 
@@ -158,6 +160,12 @@ type Token007 struct {
 	// were read. A field not read is zero and means nothing (see Read).
 	// (Beside ServiceCount, it takes no room of its own.)
 	HeaderCut uint8
+	// ServiceCut, when not 0, marks the last record of Services as the
+	// one a broken token's decoding stopped in: its last ServiceCut
+	// fields of ServiceFields(type) were not reached (they are zero and
+	// mean nothing; see ServiceFieldRead). 0 when every record is whole.
+	// (Like HeaderCut, it takes no room of its own.)
+	ServiceCut uint8
 	// Services are the records decoded, in token order.
 	Services []Service
 	// When decoding met a record type without a known layout, UnknownService is
@@ -188,6 +196,49 @@ const (
 // Field007ServiceCount) was decoded: always for a token decoded without
 // error, and up to the field at fault in the partial model of a broken one.
 func (t *Token007) Read(f int) bool { return f < Fields007-int(t.HeaderCut) }
+
+// serviceFields lists the fields of each service record after its type,
+// in payload order (FORMATS §10), by their JSON names.
+var serviceFields = map[uint16][]string{
+	ServiceRTC:       {"privileges", "channel", "uid"},
+	ServiceRTM:       {"privileges", "user_id"},
+	ServiceFPA:       {"privileges"},
+	ServiceChat:      {"privileges", "user_id"},
+	ServiceAPaaS:     {"privileges", "room_uuid", "user_uuid", "role"},
+	ServiceStreaming: {"privileges", "channel", "account"},
+	ServiceFCDN:      {"privileges", "channel", "account"},
+	ServiceRTM2:      {"privileges", "user_id", "permissions"},
+	ServiceConvoAI:   {"privileges"},
+	ServiceSTT:       {"privileges"},
+}
+
+// ServiceFields lists the fields of a record of service type typ after its
+// type, in payload order, by their JSON names ("privileges", "channel",
+// "uid", …); nil for a type without a known layout. The slice is shared:
+// callers must not modify it.
+func ServiceFields(typ uint16) []string { return serviceFields[typ] }
+
+// ServiceFieldRead reports whether the field named field (one of
+// ServiceFields) of record i of Services was decoded: always, but for the
+// fields a broken token's decoding did not reach in its last record (see
+// ServiceCut).
+func (t *Token007) ServiceFieldRead(i int, field string) bool {
+	if t.ServiceCut == 0 || i != len(t.Services)-1 {
+		return true
+	}
+	fs := ServiceFields(t.Services[i].Type)
+	return !slices.Contains(fs[max(len(fs)-int(t.ServiceCut), 0):], field)
+}
+
+// ServiceNotRead lists the fields of record i that were not decoded (see
+// ServiceFieldRead), in payload order; nil when the record is whole.
+func (t *Token007) ServiceNotRead(i int) []string {
+	if t.ServiceCut == 0 || i != len(t.Services)-1 {
+		return nil
+	}
+	fs := ServiceFields(t.Services[i].Type)
+	return fs[max(len(fs)-int(t.ServiceCut), 0):]
+}
 
 // StoppedAtUnknown reports whether decoding stopped at a service type without
 // a known layout (the records after it could not be read).

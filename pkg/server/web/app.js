@@ -298,6 +298,7 @@
           duration(p.expire) + " after issue: " + p.name + " expires " + iso(p.expire_at) + " (" + relative(p.expire_at, now) + ")");
       });
       if (typeof s.undecoded_bytes === "number") { add(k + ".undecoded_bytes", s.undecoded_bytes, "bytes of a service type tokencheck does not know"); }
+      if (s.not_read && s.not_read.length) { add(k + ".not_read", s.not_read.join(", "), "decoding stopped inside this record: these fields were not reached (see the error)"); }
     });
     if (t.legacy) {
       var l = t.legacy;
