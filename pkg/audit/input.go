@@ -69,8 +69,8 @@ type Input struct {
 	// AppID is the expected app ID ("" = the run's).
 	AppID string
 	// Channel, UID and Account are nil when the line does not give them. UID
-	// is uid text as tokens carry it: a JSON number 0 becomes "" (uid 0), a
-	// JSON string is used exactly.
+	// is uid text as tokens carry it: the number 0 (or "0") becomes "" (uid
+	// 0); a decimal string is read as the number it writes.
 	Channel    *string
 	UID        *string
 	UIDNumeric bool
@@ -181,23 +181,27 @@ func parseLine(line []byte, owned bool) (Input, error) {
 			return in, &LineError{Field: "for", Detail: quoted(*j.For) + ": want rtc, rtm or chat"}
 		}
 	}
-	// "uid": "" is not given, as a log record writes a missing uid and as
-	// the empty cert (uid 0 is the number 0).
+	// "uid": "" (or blanks) is not given, as a log record writes a missing
+	// uid and as the empty cert (uid 0 is 0 or "0").
 	if len(j.UID) > 0 && string(j.UID) != "null" && string(j.UID) != `""` {
-		if in.Account != nil {
-			return in, &LineError{Field: "uid", Detail: "give uid or account, not both"}
-		}
-		switch j.UID[0] {
-		case '"':
+		// A number, or such a number as a decimal string (the contract's
+		// "uid", read as /api/inspect reads it): "0" is uid 0, "042" is 42.
+		text := string(j.UID)
+		what := uidText(j.UID)
+		if j.UID[0] == '"' {
 			var s string
 			if err := json.Unmarshal(j.UID, &s); err != nil {
 				return in, &LineError{Field: "uid", Detail: jsonErrorText(err, 0)}
 			}
-			in.UID = &s
-		default:
-			n, err := strconv.ParseUint(string(j.UID), 10, 32)
+			text, what = strings.TrimSpace(s), quoted(s)
+		}
+		if text != "" {
+			n, err := strconv.ParseUint(text, 10, 32)
 			if err != nil {
-				return in, &LineError{Field: "uid", Detail: uidText(j.UID) + " is not a uid: want an integer 0..4294967295 or a string"}
+				return in, &LineError{Field: "uid", Detail: what + " is not a uid: want a number 0..4294967295 or such a number as a decimal string (give a user account as \"account\")"}
+			}
+			if in.Account != nil {
+				return in, &LineError{Field: "uid", Detail: "give uid or account, not both"}
 			}
 			t := token.UIDText(uint32(n))
 			in.UID, in.UIDNumeric = &t, true
