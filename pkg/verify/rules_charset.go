@@ -54,7 +54,13 @@ func describeChar(r rune) string {
 
 func ruleCharset(r *Report, exp *Expectations) {
 	seenChannel := map[string]bool{}
-	seenAccount := map[string]bool{}
+	// An account is checked once as an RTC account and once as an RTM user
+	// id at most: the two have different limits.
+	type accountUse struct {
+		s   string
+		rtm bool
+	}
+	seenAccount := map[accountUse]bool{}
 	channel := func(s string, field fieldName) {
 		if seenChannel[s] {
 			return
@@ -62,40 +68,51 @@ func ruleCharset(r *Report, exp *Expectations) {
 		seenChannel[s] = true
 		checkChannel(r, s, field)
 	}
-	account := func(s string, field fieldName) {
-		if seenAccount[s] {
+	account := func(s string, field fieldName, rtm bool) {
+		if seenAccount[accountUse{s, rtm}] {
 			return
 		}
-		seenAccount[s] = true
-		checkAccount(r, s, field, exp.For)
+		seenAccount[accountUse{s, rtm}] = true
+		checkAccount(r, s, field, rtm)
 	}
 	if t := r.Token; t != nil && t.T007 != nil {
 		for i, s := range t.T007.Services {
 			switch s.Type {
-			case token.ServiceRTC:
+			case token.ServiceRTC, token.ServiceStreaming, token.ServiceFCDN:
+				// Streaming and FCDN records name an RTC channel and
+				// user as RTC records do.
 				channel(s.Channel, fieldName{index: i, name: ".channel"})
-				if f, _ := classifyUID(s.Account); f == uidAccount || f == uidNumberLike || f == uidNegativeWide {
-					account(s.Account, fieldName{index: i, name: ".uid"})
+				name := ".uid"
+				if s.Type != token.ServiceRTC {
+					name = ".account"
+				}
+				// A uid number is not an account; a text of digits too
+				// long for any uid is still held to the account limit.
+				if f, _ := classifyUID(s.Account); f == uidAccount || f == uidNumberLike || f == uidNegativeWide || len(s.Account) > MaxAccountBytes {
+					account(s.Account, fieldName{index: i, name: name}, false)
 				}
 			case token.ServiceRTM, token.ServiceRTM2:
-				field := fieldName{index: i, name: ".user_id"}.String
+				field := fieldName{index: i, name: ".user_id"}
 				switch {
 				case s.UserID == "":
-					seenAccount[""] = true
-					r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field(),
+					seenAccount[accountUse{"", true}] = true
+					r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field.String(),
 						Message: fmt.Sprintf("the %s service's user id is empty: RTM login needs a non-empty user id", token.ServiceName(s.Type)),
 						Hint:    "build the RTM token for the user id the client logs in with"})
 				case len(s.UserID) > MaxRTMUserIDBytes:
-					seenAccount[s.UserID] = true
-					r.Add(Finding{Code: CodeAccountTooLong, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field(),
+					seenAccount[accountUse{s.UserID, true}] = true
+					r.Add(Finding{Code: CodeAccountTooLong, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field.String(),
 						Message: fmt.Sprintf("the %s user id is %d bytes, over the %d bytes RTM accepts", token.ServiceName(s.Type), len(s.UserID), MaxRTMUserIDBytes),
 						Hint:    "use RTM user ids of at most 64 bytes"})
+				default:
+					// The character set, as for a user id given with --for rtm.
+					account(s.UserID, field, true)
 				}
 			}
 		}
 	}
 	if t := r.Token; t != nil && t.T006 != nil && t.T006.Signature != nil && isRTM006(t.T006) && t.T006.CRCChannel == 0 {
-		seenAccount[""] = true
+		seenAccount[accountUse{"", true}] = true
 		r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: "crc_channel",
 			Message: "this 006 RTM token was built for an empty user id (its channel field, which holds the RTM user id, has the CRC-32 of the empty text)",
 			Hint:    "build the RTM token for the user id the client logs in with"})
@@ -104,8 +121,34 @@ func ruleCharset(r *Report, exp *Expectations) {
 		channel(*exp.Channel, fieldName{index: -1, name: "channel"})
 	}
 	if exp.Account != nil {
-		account(*exp.Account, fieldName{index: -1, name: "account"})
+		account(*exp.Account, fieldName{index: -1, name: "account"}, accountForRTM(r.Token, exp))
 	}
+}
+
+// accountForRTM reports whether the account the caller gave is an RTM user
+// id: said so (--for rtm), or, with no use given, the token is for RTM
+// login only (a 006 RTM token, a 007 token with an RTM service and no RTC
+// one).
+func accountForRTM(t *token.Token, exp *Expectations) bool {
+	if exp.For != "" || t == nil {
+		return exp.For == "rtm"
+	}
+	switch {
+	case t.T006 != nil:
+		return t.T006.Signature != nil && isRTM006(t.T006)
+	case t.T007 != nil:
+		rtm := false
+		for _, s := range t.T007.Services {
+			switch s.Type {
+			case token.ServiceRTC, token.ServiceStreaming, token.ServiceFCDN:
+				return false
+			case token.ServiceRTM, token.ServiceRTM2:
+				rtm = true
+			}
+		}
+		return rtm
+	}
+	return false
 }
 
 // fieldName names a field without building the text until a finding needs
@@ -145,10 +188,12 @@ func checkChannel(r *Report, s string, fn fieldName) {
 	}
 }
 
-func checkAccount(r *Report, s string, fn fieldName, forSvc string) {
+// checkAccount checks a user account: an RTC account (limit 255 bytes,
+// SDK error 2) or, with rtm, an RTM user id (64 bytes, RTM error 3).
+func checkAccount(r *Report, s string, fn fieldName, rtm bool) {
 	sdk := SDKInvalidArgument
 	limit := MaxAccountBytes
-	if forSvc == "rtm" {
+	if rtm {
 		sdk, limit = RTMLoginInvalidArgument, MaxRTMUserIDBytes
 	}
 	if s != "" && len(s) <= limit {
