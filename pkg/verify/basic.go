@@ -157,17 +157,30 @@ func checkTimes(r *Report, exp *Expectations) {
 				Message: fmt.Sprintf("the token was issued at %s, %s in the future", utc(int64(t.IssueTs)), Ago(int64(t.IssueTs)-now)),
 				Hint:    "the token server's clock is ahead: synchronise it (NTP)"})
 		}
-		for i, s := range t.Services {
+		// A privilege of a record the checked use does not need is a
+		// warning: the join or login checked still succeeds.
+		need := neededService(exp)
+		var sel rtcSelection
+		if need == "rtc" {
+			sel = selectRTC(t, exp)
+		}
+		for i := range t.Services {
+			s := &t.Services[i]
 			for _, p := range s.Privileges {
 				if p.Expire == 0 {
 					continue
 				}
 				pend := int64(t.IssueTs) + int64(p.Expire)
 				if now > pend+leeway && now <= end+leeway {
-					r.Add(Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired),
+					f := Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired),
 						Field:   fmt.Sprintf("services[%d].privileges.%s", i, token.PrivilegeName(s.Type, p.ID)),
 						Message: fmt.Sprintf("privilege %s of %s expired at %s, %s ago, before the token itself", token.PrivilegeName(s.Type, p.ID), token.ServiceName(s.Type), utc(pend), Ago(now-pend)),
-						Hint:    "request a fresh token; give privileges the same lifetime as the token unless they must end sooner"})
+						Hint:    "request a fresh token; give privileges the same lifetime as the token unless they must end sooner"}
+					if !usedFor007(need, sel, s) {
+						f.Severity = SevWarning
+						f.Message += "; " + useName(need, exp) + " does not use this record"
+					}
+					r.Add(f)
 				}
 			}
 		}
@@ -183,9 +196,14 @@ func checkTimes(r *Report, exp *Expectations) {
 				continue
 			}
 			if now > int64(p.Expire)+leeway && now <= int64(t.Ts)+leeway {
-				r.Add(Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "privileges." + token.Privilege006Name(p.ID),
+				f := Finding{Code: CodePrivilegeExpired, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: "privileges." + token.Privilege006Name(p.ID),
 					Message: fmt.Sprintf("privilege %s expired at %s, %s ago", token.Privilege006Name(p.ID), utc(int64(p.Expire)), Ago(now-int64(p.Expire))),
-					Hint:    "request a fresh token with a later privilege expiry"})
+					Hint:    "request a fresh token with a later privilege expiry"}
+				if need := neededService(exp); !usedFor006(need, p.ID) {
+					f.Severity = SevWarning
+					f.Message += "; " + useName(need, exp) + " does not need it"
+				}
+				r.Add(f)
 			}
 		}
 	}

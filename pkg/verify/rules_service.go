@@ -79,11 +79,9 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 	}
 	var ok bool
 	var why string
-	need := exp.For
-	if need == "" && exp.Channel != nil && len(t.Services) > 0 {
-		// A channel name is what an RTC join needs: a token without an RTC
-		// service with the join privilege cannot join it.
-		need = "rtc"
+	need := neededService(exp)
+	if len(t.Services) == 0 {
+		need = exp.For
 	}
 	switch need {
 	case "":
@@ -127,26 +125,60 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 	}
 }
 
-// rtcJoin reports whether a join to the channel and as the user of exp
-// finds the join_channel privilege in the RTC records of t it would use:
-// those for the channel (when one is given and some record is for it), and
-// of those the ones for the uid or account (or for uid 0, the wildcard) when
-// one is given and some record is for it. narrowed is set when those records
-// are not all the RTC records. It allocates nothing (the audit's hot path).
-func rtcJoin(t *token.Token007, exp *Expectations) (ok, narrowed bool) {
-	want := exp.Account
-	if want == nil {
-		want = exp.UID
+// neededService is the use the caller checks a token for: exp.For, or
+// "rtc" when a channel is given (a channel name is what an RTC join needs);
+// "" when neither says.
+func neededService(exp *Expectations) string {
+	if exp.For == "" && exp.Channel != nil {
+		return "rtc"
 	}
-	forChannel := func(s *token.Service) bool { return exp.Channel == nil || s.Channel == *exp.Channel }
-	forUser := func(s *token.Service) bool { return want == nil || s.Account == *want || s.Account == "" }
-	byChannel, byUser := false, false
+	return exp.For
+}
+
+// rtcSelection picks the RTC records of a 007 token that a join to the
+// channel and as the user of exp uses: those for the channel (when one is
+// given and some record is for it), and of those the ones for the uid or
+// account (or for uid 0, the wildcard) when one is given and some record is
+// for it. It allocates nothing (the audit's hot path).
+type rtcSelection struct {
+	exp               *Expectations
+	want              *string
+	byChannel, byUser bool
+}
+
+func selectRTC(t *token.Token007, exp *Expectations) rtcSelection {
+	sel := rtcSelection{exp: exp, want: exp.Account}
+	if sel.want == nil {
+		sel.want = exp.UID
+	}
 	for i := range t.Services {
-		if s := &t.Services[i]; s.Type == token.ServiceRTC && forChannel(s) {
-			byChannel = true
-			byUser = byUser || forUser(s)
+		if s := &t.Services[i]; s.Type == token.ServiceRTC && sel.forChannel(s) {
+			sel.byChannel = true
+			sel.byUser = sel.byUser || sel.forUser(s)
 		}
 	}
+	return sel
+}
+
+func (sel rtcSelection) forChannel(s *token.Service) bool {
+	return sel.exp.Channel == nil || s.Channel == *sel.exp.Channel
+}
+
+func (sel rtcSelection) forUser(s *token.Service) bool {
+	return sel.want == nil || s.Account == *sel.want || s.Account == ""
+}
+
+// uses reports whether the join uses record s.
+func (sel rtcSelection) uses(s *token.Service) bool {
+	return s.Type == token.ServiceRTC && !(sel.byChannel && !sel.forChannel(s)) && !(sel.byUser && !sel.forUser(s))
+}
+
+// rtcJoin reports whether a join to the channel and as the user of exp
+// finds the join_channel privilege in the RTC records of t it would use
+// (selectRTC). narrowed is set when those records are not all the RTC
+// records.
+func rtcJoin(t *token.Token007, exp *Expectations) (ok, narrowed bool) {
+	sel := selectRTC(t, exp)
 	all, used := 0, 0
 	for i := range t.Services {
 		s := &t.Services[i]
@@ -154,13 +186,56 @@ func rtcJoin(t *token.Token007, exp *Expectations) (ok, narrowed bool) {
 			continue
 		}
 		all++
-		if byChannel && !forChannel(s) || byUser && !forUser(s) {
+		if !sel.uses(s) {
 			continue
 		}
 		used++
 		ok = ok || hasPrivilege(s.Privileges, token.PrivRTCJoinChannel)
 	}
 	return ok, exp.Channel != nil && used < all
+}
+
+// usedFor007 reports whether record s of a 007 token serves the use need
+// (neededService): any record when none is known; for "rtc" the records a
+// join uses (sel); for "rtm" the RTM and RTM2 records; for "chat" the Chat
+// ones.
+func usedFor007(need string, sel rtcSelection, s *token.Service) bool {
+	switch need {
+	case "rtc":
+		return sel.uses(s)
+	case "rtm":
+		return s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2
+	case "chat":
+		return s.Type == token.ServiceChat
+	}
+	return true
+}
+
+// usedFor006 reports whether a 006 privilege serves the use need: the RTM
+// login privilege serves RTM login, the others an RTC join; any privilege
+// when the use is not known.
+func usedFor006(need string, id uint16) bool {
+	switch need {
+	case "rtc":
+		return id != token.Priv006RTMLogin
+	case "rtm":
+		return id == token.Priv006RTMLogin
+	}
+	return true
+}
+
+// useName names a use in a message: "the RTC join checked (channel "x")".
+func useName(need string, exp *Expectations) string {
+	switch need {
+	case "rtc":
+		if exp.Channel != nil {
+			return fmt.Sprintf("the RTC join checked (channel %q)", *exp.Channel)
+		}
+		return "the RTC join checked"
+	case "rtm":
+		return "the RTM login checked"
+	}
+	return "the " + need + " use checked"
 }
 
 func serviceHint(svc string) string {
@@ -186,11 +261,7 @@ func services006(r *Report, exp *Expectations, t *token.Token006) {
 	}
 	rtm := isRTM006(t)
 	var why string
-	need := exp.For
-	if need == "" && exp.Channel != nil {
-		// A channel name is what an RTC join needs (see services007).
-		need = "rtc"
-	}
+	need := neededService(exp)
 	switch need {
 	case "rtc":
 		if !hasPrivilege(t.Privileges, token.Priv006JoinChannel) {
