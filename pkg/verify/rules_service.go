@@ -105,14 +105,30 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 			why = "it is a Chat token: it holds no RTC service"
 		}
 	case "rtm":
-		ok = count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0
+		// An RTM record logs in with its login privilege; one without it
+		// cannot, as an RTC record without join cannot join.
+		for i := range t.Services {
+			if s := &t.Services[i]; s.Type == token.ServiceRTM || s.Type == token.ServiceRTM2 {
+				ok = ok || hasPrivilege(s.Privileges, token.PrivRTMLogin)
+			}
+		}
 		why = "it holds no RTM service"
-		if count[token.ServiceRTC] > 0 {
+		switch {
+		case count[token.ServiceRTM] > 0 || count[token.ServiceRTM2] > 0:
+			why = "its RTM service lacks the login privilege"
+		case count[token.ServiceRTC] > 0:
 			why = "it is an RTC token used for RTM login: it holds no RTM service"
 		}
 	case "chat":
-		ok = count[token.ServiceChat] > 0
+		for i := range t.Services {
+			if s := &t.Services[i]; s.Type == token.ServiceChat {
+				ok = ok || hasPrivilege(s.Privileges, token.PrivChatUser) || hasPrivilege(s.Privileges, token.PrivChatApp)
+			}
+		}
 		why = "it holds no Chat service"
+		if count[token.ServiceChat] > 0 {
+			why = "its Chat service holds neither the user nor the app privilege"
+		}
 	}
 	if !ok {
 		what := "needed for " + need
