@@ -89,10 +89,14 @@ func checkIdentity(r *Report, exp *Expectations) {
 				Message: msg, Hint: "join the channel the token was built for, or build a token for this channel"})
 		}
 	}
+	// Checked for RTM login or Chat, the uid or account is the user id of
+	// those services (identity007), not the RTC record's.
 	want, given := "", false
-	if exp.UID != nil {
+	switch {
+	case exp.For == "rtm" || exp.For == "chat":
+	case exp.UID != nil:
 		want, given = *exp.UID, true
-	} else if exp.Account != nil && exp.For != "rtm" && exp.For != "chat" {
+	case exp.Account != nil:
 		want, given = *exp.Account, true
 	}
 	if given && len(rtc) > 0 {

@@ -57,6 +57,8 @@ type wantF struct {
 	// Offset and Layer, when given, are where the finding must locate it.
 	Offset *int   `json:"offset"`
 	Layer  string `json:"layer"`
+	// Only: no other finding of the code may appear.
+	Only bool `json:"only"`
 }
 
 type buildSpec struct {
@@ -322,6 +324,9 @@ func (c *ruleCase) check(t *testing.T, r *verify.Report) {
 		if !hasFinding(r.Findings, w) {
 			t.Errorf("%s: want %s/%s/sdk %v; got:\n%s", c.Comment, w.Code, w.Severity, sdkString(w.SDKError), dump(r.Findings))
 		}
+		if n := countCode(r.Findings, w.Code); w.Only && n != 1 {
+			t.Errorf("%s: want one %s finding, got %d:\n%s", c.Comment, w.Code, n, dump(r.Findings))
+		}
 	}
 	for _, code := range c.Absent {
 		if r.Has(code) {
@@ -334,6 +339,16 @@ func (c *ruleCase) check(t *testing.T, r *verify.Report) {
 	if c.Verdict != "" && r.Verdict != c.Verdict {
 		t.Errorf("verdict %s, want %s; findings:\n%s", r.Verdict, c.Verdict, dump(r.Findings))
 	}
+}
+
+func countCode(fs []verify.Finding, code string) int {
+	n := 0
+	for _, f := range fs {
+		if f.Code == code {
+			n++
+		}
+	}
+	return n
 }
 
 func hasFinding(fs []verify.Finding, w wantF) bool {
