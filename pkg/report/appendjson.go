@@ -662,10 +662,8 @@ func appendService007(dst []byte, t *token.Token007, i int) []byte {
 		dst = appendString(dst, token.PrivilegeName(s.Type, pr.ID))
 		dst = append(dst, `,"expire":`...)
 		dst = strconv.AppendUint(dst, uint64(pr.Expire), 10)
-		if pr.Expire != 0 {
-			dst = append(dst, `,"expire_at":`...)
-			dst = strconv.AppendUint(dst, uint64(t.IssueTs)+uint64(pr.Expire), 10)
-		}
+		dst = append(dst, `,"expire_at":`...)
+		dst = strconv.AppendUint(dst, privilegeEnd(t, pr), 10)
 		dst = append(dst, '}')
 	}
 	return append(dst, "]}"...)

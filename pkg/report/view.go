@@ -18,8 +18,9 @@ type PrivilegeView struct {
 	ID     uint16 `json:"id"`
 	Name   string `json:"name"`
 	Expire uint32 `json:"expire"`
-	// ExpireAt is absolute (007: issue_ts + expire; nil when expire is 0,
-	// which means "no separate limit").
+	// ExpireAt is when the privilege ends, absolute: issue_ts + expire, or,
+	// for expire 0 ("no separate limit"), the token's own expire_at. (Only
+	// the 007 service privileges have it.)
 	ExpireAt *uint64 `json:"expire_at,omitempty"`
 
 	expireAt uint64 // storage for ExpireAt
@@ -287,11 +288,9 @@ func service(t *token.Token007, i int) ServiceView {
 	sv := ServiceView{Type: s.Type, Name: token.ServiceName(s.Type), Privileges: make([]PrivilegeView, 0, len(s.Privileges))}
 	for _, pr := range s.Privileges {
 		sv.Privileges = append(sv.Privileges, PrivilegeView{ID: pr.ID, Name: token.PrivilegeName(s.Type, pr.ID), Expire: pr.Expire})
-		if pr.Expire != 0 {
-			pv := &sv.Privileges[len(sv.Privileges)-1]
-			pv.expireAt = uint64(t.IssueTs) + uint64(pr.Expire)
-			pv.ExpireAt = &pv.expireAt
-		}
+		pv := &sv.Privileges[len(sv.Privileges)-1]
+		pv.expireAt = privilegeEnd(t, pr)
+		pv.ExpireAt = &pv.expireAt
 	}
 	// read keeps a field decoded, or leaves it out (nil) when the decoding
 	// of a broken token did not reach it.
@@ -327,6 +326,15 @@ func service(t *token.Token007, i int) ServiceView {
 	sv.Hex = textHex(&sv)
 	sv.NotRead = t.ServiceNotRead(i)
 	return sv
+}
+
+// privilegeEnd is when a 007 privilege ends: issue_ts + its expire, or the
+// token's expire_at for 0, which means no separate limit.
+func privilegeEnd(t *token.Token007, p token.Privilege) uint64 {
+	if p.Expire == 0 {
+		return t.ExpireAt()
+	}
+	return uint64(t.IssueTs) + uint64(p.Expire)
 }
 
 // permissionView is one RTM2 permission list of a resource type.

@@ -165,7 +165,7 @@
     if (typeof t.ts === "number") { expiry(t.ts, "", true); }
     (t.services || []).forEach(function (s) {
       (s.privileges || []).forEach(function (p) {
-        if (typeof p.expire_at === "number") { expiry(p.expire_at, s.name + " " + p.name); } else { nolimit.push(s.name + " " + p.name); }
+        if (p.expire !== 0 && typeof p.expire_at === "number") { expiry(p.expire_at, s.name + " " + p.name); } else { nolimit.push(s.name + " " + p.name); }
       });
     });
     (t.privileges || []).forEach(function (p) {
