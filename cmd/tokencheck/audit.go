@@ -37,7 +37,7 @@ func runAudit(e *env, args []string) int {
 	fs := newFlags(e, "audit", use)
 	format := fs.String("format", "table", "output: table (summary for people), json (the summary as one JSON object) or jsonl (one verify object per input line, in input order)")
 	workers := intFlag(fs, "workers", runtime.GOMAXPROCS(0), fmt.Sprintf("goroutines checking tokens (1..%d)", audit.MaxWorkers))
-	output := fs.String("output", "", "write the output to this file: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
+	output := fs.String("output", "", "write the output to this file: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly; - is stdout")
 	logLevel := fs.String("log-level", "warn", "structured logs on stderr at this level: debug, info, warn, error")
 	var x expectFlags
 	x.certs.add(fs)

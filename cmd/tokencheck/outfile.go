@@ -16,7 +16,7 @@ import (
 // the command does any work so that a bad path fails at once. Every command
 // with an --output flag writes through it:
 //
-//   - no --output: stdout, buffered;
+//   - no --output, or "-": stdout, buffered;
 //   - a device, FIFO or socket (or a link to one): written directly, never
 //     replaced (renaming over /dev/null would destroy it);
 //   - a regular file, a path that does not exist yet, or a symbolic link to
@@ -44,10 +44,11 @@ type outFile struct {
 }
 
 // openOutput opens the --output destination path for the flag named flag
-// ("--output"); path "" is stdout. bufSize is the size of the write buffer.
+// ("--output"); path "" (the flag left out) and "-" are stdout. bufSize is
+// the size of the write buffer.
 func openOutput(e *env, flag, path string, bufSize int) (*outFile, error) {
 	o := &outFile{flag: flag, path: path}
-	if path == "" {
+	if path == "" || path == "-" {
 		o.w = bufio.NewWriterSize(e.stdout, bufSize)
 		o.finish = o.w.Flush
 		return o, nil

@@ -102,6 +102,26 @@ func TestOutputEmpty(t *testing.T) {
 	}
 }
 
+// TestOutputDash: --output - is stdout, as - is stdin among the inputs; no
+// file named "-" appears.
+func TestOutputDash(t *testing.T) {
+	if _, err := os.Lstat("-"); err == nil {
+		t.Fatal(`a file named "-" is in the package directory`)
+	}
+	for _, c := range outputCommands {
+		t.Run(c.name, func(t *testing.T) {
+			code, stdout, errs := runCLI(t, c.stdin(t), map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}, c.args("-")...)
+			if code == exitUsage || stdout == "" {
+				t.Errorf("exit %d, stdout %.100q, stderr %q", code, stdout, errs)
+			}
+			if _, err := os.Lstat("-"); err == nil {
+				_ = os.Remove("-")
+				t.Error(`a file named "-" was written`)
+			}
+		})
+	}
+}
+
 // TestOutputNewFileMode: a new output file has mode 0666 less the umask, as
 // with shell redirection (not os.CreateTemp's 0600); a replaced file keeps
 // its mode whatever the umask.

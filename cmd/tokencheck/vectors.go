@@ -315,7 +315,7 @@ func runVectorsGen(e *env, args []string) int {
 	format := fs.String("format", "", "token format: 006 or 007")
 	count := intFlag(fs, "count", 100, "number of cases (the spec's edge cases come first)")
 	seed := uint64Flag(fs, "seed", 1, "seed of the generator: the same seed gives the same file (without it, 1, noted on stderr)")
-	output := fs.String("output", "", "write the file here instead of stdout: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly")
+	output := fs.String("output", "", "write the file here instead of stdout: a regular file atomically (a temporary file renamed when complete), a device or FIFO directly; - is stdout")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
