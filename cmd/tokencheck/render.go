@@ -85,7 +85,7 @@ func tokenRows(tok *token.Token, now time.Time, kind legacy.KeyKind) [][]string 
 		}
 		comp := tok.Encoding.Compressor
 		if comp != "" {
-			add("compression", fmt.Sprintf("zlib %02x %02x", tok.Encoding.ZlibHeader[0], tok.Encoding.ZlibHeader[1]), compressorMeaning(comp))
+			add("compression", fmt.Sprintf("zlib %02x %02x", tok.Encoding.ZlibHeader[0], tok.Encoding.ZlibHeader[1]), compressorMeaning(comp, tok.Encoding.CompressorExact))
 		}
 		if t.Read(token.Field007ServiceCount) {
 			add("services", strconv.Itoa(int(t.ServiceCount)), "declared service records")
@@ -201,19 +201,26 @@ func crcUIDMeaning(c uint32) string {
 	return "CRC-32 of the uid text or user account"
 }
 
-func compressorMeaning(c string) string {
-	if strings.HasPrefix(c, "zlib-level-") {
-		return "C zlib at level " + strings.TrimPrefix(c, "zlib-level-") + " (re-compression reproduces the string exactly)"
+// compressorMeaning explains the compressor of a 007 token: exact when
+// re-compression reproduced the string, else the family its framing shows.
+func compressorMeaning(c string, exact bool) string {
+	if exact {
+		switch {
+		case c == "go":
+			return "Go's compress/zlib: the Go builder (re-compression reproduces the string exactly)"
+		case c == "zlib":
+			return "C zlib at the default level: the C++, Python, Java, PHP, Ruby builders (re-compression reproduces the string exactly)"
+		case strings.HasPrefix(c, "zlib-level-"):
+			return "C zlib at level " + strings.TrimPrefix(c, "zlib-level-") + " (re-compression reproduces the string exactly)"
+		}
 	}
 	switch c {
 	case "go":
-		return "Go's compress/zlib: the Go builder (re-compression reproduces the string exactly)"
-	case "zlib":
-		return "C zlib at the default level: the C++, Python, Java, PHP, Ruby builders (re-compression reproduces the string exactly)"
+		return "framed as Go's compress/zlib frames a stream (an empty sync block before the end), though re-compressing the payload does not give this string"
 	case "stored":
 		return "stored, uncompressed blocks (e.g. Rust builder)"
 	case "zlib-level-0-1":
-		return "header 78 01: Dart builder or zlib at level 0-1"
+		return "header 78 01: Dart builder (level-6 deflate under this header) or zlib at level 0-1"
 	case "zlib-compatible":
 		return "header 78 9C but neither Go nor C zlib wrote it: Node.js, C# or another deflate implementation"
 	}

@@ -592,7 +592,7 @@ func build007(c *Common, k *checker, expire uint32, svcs []token.Service) (*Resu
 	// The decoder names only the framing family ("zlib-compatible" for C
 	// zlib); the builder knows the exact profile it used, which is what
 	// decode and verify name after re-compressing (IdentifyCompressor).
-	res.Model.Encoding.Compressor = exactCompressor(c.Compressor)
+	res.Model.Encoding.Compressor, res.Model.Encoding.CompressorExact = exactCompressor(c.Compressor), true
 	return res, nil
 }
 

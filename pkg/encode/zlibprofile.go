@@ -51,13 +51,14 @@ func IdentifyCompressor(s string, payload []byte) string {
 // RefineCompressor replaces the framing family decode gives a 007 token's
 // compressor (tok.Encoding.Compressor) with the exact reference compressor
 // when IdentifyCompressor finds one for the string s the token was decoded
-// from. Like IdentifyCompressor it costs a compression or two: reports of
+// from, and records that it is exact (Encoding.CompressorExact). Like
+// IdentifyCompressor it costs a compression or two: reports of
 // single tokens use it, the audit of a stream does not.
 func RefineCompressor(tok *token.Token, s string) {
 	if tok == nil || tok.T007 == nil || tok.T007.Payload == nil {
 		return
 	}
 	if id := IdentifyCompressor(s, tok.T007.Payload); id != "" {
-		tok.Encoding.Compressor = id
+		tok.Encoding.Compressor, tok.Encoding.CompressorExact = id, true
 	}
 }

@@ -350,6 +350,10 @@ type Encoding struct {
 	Base64NonCanonical bool
 	// ZlibHeader is the two zlib header bytes (007).
 	ZlibHeader [2]byte
+	// CompressorExact: re-compressing the payload with the compressor named
+	// reproduces the string exactly (set by encode.RefineCompressor);
+	// otherwise Compressor is only the family the framing shows.
+	CompressorExact bool
 	// Compressor names the compressor family that produced the 007 stream, when it
 	// can be told: "go" (compress/zlib: a non-final first block and an empty
 	// stored block before the checksum), "stored" (uncompressed deflate blocks,
