@@ -252,6 +252,13 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 			Message: implausible(k, "ts", t.Ts, 0, false) + "; builders write build time + 24 h",
 			Hint:    "build 006 tokens with a reference builder, which sets ts to the current unix time + 86400"})
 	}
+	// A build time ts − 24 h after now cannot be: ts was not written as
+	// the reference builders write it (build + 24 h), or the token server's
+	// clock is ahead. The build time is then not known.
+	ahead := false
+	if buildKnown && !exp.Now.IsZero() && build > exp.Now.Unix()+int64(exp.Leeway/time.Second) {
+		ahead = true
+	}
 	var zero []string
 	for _, p := range t.Privileges {
 		name := token.Privilege006Name(p.ID)
@@ -265,17 +272,17 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 				Message: implausible(k, "privilege "+name, p.Expire, build, false),
 				Hint:    "006 privilege values are absolute unix times: pass now + lifetime (e.g. time.Now().Unix() + 3600)"})
 		case !buildKnown:
-		case int64(p.Expire) < build:
+		case int64(p.Expire) < build && !ahead:
 			r.Add(Finding{Code: CodeExpiryBeforeIssue, Severity: SevError, SDKError: SDK(SDKTokenExpired), Field: field,
 				Message: fmt.Sprintf("privilege %s ended at %s, %s before the token was built (about %s, ts − 24 h): a stale expiry computed once and reused",
 					name, utc(int64(p.Expire)), Ago(build-int64(p.Expire)), utc(build)),
 				Hint: "compute the privilege expiry (now + lifetime) each time a token is built"})
 		case int64(p.Expire) > ts:
 			r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
-				Message: fmt.Sprintf("privilege %s ends at %s, %s after the token was built (about %s): over 24 hours, so the server ends it at %s",
-					name, utc(int64(p.Expire)), Ago(int64(p.Expire)-build), utc(build), utc(ts)),
+				Message: fmt.Sprintf("privilege %s ends at %s, %s after the token's ts (%s), which ends it first: with ts written as the reference builders write it (build time + 24 h) the privilege asks for %s from the token's build, over 24 hours",
+					name, utc(int64(p.Expire)), Ago(int64(p.Expire)-ts), utc(ts), Ago(int64(p.Expire)-build)),
 				Hint: "give privileges at most 24 h (now + 86400) and renew the token before then"})
-		case int64(p.Expire)-build <= MinUsefulLifetime:
+		case int64(p.Expire)-build <= MinUsefulLifetime && !ahead:
 			r.Add(shortLifetime(field, "privilege "+name, int64(p.Expire)-build))
 		}
 	}
@@ -287,6 +294,13 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 	}
 	if buildKnown && !exp.Now.IsZero() {
 		clockOffset(r, exp, build, MaxLifetime, "ts", "built (ts − 24 h)")
+	}
+	if ahead && !r.Has(CodeClockOffsetHours) {
+		now := exp.Now.Unix()
+		r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "ts",
+			Message: fmt.Sprintf("ts is %s, %s from now (%s): more than 24 h ahead, so the token was built with a lifetime over 24 h (the reference builders write build time + 24 h) or by a server whose clock is ahead; the service ends a 006 token at most 24 h after it was built",
+				utc(ts), Ago(ts-now), utc(now)),
+			Hint: "build 006 tokens with a reference builder (ts = now + 86400) and keep the token server's clock synchronised (NTP)"})
 	}
 }
 
