@@ -66,7 +66,7 @@ func numberLike(s string) (n uint32, how string) {
 		v, inner := numberLike(t)
 		if inner == "" {
 			f, _ := classifyUID(t)
-			if f != uidCanonical && f != uidLeadingZero {
+			if f != uidCanonical && f != uidLeadingZero && f != uidZeroText {
 				return 0, ""
 			}
 			u, _ := strconv.ParseUint(t, 10, 32)
@@ -86,7 +86,7 @@ func numberLike(s string) (n uint32, how string) {
 		return v, how
 	}
 	if len(s) > 1 && s[0] == '+' && allDigits(s[1:]) {
-		if u, err := strconv.ParseUint(s[1:], 10, 32); err == nil && u > 0 {
+		if u, err := strconv.ParseUint(s[1:], 10, 32); err == nil {
 			return uint32(u), "with a plus sign"
 		}
 		return 0, ""
@@ -95,7 +95,7 @@ func numberLike(s string) (n uint32, how string) {
 		return 0, ""
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 1 || f > math.MaxUint32 || f != math.Trunc(f) || strings.ContainsAny(s, "xXpP_") {
+	if err != nil || f < 0 || f > math.MaxUint32 || f != math.Trunc(f) || strings.ContainsAny(s, "xXpP_") {
 		return 0, ""
 	}
 	if strings.ContainsAny(s, "eE") {
@@ -318,6 +318,15 @@ func userIDService(t *token.Token007) string {
 	return svc
 }
 
+// writtenAs says how a token writes uid n: "written \"42\"", or, for uid 0
+// (the wildcard), "written as empty text".
+func writtenAs(n uint32) string {
+	if n == 0 {
+		return "written as empty text"
+	}
+	return fmt.Sprintf("written %q", token.UIDText(n))
+}
+
 // uidTextFinding explains uid text that reads like a number but is not the
 // canonical text of a uid (form is uidNegative, uidNegativeWide,
 // uidOutOfRange, uidLeadingZero or uidNumberLike; meant is the value
@@ -327,6 +336,13 @@ func uidTextFinding(text string, form uidForm, meant uint32, subject, field stri
 	f := Finding{Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: field}
 	switch form {
 	case uidNegative:
+		if meant == 0 {
+			// "-0": no conversion writes it.
+			f.Code = CodeUIDIsAccount
+			f.Message = fmt.Sprintf("%s, uid 0 written with a minus sign: it is the account %q, not uid 0 (%s), so a client joining with uid 0 is refused", subject, text, writtenAs(0))
+			f.Hint = "build the token with the number 0 for \"any uid\" (written as empty text)"
+			break
+		}
 		f.Code = CodeUIDNegative
 		f.Message = fmt.Sprintf("%s, the signed 32-bit form of uid %d: a client joining with uid %d is refused", subject, meant, meant)
 		f.Hint = fmt.Sprintf("convert uids as unsigned 32-bit numbers (Java: Integer.toUnsignedString); build with %d", meant)
@@ -336,7 +352,7 @@ func uidTextFinding(text string, form uidForm, meant uint32, subject, field stri
 		f.Hint = "uids are unsigned 32-bit numbers; use a user account for larger identifiers"
 	case uidLeadingZero:
 		f.Code = CodeUIDIsAccount
-		f.Message = fmt.Sprintf("%s with a leading zero: it is the account %q, not uid %d (written %q)", subject, text, meant, strconv.FormatUint(uint64(meant), 10))
+		f.Message = fmt.Sprintf("%s with a leading zero: it is the account %q, not uid %d (%s)", subject, text, meant, writtenAs(meant))
 		f.Hint = "write numeric uids as plain decimal text without leading zeros"
 	case uidNegativeWide:
 		f.Code = CodeUIDNegative
@@ -345,7 +361,7 @@ func uidTextFinding(text string, form uidForm, meant uint32, subject, field stri
 	case uidNumberLike:
 		_, how := numberLike(text)
 		f.Code = CodeUIDIsAccount
-		f.Message = fmt.Sprintf("%s, uid %d written %s: it is the account %q, not uid %d (written %q), so a client joining with uid %d is refused", subject, meant, how, text, meant, strconv.FormatUint(uint64(meant), 10), meant)
+		f.Message = fmt.Sprintf("%s, uid %d written %s: it is the account %q, not uid %d (%s), so a client joining with uid %d is refused", subject, meant, how, text, meant, writtenAs(meant), meant)
 		f.Hint = fmt.Sprintf("write numeric uids as plain decimal text (an unsigned integer, not a float, no spaces or sign): build with uid %d", meant)
 	}
 	return f
