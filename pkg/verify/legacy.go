@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/legacy"
 	"github.com/tokencheck/tokencheck/pkg/token"
@@ -45,7 +46,7 @@ func checkLegacy(r *Report, exp *Expectations) {
 	}
 	r.LegacyKind = kind
 	if rep, ok := legacy.ReplacementFor(l.Format, kind); ok {
-		r.Add(Finding{Code: CodeLegacyFormat, Severity: SevWarning, Field: "version",
+		r.Add(Finding{Code: CodeLegacyFormat, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "version",
 			Message: rep.Message(),
 			Hint:    "move the token server to AccessToken2 (007); current SDKs may refuse legacy keys"})
 	}
@@ -77,6 +78,17 @@ func checkLegacy(r *Report, exp *Expectations) {
 	}
 	checkLegacyUID(r, l, in)
 	legacyService(r, exp, l)
+	if !exp.Now.IsZero() && l.Format != token.VSignal {
+		// unixTs is the generation time (FORMATS.md): one ahead of now is
+		// a key server's clock running ahead, as a 007 issue_ts is.
+		now := exp.Now.Unix()
+		if int64(l.UnixTs) > now+int64(exp.Leeway/time.Second) {
+			r.Add(Finding{Code: CodeNotYetValid, Severity: SevWarning, SDKError: SDK(SDKInvalidToken), Field: "unix_ts",
+				Message: fmt.Sprintf("the key was generated at %s, %s in the future: the key server's clock is ahead, and a service that checks the generation time refuses the key", utc(int64(l.UnixTs)), Ago(int64(l.UnixTs)-now)),
+				Hint:    "synchronise the key server's clock (NTP)"})
+		}
+		clockOffset(r, exp, int64(l.UnixTs), legacyLifetime(l), "unix_ts", "generated")
+	}
 	if !exp.Now.IsZero() && l.HasExpired && l.ExpiredTs != 0 {
 		now := exp.Now.Unix()
 		if now > int64(l.ExpiredTs)+int64(exp.Leeway.Seconds()) {
@@ -165,4 +177,13 @@ func legacyService(r *Report, exp *Expectations, l *token.Legacy) {
 	r.Add(Finding{Code: CodeServiceMissing, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "version",
 		Message: fmt.Sprintf("the token is %s but %s", what, why),
 		Hint:    serviceHint(need)})
+}
+
+// legacyLifetime is how long a legacy key lasts from its generation: to
+// its expiredTs when it has one, else the 24 hours of the 006 rule.
+func legacyLifetime(l *token.Legacy) int64 {
+	if l.HasExpired && l.ExpiredTs != 0 && l.ExpiredTs > l.UnixTs {
+		return int64(l.ExpiredTs - l.UnixTs)
+	}
+	return MaxLifetime
 }
