@@ -145,7 +145,7 @@ func implausible(k int, what string, v uint32, issue int64, relative bool) strin
 		return fmt.Sprintf("%s is %d, relative seconds (%s) where an absolute unix time belongs: as written it ended at %s", what, v, Ago(int64(v)), utc(int64(v)))
 	case valMillis:
 		if relative {
-			return fmt.Sprintf("%s is %d, milliseconds where seconds belong: %d s (%s) was probably meant", what, v, v/1000, Ago(int64(v/1000)))
+			return fmt.Sprintf("%s is %d, milliseconds where seconds belong: %d s (%s) was probably meant, unless %s (over 24 hours, see expiry_over_24h) was", what, v, v/1000, Ago(int64(v/1000)), Ago(int64(v)))
 		}
 		if v <= 30*MaxLifetime {
 			// As seconds it is a lifetime of days, as milliseconds one of
@@ -178,10 +178,7 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 			Hint:    "pass the token lifetime in seconds (e.g. 3600); 0 means \"no separate limit\" only for privileges"})
 	case valPlausible:
 		if t.Expire > MaxLifetime {
-			r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
-				Message: fmt.Sprintf("expire is %d s (%s), over 24 hours: the server ends the token 24 h after issue, at %s, not at %s",
-					t.Expire, Ago(int64(t.Expire)), utc(issue+MaxLifetime), utc(int64(t.ExpireAt()))),
-				Hint: "give tokens at most 86400 s and renew them when the SDK warns that they will expire"})
+			r.Add(over24h007(t))
 		} else if t.Expire <= MinUsefulLifetime {
 			r.Add(shortLifetime("expire", "the token", int64(t.Expire)))
 		}
@@ -189,6 +186,10 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 		r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
 			Message: implausible(k, "expire", t.Expire, issue, true),
 			Hint:    "007 expire is a lifetime in seconds relative to issue_ts (e.g. 3600), not a unix time or milliseconds"})
+		if k == valMillis {
+			// Read as seconds, as the service reads it, it is over 24 h.
+			r.Add(over24h007(t))
+		}
 	}
 	var zero []string
 	for i, s := range t.Services {
@@ -205,9 +206,7 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 			case valPlausible:
 				switch {
 				case p.Expire > MaxLifetime:
-					r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
-						Message: fmt.Sprintf("privilege %s lasts %d s (%s), over 24 hours: the server ends it 24 h after issue, at %s", name(), p.Expire, Ago(int64(p.Expire)), utc(issue+MaxLifetime)),
-						Hint:    "give privileges at most 86400 s"})
+					r.Add(privilegeOver24h007(t, field(), name(), p))
 				case p.Expire <= MinUsefulLifetime:
 					r.Add(shortLifetime(field(), "privilege "+name(), int64(p.Expire)))
 				}
@@ -220,6 +219,9 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 				r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
 					Message: implausible(k, "privilege "+name(), p.Expire, issue, true),
 					Hint:    "007 privilege values are seconds relative to issue_ts (e.g. 3600), or 0 for no separate limit"})
+				if k == valMillis {
+					r.Add(privilegeOver24h007(t, field(), name(), p))
+				}
 			}
 		}
 	}
@@ -232,6 +234,23 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 	if !exp.Now.IsZero() {
 		clockOffset(r, exp, issue, int64(t.Expire), "issue_ts", "issued")
 	}
+}
+
+// over24h007 is the expiry_over_24h finding of a 007 token's expire.
+func over24h007(t *token.Token007) Finding {
+	issue := int64(t.IssueTs)
+	return Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
+		Message: fmt.Sprintf("expire is %d s (%s), over 24 hours: the server ends the token 24 h after issue, at %s, not at %s",
+			t.Expire, Ago(int64(t.Expire)), utc(issue+MaxLifetime), utc(int64(t.ExpireAt()))),
+		Hint: "give tokens at most 86400 s and renew them when the SDK warns that they will expire"}
+}
+
+// privilegeOver24h007 is the expiry_over_24h finding of a 007 privilege
+// (field and name name it).
+func privilegeOver24h007(t *token.Token007, field, name string, p token.Privilege) Finding {
+	return Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
+		Message: fmt.Sprintf("privilege %s lasts %d s (%s), over 24 hours: the server ends it 24 h after issue, at %s", name, p.Expire, Ago(int64(p.Expire)), utc(int64(t.IssueTs)+MaxLifetime)),
+		Hint:    "give privileges at most 86400 s"}
 }
 
 func shortLifetime(field, what string, sec int64) Finding {
