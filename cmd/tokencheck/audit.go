@@ -141,6 +141,22 @@ func runAudit(e *env, args []string) int {
 		errorf(e, "no token lines were read (the input is empty or holds only blank lines): nothing was checked")
 		return exitUsage
 	}
+	var outErr *outputError
+	if runErr != nil && !errors.As(runErr, &outErr) && sum.Lines > 0 && !out.Atomic() && *format != "jsonl" {
+		// The input broke off: the summary of the lines read before the
+		// damage still goes out (jsonl has written their results), saying
+		// so; an --output FILE is left as it was, as for any failed run.
+		sum.Error = "the input was not read to its end (" + runErr.Error() + "): these counts cover the lines before the damage"
+		var err error
+		if *format == "json" {
+			err = writeJSON(out, &sum)
+		} else {
+			err = printSummary(out, &sum)
+		}
+		if err != nil {
+			log.Error("writing the summary failed", zap.Error(err))
+		}
+	}
 	if runErr != nil {
 		out.Abort()
 		log.Error("audit failed", zap.Error(runErr), zap.Int("lines_done", sum.Lines))
@@ -270,6 +286,9 @@ func startProgress(e *env, done *atomic.Int64) (stop func()) {
 // printSummary renders the summary for people: totals, then counts by
 // verdict and by finding with the first examples of each.
 func printSummary(w io.Writer, s *audit.Summary) error {
+	if s.Error != "" {
+		fmt.Fprintf(w, "incomplete: %s\n", s.Error)
+	}
 	fmt.Fprintf(w, "lines: %d   ok: %d   bad: %d   unchecked: %d   signatures: %s\n", s.Lines, s.OK, s.Bad, s.Unchecked, signatureCounts(s.Signatures))
 	if s.Lines == 0 {
 		return nil

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -498,5 +500,49 @@ func TestAuditEmptyInputKeepsOutput(t *testing.T) {
 		if b, err := os.ReadFile(p); err != nil || string(b) != "previous\n" {
 			t.Errorf("%s: --output file now holds %q (%v), want it as it was", format, b, err)
 		}
+	}
+}
+
+// TestAuditCutGzipSummary: a gzip input cut short is a read error (exit 2)
+// after the results of the lines before the damage: jsonl has written them,
+// and json and table write the summary of those lines, saying it is
+// incomplete; an --output FILE is left as it was.
+func TestAuditCutGzipSummary(t *testing.T) {
+	tok := strings.TrimSpace(readFile(t, example007))
+	var plain strings.Builder
+	for i := 0; i < 4000; i++ {
+		fmt.Fprintf(&plain, "{\"id\": %d, \"token\": %q}\n", i, tok)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	if _, err := zw.Write([]byte(plain.String())); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cut := writeTemp(t, "cut.gz", z.String()[:z.Len()/2])
+	env := map[string]string{"TOKENCHECK_CERT": verify.SampleCertificate}
+	for _, c := range []struct{ format, want string }{
+		{"json", `"error": "the input was not read to its end (reading ` + cut},
+		{"table", "incomplete: the input was not read to its end"},
+	} {
+		code, out, errs := runCLI(t, "", env, "audit", "--now", "1661270100", "--format", c.format, cut)
+		if code != exitUsage || !strings.Contains(out, c.want) || !strings.Contains(errs, "unexpected EOF") {
+			t.Errorf("%s: exit %d, stdout %.300q, stderr %q", c.format, code, out, errs)
+		}
+		if c.format == "json" {
+			var sum audit.Summary
+			if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Lines == 0 || sum.Lines >= 4000 || sum.OK != sum.Lines {
+				t.Errorf("summary %+v (%v): want the lines before the damage", sum, err)
+			}
+		}
+	}
+	dst := writeTemp(t, "out.json", "before\n")
+	if code, _, _ := runCLI(t, "", env, "audit", "--now", "1661270100", "--format", "json", "--output", dst, cut); code != exitUsage {
+		t.Errorf("--output: exit %d, want 2", code)
+	}
+	if got := readFile(t, dst); got != "before\n" {
+		t.Errorf("--output FILE holds %.100q after a failed run, want it as it was", got)
 	}
 }

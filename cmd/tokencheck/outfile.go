@@ -190,6 +190,10 @@ func (o *outFile) Commit() error {
 	return nil
 }
 
+// Atomic reports whether the output is a file written atomically (what a
+// failed run must leave as it was), rather than stdout or a device.
+func (o *outFile) Atomic() bool { return o.tmp != nil }
+
 // Abort abandons the output: the temporary file is removed and the target
 // left as it was. Abort after Commit does nothing.
 func (o *outFile) Abort() {

@@ -91,6 +91,10 @@ type Summary struct {
 	// finding is counted once per line that has it.
 	Verdicts []*Count `json:"verdicts"`
 	Findings []*Count `json:"findings"`
+	// Error, when not empty, says why the input was not read to its end
+	// (a gzip stream cut short, a read error): the counts cover the lines
+	// before it.
+	Error string `json:"error,omitempty"`
 
 	verdicts map[string]*Count
 	findings map[string]*Count
