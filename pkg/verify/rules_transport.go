@@ -166,6 +166,11 @@ func truncation(s string) (Finding, bool) {
 	f := Finding{Code: CodeTruncated, Severity: SevError, SDKError: SDK(SDKInvalidToken), Field: "token", Offset: At(len(s)), Layer: "token",
 		Hint: "copy the token again in full: a log line, a chat message or a database column may have cut it"}
 	switch {
+	case s == "":
+		// Nothing arrived: the decoder's error is "empty token: truncated".
+		f.Message = "the token is empty: no character of it arrived"
+		f.Hint = "an empty token is what most token builders return when the App ID or App Certificate is not 32 hexadecimal characters; else check that the token reached the client"
+		return f, true
 	case strings.HasPrefix(s, "006"):
 		if len(s) < prefix006 {
 			f.Message = fmt.Sprintf("the token ends after %d characters, inside the 32-character app ID: at least %d characters are missing", len(s), decode.Min006Length-len(s))
