@@ -26,6 +26,22 @@ func legacyFinding(format string) Finding {
 		Hint:    "build an AccessToken2 (007) with the current token builders (RtcTokenBuilder2, RtmTokenBuilder2)"}
 }
 
+// recordName tells a service record from others of its type in a message:
+// its channel and user, its user id, or its room and user.
+func recordName(s *token.Service) string {
+	switch s.Type {
+	case token.ServiceRTC, token.ServiceStreaming, token.ServiceFCDN:
+		user := "uid 0"
+		if s.Account != "" {
+			user = strconv.Quote(s.Account)
+		}
+		return strconv.Quote(s.Channel) + " for " + user
+	case token.ServiceAPaaS:
+		return "room " + strconv.Quote(s.RoomUUID) + " for " + strconv.Quote(s.UserUUID)
+	}
+	return strconv.Quote(s.UserID)
+}
+
 // serviceNames lists the services of a 007 token, e.g. "rtc, rtm".
 func serviceNames(t *token.Token007) string {
 	names := make([]string, 0, len(t.Services))
@@ -70,7 +86,7 @@ func services007(r *Report, exp *Expectations, t *token.Token007) {
 		var ids []string
 		for _, s := range t.Services {
 			if int(s.Type) == typ {
-				ids = append(ids, strconv.Quote(s.Channel+s.UserID+s.RoomUUID))
+				ids = append(ids, recordName(&s))
 			}
 		}
 		r.Add(Finding{Code: CodeDuplicateService, Severity: SevInfo, Field: "services",
