@@ -180,6 +180,11 @@ func runBuild(e *env, args []string) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(e.stderr, "tokencheck: warning: [%s] %s\n", w.Code, w)
 	}
+	if name == "rtc" && !b.changed("uid") && !b.changed("account") && !b.changed("user-id") {
+		// The reference builders take the uid as an argument; left out,
+		// it is the wildcard, which is worth saying.
+		hintf(e, "no --uid or --account: the token is for uid 0, which any user of the channel may join with (give --uid 0 to say so)")
+	}
 	if !b.asJSON {
 		if _, err := fmt.Fprintln(e.stdout, res.Token); err != nil {
 			return writeFailed(e, err)
