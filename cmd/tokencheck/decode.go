@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tokencheck/tokencheck/pkg/decode"
@@ -37,6 +38,15 @@ func runDecode(e *env, args []string) int {
 	}
 	s, repairs := decode.Clean(raw)
 	tok, perr := decode.ParsePartial(s)
+	if perr != nil && slices.Contains(repairs, decode.RepairPlusSpace) {
+		// Spaces read as a lost "+" that do not decode, where the token
+		// decodes without them, were inserted: say so, where the first
+		// one is, and do not claim the repair.
+		if at, n, ok := verify.InsertedSpaces(raw, s); ok {
+			perr = token.Errorf("token", at, "token", token.ErrMalformed, "%s", verify.InsertedSpacesMessage(n, perr.Error()))
+			repairs = slices.DeleteFunc(repairs, func(rp decode.Repair) bool { return rp == decode.RepairPlusSpace })
+		}
+	}
 	// A partial 007 token that inflated has its whole payload: its
 	// compressor can be named as well.
 	encode.RefineCompressor(tok, s)

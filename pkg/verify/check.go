@@ -199,16 +199,7 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 	s, repairs := decode.Clean(raw)
 	r.Input, r.Repairs = s, repairs
 	if len(repairs) > 0 {
-		sev := SevWarning
-		code := CodeTokenCleaned
-		msg := "the token was repaired before decoding: "
-		for i, rp := range repairs {
-			if i > 0 {
-				msg += "; "
-			}
-			msg += string(rp)
-		}
-		r.Add(Finding{Code: code, Severity: sev, Field: "token", Message: msg, Hint: repairHint(repairs)})
+		r.Add(Finding{Code: CodeTokenCleaned, Severity: SevWarning, Field: "token", Message: cleanedMessage(repairs), Hint: repairHint(repairs)})
 		if exp.Strict {
 			r.Add(Finding{Code: CodeMalformed, Severity: SevError, SDKError: SDK(SDKInvalidToken),
 				Message: "strict mode: the token is not exactly as a builder emits it (" + string(repairs[0]) + ")", Field: "token",
@@ -267,44 +258,78 @@ func InspectInto(r *Report, raw string, exp *Expectations) {
 	r.settle()
 }
 
-// insertedSpaces explains a token that does not decode once its inner
-// spaces are read as "+" (a "+" lost in a URL query), but decodes with them
-// left out: the spaces were inserted (a wrapped line, a copy that split the
-// token). The malformed finding then names the first space's offset
-// instead of where the "+" reading went wrong, and a truncated finding,
-// which the extra characters cannot justify, is dropped.
-func insertedSpaces(r *Report, raw string) {
+// InsertedSpaces recognises a token raw that does not decode once its inner
+// spaces are read as "+" (a "+" lost in a URL query; cleaned is what
+// decode.Clean made of raw), but decodes with them left out: the spaces
+// were inserted (a wrapped line, a copy that split the token). It returns
+// the offset in cleaned of the first space and how many there were.
+func InsertedSpaces(raw, cleaned string) (at, n int, ok bool) {
 	v, _ := decode.Clean(strings.ReplaceAll(raw, " ", ""))
 	if _, err := decode.Parse(v); err != nil {
-		return
+		return 0, 0, false
 	}
-	u := r.Input
-	n := len(u) - len(v)
+	n = len(cleaned) - len(v)
 	if n <= 0 {
-		return
+		return 0, 0, false
 	}
-	at := 0
-	for at < len(v) && u[at] == v[at] {
+	for at < len(v) && cleaned[at] == v[at] {
 		at++
 	}
+	return at, n, true
+}
+
+// InsertedSpacesMessage words the error of a token with n spaces inserted
+// (InsertedSpaces), whose "+" reading failed with readErr.
+func InsertedSpacesMessage(n int, readErr string) string {
+	what, them, were := "a space", "it", "the space was"
+	if n > 1 {
+		what, them, were = plural(n, "space"), "them", "the spaces were"
+	}
+	return fmt.Sprintf("%s inside the token: read as a \"+\" lost in a URL query the token does not decode (%s), and without %s it does: %s inserted",
+		what, readErr, them, were)
+}
+
+// insertedSpaces explains a token with spaces inserted (InsertedSpaces):
+// the malformed finding names the first space's offset instead of where
+// the "+" reading went wrong, a truncated finding, which the extra
+// characters cannot justify, is dropped, and so is the claim that spaces
+// were turned back into "+" (the repair did not stand).
+func insertedSpaces(r *Report, raw string) {
+	at, n, ok := InsertedSpaces(raw, r.Input)
+	if !ok {
+		return
+	}
+	r.Repairs = slices.DeleteFunc(r.Repairs, func(rp decode.Repair) bool { return rp == decode.RepairPlusSpace })
 	kept := r.Findings[:0]
 	for _, f := range r.Findings {
-		if f.Code == CodeTruncated {
+		switch f.Code {
+		case CodeTruncated:
 			continue
-		}
-		if f.Code == CodeMalformed {
-			what, them, were := "a space", "it", "the space was"
-			if n > 1 {
-				what, them, were = plural(n, "space"), "them", "the spaces were"
+		case CodeTokenCleaned:
+			if len(r.Repairs) == 0 {
+				continue
 			}
-			f.Message = fmt.Sprintf("token byte %d: %s inside the token: read as a \"+\" lost in a URL query the token does not decode (%s), and without %s it does: %s inserted",
-				at, what, f.Message, them, were)
+			f.Message, f.Hint = cleanedMessage(r.Repairs), repairHint(r.Repairs)
+		case CodeMalformed:
+			f.Message = fmt.Sprintf("token byte %d: %s", at, InsertedSpacesMessage(n, f.Message))
 			f.Field, f.Offset, f.Layer = "token", At(at), "token"
 			f.Hint = "remove the spaces from inside the token, or copy it again in one piece: a wrapped line or a chat message may have split it"
 		}
 		kept = append(kept, f)
 	}
 	r.Findings = kept
+}
+
+// cleanedMessage is the token_cleaned message for the repairs made.
+func cleanedMessage(repairs []decode.Repair) string {
+	msg := "the token was repaired before decoding: "
+	for i, rp := range repairs {
+		if i > 0 {
+			msg += "; "
+		}
+		msg += string(rp)
+	}
+	return msg
 }
 
 // StrictErrors are the codes that stay errors in strict mode: the verdicts
