@@ -70,7 +70,8 @@ type Input struct {
 	AppID string
 	// Channel, UID and Account are nil when the line does not give them. UID
 	// is uid text as tokens carry it: the number 0 (or "0") becomes "" (uid
-	// 0); a decimal string is read as the number it writes.
+	// 0); a decimal string is read as the number it writes, another string
+	// used exactly.
 	Channel    *string
 	UID        *string
 	UIDNumeric bool
@@ -185,26 +186,33 @@ func parseLine(line []byte, owned bool) (Input, error) {
 	// uid and as the empty cert (uid 0 is 0 or "0").
 	if len(j.UID) > 0 && string(j.UID) != "null" && string(j.UID) != `""` {
 		// A number, or such a number as a decimal string (the contract's
-		// "uid", read as /api/inspect reads it): "0" is uid 0, "042" is 42.
-		text := string(j.UID)
-		what := uidText(j.UID)
+		// "uid", read as /api/inspect reads it): "0" is uid 0, "042" is
+		// 42. Another string is uid text as a log record wrote it (an
+		// account in the uid field), used exactly.
+		var s string
 		if j.UID[0] == '"' {
-			var s string
 			if err := json.Unmarshal(j.UID, &s); err != nil {
 				return in, &LineError{Field: "uid", Detail: jsonErrorText(err, 0)}
 			}
-			text, what = strings.TrimSpace(s), quoted(s)
 		}
-		if text != "" {
-			n, err := strconv.ParseUint(text, 10, 32)
-			if err != nil {
-				return in, &LineError{Field: "uid", Detail: what + " is not a uid: want a number 0..4294967295 or such a number as a decimal string (give a user account as \"account\")"}
-			}
+		if j.UID[0] != '"' || strings.TrimSpace(s) != "" {
 			if in.Account != nil {
 				return in, &LineError{Field: "uid", Detail: "give uid or account, not both"}
 			}
-			t := token.UIDText(uint32(n))
-			in.UID, in.UIDNumeric = &t, true
+			text := string(j.UID)
+			if j.UID[0] == '"' {
+				text = strings.TrimSpace(s)
+			}
+			n, err := strconv.ParseUint(text, 10, 32)
+			switch {
+			case err == nil:
+				t := token.UIDText(uint32(n))
+				in.UID, in.UIDNumeric = &t, true
+			case j.UID[0] == '"':
+				in.UID = &s
+			default:
+				return in, &LineError{Field: "uid", Detail: uidText(j.UID) + " is not a uid: want an integer 0..4294967295 or a string"}
+			}
 		}
 	}
 	return in, nil
