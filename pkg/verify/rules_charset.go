@@ -55,12 +55,16 @@ func describeChar(r rune) string {
 func ruleCharset(r *Report, exp *Expectations) {
 	seenChannel := map[string]bool{}
 	// An account is checked once as an RTC account and once as an RTM user
-	// id at most: the two have different limits.
+	// id at most: the two have different limits. An empty one, or one too
+	// long for either, gets the same finding both ways: once.
 	type accountUse struct {
 		s   string
 		rtm bool
 	}
 	seenAccount := map[accountUse]bool{}
+	useKey := func(s string, rtm bool) accountUse {
+		return accountUse{s, rtm && s != "" && len(s) <= MaxAccountBytes}
+	}
 	channel := func(s string, field fieldName) {
 		if seenChannel[s] {
 			return
@@ -69,10 +73,10 @@ func ruleCharset(r *Report, exp *Expectations) {
 		checkChannel(r, s, field)
 	}
 	account := func(s string, field fieldName, rtm bool) {
-		if seenAccount[accountUse{s, rtm}] {
+		if seenAccount[useKey(s, rtm)] {
 			return
 		}
-		seenAccount[accountUse{s, rtm}] = true
+		seenAccount[useKey(s, rtm)] = true
 		checkAccount(r, s, field, rtm)
 	}
 	if t := r.Token; t != nil && t.T007 != nil {
@@ -95,24 +99,25 @@ func ruleCharset(r *Report, exp *Expectations) {
 				field := fieldName{index: i, name: ".user_id"}
 				switch {
 				case s.UserID == "":
-					seenAccount[accountUse{"", true}] = true
+					seenAccount[useKey("", true)] = true
 					r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field.String(),
 						Message: fmt.Sprintf("the %s service's user id is empty: RTM login needs a non-empty user id", token.ServiceName(s.Type)),
 						Hint:    "build the RTM token for the user id the client logs in with"})
 				case len(s.UserID) > MaxRTMUserIDBytes:
-					seenAccount[accountUse{s.UserID, true}] = true
+					seenAccount[useKey(s.UserID, true)] = true
 					r.Add(Finding{Code: CodeAccountTooLong, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: field.String(),
 						Message: fmt.Sprintf("the %s user id is %d bytes, over the %d bytes RTM accepts", token.ServiceName(s.Type), len(s.UserID), MaxRTMUserIDBytes),
 						Hint:    "use RTM user ids of at most 64 bytes"})
 				default:
-					// The character set, as for a user id given with --for rtm.
-					account(s.UserID, field, true)
+					// FORMATS §14 bounds an RTM user id by its length only:
+					// no character set.
+					seenAccount[useKey(s.UserID, true)] = true
 				}
 			}
 		}
 	}
 	if t := r.Token; t != nil && t.T006 != nil && t.T006.Signature != nil && isRTM006(t.T006) && t.T006.CRCChannel == 0 {
-		seenAccount[accountUse{"", true}] = true
+		seenAccount[useKey("", true)] = true
 		r.Add(Finding{Code: CodeEmptyAccount, Severity: SevError, SDKError: SDK(RTMLoginInvalidArgument), Field: "crc_channel",
 			Message: "this 006 RTM token was built for an empty user id (its channel field, which holds the RTM user id, has the CRC-32 of the empty text)",
 			Hint:    "build the RTM token for the user id the client logs in with"})
@@ -188,8 +193,10 @@ func checkChannel(r *Report, s string, fn fieldName) {
 	}
 }
 
-// checkAccount checks a user account: an RTC account (limit 255 bytes,
-// SDK error 2) or, with rtm, an RTM user id (64 bytes, RTM error 3).
+// checkAccount checks a user account: an RTC account (non-empty, at most
+// 255 bytes of the 89 characters, SDK error 2) or, with rtm, an RTM user
+// id (non-empty, at most 64 bytes, RTM error 3; FORMATS §14 gives RTM no
+// character set).
 func checkAccount(r *Report, s string, fn fieldName, rtm bool) {
 	sdk := SDKInvalidArgument
 	limit := MaxAccountBytes
@@ -197,7 +204,7 @@ func checkAccount(r *Report, s string, fn fieldName, rtm bool) {
 		sdk, limit = RTMLoginInvalidArgument, MaxRTMUserIDBytes
 	}
 	if s != "" && len(s) <= limit {
-		if i, _ := FirstBadNameChar(s); i < 0 {
+		if i, _ := FirstBadNameChar(s); i < 0 || rtm {
 			return
 		}
 	}
@@ -213,7 +220,7 @@ func checkAccount(r *Report, s string, fn fieldName, rtm bool) {
 			Message: fmt.Sprintf("the user account %q is %d bytes, over the %d accepted", short(s), len(s), limit),
 			Hint:    fmt.Sprintf("use accounts of at most %d bytes", limit)})
 	}
-	if i, c := FirstBadNameChar(s); i >= 0 {
+	if i, c := FirstBadNameChar(s); i >= 0 && !rtm {
 		r.Add(Finding{Code: CodeBadAccountCharset, Severity: SevError, SDKError: SDK(sdk), Field: field, Offset: At(i), Layer: "value",
 			Message: fmt.Sprintf("the user account %q has %s at byte %d, outside the 89 characters the SDK accepts", short(s), describeChar(c), i),
 			Hint:    "use only a-z A-Z 0-9, space and ! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ , in user accounts"})
