@@ -142,7 +142,7 @@ func runAudit(e *env, args []string) int {
 		return exitUsage
 	}
 	var outErr *outputError
-	if runErr != nil && !errors.As(runErr, &outErr) && sum.Lines > 0 && !out.Atomic() && *format != "jsonl" {
+	if runErr != nil && !errors.As(runErr, &outErr) && !out.Atomic() && *format != "jsonl" {
 		// The input broke off: the summary of the lines read before the
 		// damage still goes out (jsonl has written their results), saying
 		// so; an --output FILE is left as it was, as for any failed run.

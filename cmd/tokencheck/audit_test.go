@@ -538,6 +538,13 @@ func TestAuditCutGzipSummary(t *testing.T) {
 			}
 		}
 	}
+	// Cut inside the gzip header: no line was read, the summary says so.
+	head := writeTemp(t, "head.gz", z.String()[:10])
+	code, out, _ := runCLI(t, "", env, "audit", "--now", "1661270100", "--format", "json", head)
+	var sum audit.Summary
+	if err := json.Unmarshal([]byte(out), &sum); code != exitUsage || err != nil || sum.Lines != 0 || sum.Error == "" {
+		t.Errorf("cut in the header: exit %d, summary %+v (%v)", code, sum, err)
+	}
 	dst := writeTemp(t, "out.json", "before\n")
 	if code, _, _ := runCLI(t, "", env, "audit", "--now", "1661270100", "--format", "json", "--output", dst, cut); code != exitUsage {
 		t.Errorf("--output: exit %d, want 2", code)

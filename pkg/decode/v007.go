@@ -365,7 +365,8 @@ func payload007(payload []byte, t *token.Token007, strs string, reuse bool, svc 
 			oldPriv = old[i].Privileges
 		}
 		// The record is decoded in place (a Service is large to return
-		// and copy) and dropped again if it fails. It is cleared field
+		// and copy); if it fails it stays, partly read (ServiceCut). It
+		// is cleared field
 		// by field: a composite literal would be built on the stack and
 		// copied, and the wide loads of that copy wait for the narrow
 		// store of the type to retire.

@@ -186,7 +186,7 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 		r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "expire",
 			Message: implausible(k, "expire", t.Expire, issue, true),
 			Hint:    "007 expire is a lifetime in seconds relative to issue_ts (e.g. 3600), not a unix time or milliseconds"})
-		if k == valMillis {
+		if t.Expire > MaxLifetime {
 			// Read as seconds, as the service reads it, it is over 24 h.
 			r.Add(over24h007(t))
 		}
@@ -219,7 +219,7 @@ func times007(r *Report, exp *Expectations, t *token.Token007) {
 				r.Add(Finding{Code: CodeExpiryImplausible, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field(),
 					Message: implausible(k, "privilege "+name(), p.Expire, issue, true),
 					Hint:    "007 privilege values are seconds relative to issue_ts (e.g. 3600), or 0 for no separate limit"})
-				if k == valMillis {
+				if p.Expire > MaxLifetime {
 					r.Add(privilegeOver24h007(t, field(), name(), p))
 				}
 			}
@@ -297,10 +297,13 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 					name, utc(int64(p.Expire)), Ago(build-int64(p.Expire)), utc(build)),
 				Hint: "compute the privilege expiry (now + lifetime) each time a token is built"})
 		case int64(p.Expire) > ts:
+			msg := fmt.Sprintf("privilege %s ends at %s, %s after the token's ts (%s), which ends it first", name, utc(int64(p.Expire)), Ago(int64(p.Expire)-ts), utc(ts))
+			if !ahead {
+				msg += fmt.Sprintf(": with ts written as the reference builders write it (build time + 24 h) the privilege asks for %s from the token's build, over 24 hours", Ago(int64(p.Expire)-build))
+			}
 			r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: field,
-				Message: fmt.Sprintf("privilege %s ends at %s, %s after the token's ts (%s), which ends it first: with ts written as the reference builders write it (build time + 24 h) the privilege asks for %s from the token's build, over 24 hours",
-					name, utc(int64(p.Expire)), Ago(int64(p.Expire)-ts), utc(ts), Ago(int64(p.Expire)-build)),
-				Hint: "give privileges at most 24 h (now + 86400) and renew the token before then"})
+				Message: msg,
+				Hint:    "give privileges at most 24 h (now + 86400) and renew the token before then"})
 		case int64(p.Expire)-build <= MinUsefulLifetime && !ahead:
 			r.Add(shortLifetime(field, "privilege "+name, int64(p.Expire)-build))
 		}
@@ -317,8 +320,8 @@ func times006(r *Report, exp *Expectations, t *token.Token006) {
 	if ahead && !r.Has(CodeClockOffsetHours) {
 		now := exp.Now.Unix()
 		r.Add(Finding{Code: CodeExpiryOver24h, Severity: SevWarning, SDKError: SDK(SDKTokenExpired), Field: "ts",
-			Message: fmt.Sprintf("ts is %s, %s from now (%s): more than 24 h ahead, so the token was built with a lifetime over 24 h (the reference builders write build time + 24 h) or by a server whose clock is ahead; the service ends a 006 token at most 24 h after it was built",
-				utc(ts), Ago(ts-now), utc(now)),
+			Message: fmt.Sprintf("ts is %s, %d s (%s) from now (%s): more than 24 h ahead, so the token was built with a lifetime over 24 h (the reference builders write build time + 24 h) or by a server whose clock is ahead; the service ends a 006 token at most 24 h after it was built",
+				utc(ts), ts-now, Ago(ts-now), utc(now)),
 			Hint: "build 006 tokens with a reference builder (ts = now + 86400) and keep the token server's clock synchronised (NTP)"})
 	}
 }

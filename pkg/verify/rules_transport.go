@@ -169,7 +169,7 @@ func truncation(s string) (Finding, bool) {
 	case s == "":
 		// Nothing arrived: the decoder's error is "empty token: truncated".
 		f.Message = "the token is empty: no character of it arrived"
-		f.Hint = "an empty token is what most token builders return when the App ID or App Certificate is not 32 hexadecimal characters; else check that the token reached the client"
+		f.Hint = "check the path from the token server to the client: a failed request, an unset variable or a field read under the wrong name gives an empty token"
 		return f, true
 	case strings.HasPrefix(s, "006"):
 		if len(s) < prefix006 {
