@@ -366,8 +366,10 @@ func (id RequestID) MarshalJSON() ([]byte, error) {
 }
 
 // InspectRequest is the body of POST /api/inspect: the audit input object of
-// the JSON contract plus an optional "now". Empty strings count as not given,
-// as an empty form field does.
+// the JSON contract plus an optional "now", read as audit reads its input
+// lines: an empty cert, app_id or uid counts as not given (as a log record
+// writes a missing one), an empty channel or account is checked as given
+// (the page leaves empty fields out).
 type InspectRequest struct {
 	// ID is echoed in the answer: a JSON string or number.
 	ID RequestID `json:"id,omitempty"`
@@ -376,10 +378,10 @@ type InspectRequest struct {
 	// Cert is the App Certificate; without it the signature is unchecked.
 	Cert string `json:"cert,omitempty"`
 	// AppID, Channel, UID and Account are what the client uses.
-	AppID   string `json:"app_id,omitempty"`
-	Channel string `json:"channel,omitempty"`
-	UID     UID    `json:"uid"`
-	Account string `json:"account,omitempty"`
+	AppID   string  `json:"app_id,omitempty"`
+	Channel *string `json:"channel,omitempty"`
+	UID     UID     `json:"uid"`
+	Account *string `json:"account,omitempty"`
 	// For is what the token is needed for: "rtc", "rtm", "chat" or "".
 	For string `json:"for,omitempty"`
 	// Now is the instant to judge against, unix seconds; nil means the clock.
@@ -395,7 +397,7 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 	if len(q.Token) > 2*token.MaxTokenLength {
 		return nil, badRequest(`field "token" is longer than %d bytes: not a token`, 2*token.MaxTokenLength)
 	}
-	exp := &verify.Expectations{AppID: strings.TrimSpace(q.AppID), Now: now}
+	exp := &verify.Expectations{AppID: q.AppID, Now: now}
 	if c := certText(q.Cert); c != "" {
 		if !decode.IsHex32(c) {
 			// The value is a secret: its length is told, never its text.
@@ -409,20 +411,13 @@ func (q *InspectRequest) Expectations(now time.Time) (*verify.Expectations, erro
 	default:
 		return nil, badRequest(`field "for": want "rtc", "rtm" or "chat"`)
 	}
-	if q.Channel != "" {
-		ch := q.Channel
-		exp.Channel = &ch
-	}
-	if q.UID.Set && q.Account != "" {
+	exp.Channel, exp.Account = q.Channel, q.Account
+	if q.UID.Set && q.Account != nil {
 		return nil, badRequest(`give "uid" or "account", not both`)
 	}
 	if q.UID.Set {
 		t := token.UIDText(q.UID.Value)
 		exp.UID, exp.UIDNumeric = &t, true
-	}
-	if q.Account != "" {
-		a := q.Account
-		exp.Account = &a
 	}
 	if q.Now != nil {
 		// Unix seconds of the tokens' 32-bit time fields; past them is a

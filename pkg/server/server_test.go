@@ -229,6 +229,12 @@ func TestInspect(t *testing.T) {
 		{"not a token", map[string]any{"token": "hello", "now": exampleNow}, "unsupported_version", "unchecked", []string{"unsupported_version"}},
 		{"cleaned token", map[string]any{"token": "  " + tok + "\n", "cert": cert, "now": exampleNow}, "ok", "valid", []string{"token_cleaned"}},
 		{"cert with a byte order mark", map[string]any{"token": tok, "cert": "\ufeff" + cert + "\r\n", "now": exampleNow}, "ok", "valid", nil},
+		// Read as audit reads a line: an empty channel or account is given
+		// (the page leaves empty fields out), an app ID is not trimmed.
+		{"empty channel is given", map[string]any{"token": tok, "cert": cert, "channel": "", "now": exampleNow}, "channel_mismatch", "valid", []string{"channel_mismatch", "bad_channel_charset"}},
+		{"empty account is given", map[string]any{"token": tok, "cert": cert, "account": "", "now": exampleNow}, "uid_mismatch", "valid", []string{"uid_mismatch", "empty_account"}},
+		{"app id with spaces", map[string]any{"token": tok, "cert": cert, "app_id": " " + exampleAppID + " ", "now": exampleNow}, "bad_app_id_format", "valid", []string{"bad_app_id_format"}},
+		{"empty app id is not given", map[string]any{"token": tok, "cert": cert, "app_id": "", "now": exampleNow}, "ok", "valid", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
