@@ -15,41 +15,34 @@ import (
 // Keyring holds App Certificates by app ID: a primary and a secondary
 // certificate per app, or any number with labels.
 type Keyring struct {
-	byApp map[string][]Certificate
-	// byFold holds the same certificates under the lowercase app ID.
+	// byFold holds the certificates under the lowercase app ID.
 	byFold map[string][]Certificate
+	n      int
 }
 
 // For returns the certificates registered for appID, in file order. App IDs
-// are hex and written in either case: when no line has appID's exact
-// spelling, the lines whose app ID differs only in letter case apply. (The
-// signature is still computed over the token's own spelling.)
+// are hexadecimal and written in either case: every line whose app ID
+// differs from appID at most in letter case applies. (The signature is
+// still computed over the token's own spelling.)
 func (k *Keyring) For(appID string) []Certificate {
 	if k == nil {
 		return nil
-	}
-	if c, ok := k.byApp[appID]; ok {
-		return c
 	}
 	return k.byFold[strings.ToLower(appID)]
 }
 
 // Len is the number of certificates in the keyring.
-func (k *Keyring) Len() int {
-	n := 0
-	for _, c := range k.byApp {
-		n += len(c)
-	}
-	return n
-}
+func (k *Keyring) Len() int { return k.n }
 
 // ParseKeyring reads lines of "app_id certificate [label]". Blank lines and
 // lines starting with "#" are skipped, and so is a UTF-8 byte order mark at
 // the start of the file. Without a label, the first certificate
-// of an app is "primary", the second "secondary", later ones "certificate-N".
+// of an app (its ID in any letter case) is "primary", the second
+// "secondary", later ones "certificate-N". A label of 32 hexadecimal
+// characters, a certificate in the wrong place, is refused.
 // Errors name the line; they never contain a certificate.
 func ParseKeyring(r io.Reader) (*Keyring, error) {
-	k := &Keyring{byApp: map[string][]Certificate{}, byFold: map[string][]Certificate{}}
+	k := &Keyring{byFold: map[string][]Certificate{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 4096), maxKeyringLine)
 	line, entries := 0, 0
@@ -75,10 +68,16 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		if !decode.IsHex32(cert) {
 			return nil, fmt.Errorf("keyring line %d: certificate is not 32 hexadecimal characters", line)
 		}
+		if len(fields) == 3 && decode.IsHex32(fields[2]) {
+			// Never shown as a label: it is most likely a second
+			// certificate written on the first one's line.
+			return nil, fmt.Errorf("keyring line %d: the label is 32 hexadecimal characters, a certificate where a label belongs: give each certificate its own line (\"app_id certificate [label]\")", line)
+		}
 		if entries++; entries > MaxKeyringEntries {
 			return nil, fmt.Errorf("keyring line %d: more than %d certificates: a keyring holds at most that many", line, MaxKeyringEntries)
 		}
-		n := len(k.byApp[app])
+		fold := strings.ToLower(app)
+		n := len(k.byFold[fold])
 		label := ""
 		switch {
 		case len(fields) == 3:
@@ -91,9 +90,8 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 			label = fmt.Sprintf("certificate-%d", n+1)
 		}
 		c := Certificate{Label: label, Value: cert}
-		k.byApp[app] = append(k.byApp[app], c)
-		fold := strings.ToLower(app)
 		k.byFold[fold] = append(k.byFold[fold], c)
+		k.n++
 	}
 	switch err := sc.Err(); {
 	case errors.Is(err, bufio.ErrTooLong):

@@ -58,8 +58,10 @@ func TestParseKeyring(t *testing.T) {
 }
 
 // TestKeyringLetterCase: app IDs are hex, written in any case (the legacy
-// vectors use lowercase, the 006/007 ones mixed case): a keyring line in
-// another case still applies when no line has the exact spelling.
+// vectors use lowercase, the 006/007 ones mixed case): every keyring line
+// whose app ID differs at most in case applies, in file order, so that a
+// secondary certificate written in another case is still tried; default
+// labels count the app's lines in any case.
 func TestKeyringLetterCase(t *testing.T) {
 	const cert = "5CFd2fd1755d40ecb72977518be15d3b"
 	k, err := verify.ParseKeyring(strings.NewReader("970ca35de60c44645bbae8a215061b33 " + cert + "\n" +
@@ -71,10 +73,28 @@ func TestKeyringLetterCase(t *testing.T) {
 	if got := k.For("970CA35de60c44645bbae8a215061b33"); len(got) != 1 || got[0].Value != cert {
 		t.Errorf("For(mixed case) = %v, want the lowercase line's certificate", got)
 	}
-	if got := k.For("00000000000000000000000000000abc"); len(got) != 1 || got[0].Label != "exact" {
-		t.Errorf("For(exact spelling) = %v, want only the exact line", got)
+	for _, app := range []string{"00000000000000000000000000000abc", "00000000000000000000000000000Abc"} {
+		if got := k.For(app); len(got) != 2 || got[0].Label != "exact" || got[1].Label != "upper" {
+			t.Errorf("For(%s) = %v, want both lines in file order", app, got)
+		}
 	}
-	if got := k.For("00000000000000000000000000000Abc"); len(got) != 2 {
-		t.Errorf("For(a third spelling) = %v, want both lines", got)
+	k, err = verify.ParseKeyring(strings.NewReader("00000000000000000000000000000abc " + cert + "\n" +
+		"00000000000000000000000000000ABC 11111111111111111111111111111111\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := k.For("00000000000000000000000000000abc"); len(got) != 2 || got[0].Label != "primary" || got[1].Label != "secondary" {
+		t.Errorf("default labels %v, want primary then secondary", got)
+	}
+}
+
+// TestKeyringLabelLikeCertificate: a second certificate written on the
+// first one's line would be shown as a label; it is refused, naming the
+// line and never the value.
+func TestKeyringLabelLikeCertificate(t *testing.T) {
+	const second = "11111111111111111111111111111111"
+	_, err := verify.ParseKeyring(strings.NewReader("# app\n970CA35de60c44645bbae8a215061b33 5CFd2fd1755d40ecb72977518be15d3b " + second + "\n"))
+	if err == nil || !strings.Contains(err.Error(), "keyring line 2: the label is 32 hexadecimal characters") || strings.Contains(err.Error(), second) {
+		t.Errorf("error %v", err)
 	}
 }
