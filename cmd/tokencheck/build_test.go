@@ -306,4 +306,16 @@ func TestCertSourceRefused(t *testing.T) {
 			})
 		}
 	}
+	// --keyring "" (verify and audit take a keyring) and --junit "" are
+	// refused by name, not taken as no keyring or no report.
+	for _, args := range [][]string{
+		append(append([]string{}, commands["verify"]...), "--keyring", ""),
+		append(append([]string{}, commands["audit"]...), "--keyring="),
+		{"vectors", "check", "--junit", "", "../../testdata/vectors/006.json"},
+	} {
+		code, stdout, stderr := runCLI(t, "", nil, args...)
+		if code != 2 || !strings.Contains(stderr, `"": empty file name`) || stdout != "" {
+			t.Errorf("%q: exit %d, stdout %.80q, stderr %q", args, code, stdout, stderr)
+		}
+	}
 }

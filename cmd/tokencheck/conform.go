@@ -38,6 +38,7 @@ func runConform(e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	o.junitGiven = fs.Changed("junit")
 	if err := o.check(); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage

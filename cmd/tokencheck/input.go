@@ -253,6 +253,9 @@ func (c *certFlags) load(e *env) ([]verify.Certificate, *verify.Keyring, error) 
 		certs = append(certs, verify.Certificate{Label: "primary", Value: v})
 	}
 	var kr *verify.Keyring
+	if c.keyring == "" && c.changed("keyring") {
+		return nil, nil, errors.New(`--keyring "": empty file name; give the keyring file, or leave --keyring out`)
+	}
 	if c.keyring != "" {
 		f, err := os.Open(c.keyring)
 		if err != nil {

@@ -27,9 +27,12 @@ const (
 	serveReadTimeout       = 15 * time.Second
 	serveWriteTimeout      = 15 * time.Second
 	serveIdleTimeout       = 60 * time.Second
-	serveShutdownTimeout   = 10 * time.Second
 	serveMaxHeaderBytes    = 16 << 10
 )
+
+// serveShutdownTimeout is the grace period of requests in flight when a
+// signal stops the server (a variable for tests).
+var serveShutdownTimeout = 5 * time.Second
 
 // serveReady, when set (by tests), is called with the listening address once
 // the server accepts connections and the signal handler is installed.
@@ -46,8 +49,20 @@ func runServe(e *env, args []string) int {
 		errorf(e, "serve takes no arguments, got %q", fs.Args())
 		return exitUsage
 	}
+	if *addr == "" {
+		// An unset variable in a script would otherwise listen on every
+		// interface at a random port.
+		errorf(e, "--addr: empty address (leave --addr out for 127.0.0.1:8080)")
+		return exitUsage
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// Once the first signal has started the shutdown, a second one
+		// ends the process at once, as it would without the handler.
+		<-ctx.Done()
+		stop()
+	}()
 	return serve(ctx, e, *addr)
 }
 
@@ -115,9 +130,12 @@ func serve(ctx context.Context, e *env, addr string) int {
 	sctx, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		log.Error("shutdown did not finish in time", zap.Duration("timeout", serveShutdownTimeout), zap.Error(err))
+		// Requests still in flight after the grace period (a client that
+		// stalls mid-body) are cut: the server stops as asked.
+		log.Warn("requests still in flight after the grace period were cut", zap.Duration("grace", serveShutdownTimeout), zap.Error(err))
 		_ = srv.Close()
-		return exitUsage
+		log.Info("stopped")
+		return exitOK
 	}
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("server stopped", zap.Error(err))

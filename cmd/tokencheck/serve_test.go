@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,6 +44,55 @@ func TestServeUsage(t *testing.T) {
 	code, _, stderr = runCLI(t, "", nil, "serve", "--addr", "127.0.0.1:notaport")
 	if code != exitUsage || !strings.Contains(stderr, "tokencheck: error: listening on 127.0.0.1:notaport") {
 		t.Errorf("serve bad addr: %d %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", nil, "serve", "--addr", "")
+	if code != exitUsage || !strings.Contains(stderr, "tokencheck: error: --addr: empty address") {
+		t.Errorf("serve --addr '': %d %q", code, stderr)
+	}
+}
+
+// TestServeStalledClient: a client that stalls mid-body does not keep the
+// server from stopping: after the grace period its request is cut and the
+// command exits 0.
+func TestServeStalledClient(t *testing.T) {
+	defer func(d time.Duration) { serveShutdownTimeout = d }(serveShutdownTimeout)
+	serveShutdownTimeout = 200 * time.Millisecond
+	addrc := make(chan net.Addr, 1)
+	serveReady = func(a net.Addr) { addrc <- a }
+	defer func() { serveReady = nil }()
+	var stderr syncBuffer
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+		now: func() time.Time { return time.Unix(1661271000, 0) }, lookupEnv: func(string) (string, bool) { return "", false }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- serve(ctx, e, "127.0.0.1:0") }()
+	var addr net.Addr
+	select {
+	case addr = <-addrc:
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	conn, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A body declared longer than what is sent: the handler waits for it.
+	if _, err := fmt.Fprintf(conn, "POST /api/inspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"token\":"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d, want 0; log %s", code, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not stop with a stalled client")
+	}
+	if log := stderr.String(); !strings.Contains(log, "were cut") || !strings.Contains(log, `"msg":"stopped"`) {
+		t.Errorf("log:\n%s", log)
 	}
 }
 

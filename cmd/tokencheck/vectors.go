@@ -45,13 +45,19 @@ func runVectors(e *env, args []string) int {
 type outputFlags struct {
 	asJSON bool
 	junit  string
+	// junitGiven: --junit was given (perhaps as "").
+	junitGiven bool
 }
 
 // check refuses a --junit FILE that cannot be written because its directory
 // is missing (or is not a directory), before any case runs: the report is
-// written at the end, and a long run's results would otherwise be lost.
+// written at the end, and a long run's results would otherwise be lost. An
+// empty --junit "" (an unset variable) is refused by name.
 func (o outputFlags) check() error {
 	if o.junit == "" {
+		if o.junitGiven {
+			return errors.New(`--junit "": empty file name; give the JUnit XML file, or leave --junit out`)
+		}
 		return nil
 	}
 	dir := filepath.Dir(o.junit)
@@ -79,6 +85,7 @@ func runVectorsCheck(e *env, args []string) int {
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
+	o.junitGiven = fs.Changed("junit")
 	if err := o.check(); err != nil {
 		errorf(e, "%v", err)
 		return exitUsage
