@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -121,6 +122,10 @@ func checkInputs(raw json.RawMessage) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case err == nil:
+		if err := exactKeys(raw, reflect.TypeOf(Inputs{})); err != nil {
+			// Offsets count in the case's inputs object.
+			return fmt.Errorf("inputs: %w", err)
+		}
 		return nil
 	case errors.As(err, &te) && te.Field != "":
 		return fmt.Errorf("inputs.%s: found a JSON %s, want %s", te.Field, te.Value, goKind(te.Type))

@@ -40,6 +40,17 @@ func TestLoadFileErrors(t *testing.T) {
 			`FILE: case a: inputs.salt: found a JSON string, want a number in the range of uint32`},
 		{"inputs out of range", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"salt": 1099511627776}}]}`,
 			`FILE: case a: inputs.salt: found a JSON number 1099511627776, want a number in the range of uint32`},
+		// encoding/json takes a key in another case and keeps the last of
+		// a repeated one; the file is read as written.
+		{"key in another case", `{"Format": "006", "cases": []}`, `FILE: line 1, column 2: key "Format", want "format" (keys are case-sensitive)`},
+		{"case key in another case", `{"format": "006", "cases": [{"id": "a", "BUILDER": "rtc1_uid", "inputs": {}}]}`,
+			`FILE: line 1, column 41: key "BUILDER", want "builder"`},
+		{"inputs key in another case", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"Salt": 1}}]}`,
+			`FILE: case a: inputs: line 1, column 2: key "Salt", want "salt"`},
+		{"key twice", `{"format": "007", "format": "006", "cases": []}`, `FILE: line 1, column 19: key "format" given twice: give each key once`},
+		{"cases twice", `{"format": "006", "cases": [], "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {}}]}`, `FILE: line 1, column 32: key "cases" given twice`},
+		{"map key twice", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {}, "disagree": {"go": "x", "go": "y"}}]}`,
+			`FILE: line 1, column 102: key "go" given twice`},
 		{"unknown format", `{"format": "009", "cases": [{"id": "a", "builder": "rtc_uid", "inputs": {}}]}`,
 			`unknown format "009" in FILE: want 003, 004, 005, 006, 007, signaling or tampered`},
 	}

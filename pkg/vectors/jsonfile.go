@@ -73,7 +73,7 @@ func decodeObject(b []byte, v any, what string) error {
 	if err := dec.Decode(v); err != nil {
 		return located(b, err)
 	}
-	return nil
+	return exactKeys(b, reflect.TypeOf(v))
 }
 
 // jsonKind names the JSON value starting with c, with its article.
@@ -191,4 +191,112 @@ func readLimited(r io.Reader) ([]byte, error) {
 
 func tooLarge(n int64) error {
 	return fmt.Errorf("%d bytes: a vector file is at most %d bytes (256 MiB)", n, MaxFileBytes)
+}
+
+// exactKeys reads the JSON value b holds against the Go type t that it is
+// decoded into, and refuses what encoding/json would read otherwise than
+// written: an object key of a struct that matches a field only in another
+// letter case ("Format" for "format", which encoding/json takes), and a key
+// given twice in any object (encoding/json keeps the last, most other
+// readers the first). Unknown keys are decodeObject's to refuse. The error
+// gives the line and column of the key.
+func exactKeys(b []byte, t reflect.Type) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return walkValue(dec, b, t)
+}
+
+// walkValue checks the next value of dec against type t (nil: any value).
+func walkValue(dec *json.Decoder, b []byte, t reflect.Type) error {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil // a scalar
+	}
+	var elem reflect.Type
+	var fields map[string]reflect.Type
+	if t != nil && t != rawMessageType {
+		switch t.Kind() {
+		case reflect.Struct:
+			fields = jsonFields(t)
+		case reflect.Map, reflect.Slice, reflect.Array:
+			elem = t.Elem()
+		}
+	}
+	if d == '[' {
+		for dec.More() {
+			if err := walkValue(dec, b, elem); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // ]
+		return err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		at := func() string {
+			// The key starts after the separator and blanks before it.
+			i := off
+			for i < int64(len(b)) && b[i] != '"' {
+				i++
+			}
+			line, col := lineCol(b, i)
+			return fmt.Sprintf("line %d, column %d", line, col)
+		}
+		if seen[key] {
+			return fmt.Errorf("%s: key %q given twice: give each key once", at(), key)
+		}
+		seen[key] = true
+		vt := elem
+		if fields != nil {
+			ft, ok := fields[key]
+			if !ok {
+				for name := range fields {
+					if strings.EqualFold(name, key) {
+						return fmt.Errorf("%s: key %q, want %q (keys are case-sensitive)", at(), key, name)
+					}
+				}
+			}
+			vt = ft
+		}
+		if err := walkValue(dec, b, vt); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token() // }
+	return err
+}
+
+var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
+
+// jsonFields maps the JSON keys of struct type t to their field types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	m := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		m[name] = f.Type
+	}
+	return m
 }
