@@ -39,7 +39,12 @@ run() {
 	echo "== conform: $name"
 	"$tc" conform --count "$COUNT" --seed "$SEED" --junit "$out/$name.xml" "$@" >"$tmp/$name.txt" || {
 		cat "$tmp/$name.txt"
-		echo "conform against $name failed (JUnit report: $out/$name.xml)" >&2
+		if [ -n "${CONFORM_OUT:-}" ]; then
+			echo "conform against $name failed (JUnit report: $out/$name.xml)" >&2
+		else
+			# The temporary folder goes with the exit: the report is shown here.
+			echo "conform against $name failed (set CONFORM_OUT to keep the JUnit reports)" >&2
+		fi
 		exit 1
 	}
 	tail -n 3 "$tmp/$name.txt"
