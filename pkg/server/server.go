@@ -17,6 +17,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -28,6 +29,11 @@ import (
 // decoder accepts (token.MaxTokenLength) plus the other fields, JSON-escaped.
 const DefaultMaxBodyBytes = 2*token.MaxTokenLength + 16<<10
 
+// DefaultMaxInFlight bounds the API requests handled at once: each may hold
+// up to MaxBodyBytes of body while a slow client sends it, so that clients
+// that stall mid-body cannot make the server hold memory without bound.
+const DefaultMaxInFlight = 32
+
 // Config says how the handler behaves. The zero value is usable: the system
 // clock, DefaultMaxBodyBytes, no access log and no builder (POST /api/build
 // then answers 501).
@@ -36,6 +42,9 @@ type Config struct {
 	Now func() time.Time
 	// MaxBodyBytes bounds request bodies; larger bodies get 413.
 	MaxBodyBytes int64
+	// MaxInFlight bounds the API requests handled at once
+	// (DefaultMaxInFlight when 0); more get 503 at once.
+	MaxInFlight int
 	// Builder builds tokens for POST /api/build.
 	Builder Builder
 	// AccessLog, when set, is called once per request after the response.
@@ -68,12 +77,16 @@ func New(cfg Config) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
 	s := &srv{cfg: cfg}
+	slots := make(chan struct{}, cfg.MaxInFlight)
 	mux := http.NewServeMux()
 	mux.Handle("/{$}", only(http.MethodGet, http.HandlerFunc(servePage)))
 	mux.Handle("/healthz", only(http.MethodGet, http.HandlerFunc(serveHealth)))
-	mux.Handle("/api/inspect", only(http.MethodPost, http.HandlerFunc(s.inspect)))
-	mux.Handle("/api/build", only(http.MethodPost, http.HandlerFunc(s.build)))
+	mux.Handle("/api/inspect", only(http.MethodPost, limited(slots, http.HandlerFunc(s.inspect))))
+	mux.Handle("/api/build", only(http.MethodPost, limited(slots, http.HandlerFunc(s.build))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such page: the page is at / and the API under /api/inspect and /api/build")
 	})
@@ -96,6 +109,21 @@ func only(m string, h http.Handler) http.Handler {
 		}
 		w.Header().Set("Allow", allow)
 		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" is not allowed here: use "+m)
+	})
+}
+
+// limited handles a request when one of slots is free and answers 503 at
+// once when none is.
+func limited(slots chan struct{}, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			h.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the server is handling %d requests already: try again", cap(slots)))
+		}
 	})
 }
 

@@ -535,3 +535,62 @@ func TestBuild(t *testing.T) {
 		})
 	}
 }
+
+// TestInFlightLimit: API requests beyond MaxInFlight are answered 503 at
+// once while the others are read, so that stalled clients cannot make the
+// server hold their bodies without bound; a slot freed is used again.
+func TestInFlightLimit(t *testing.T) {
+	tok, cert := sample(t)
+	ts := httptest.NewServer(New(Config{Now: fixedNow, MaxInFlight: 1}))
+	defer ts.Close()
+	// A request whose body stalls holds the only slot.
+	pr, pw := io.Pipe()
+	stalled := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/inspect", pr)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			stalled <- nil
+			return
+		}
+		stalled <- resp
+	}()
+	if _, err := pw.Write([]byte(`{"token":`)); err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(map[string]any{"token": tok, "cert": cert, "now": exampleNow})
+	var resp *http.Response
+	for i := 0; i < 100; i++ { // until the stalled request holds the slot
+		var err error
+		resp, err = http.Post(ts.URL+"/api/inspect", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("with the slot held: status %d, want 503 with Retry-After", resp.StatusCode)
+	}
+	if _, err := fmt.Fprintf(pw, "%q,\"cert\":%q,\"now\":%d}", tok, cert, exampleNow); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if r := <-stalled; r == nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("the stalled request, completed: %v", r)
+	} else {
+		r.Body.Close()
+	}
+	resp, err := http.Post(ts.URL+"/api/inspect", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after the slot is freed: status %d, want 200", resp.StatusCode)
+	}
+}
