@@ -32,7 +32,7 @@ const DefaultMaxBodyBytes = 2*token.MaxTokenLength + 16<<10
 // DefaultMaxInFlight bounds the API requests handled at once: each may hold
 // up to MaxBodyBytes of body while a slow client sends it, so that clients
 // that stall mid-body cannot make the server hold memory without bound.
-const DefaultMaxInFlight = 32
+const DefaultMaxInFlight = 64
 
 // Config says how the handler behaves. The zero value is usable: the system
 // clock, DefaultMaxBodyBytes, no access log and no builder (POST /api/build
