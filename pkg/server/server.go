@@ -19,6 +19,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -90,7 +91,24 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such page: the page is at / and the API under /api/inspect and /api/build")
 	})
-	return s.logged(headers(mux))
+	return s.logged(headers(exact(mux)))
+}
+
+// exact answers, in JSON as every other answer, the requests ServeMux would
+// answer itself in plain text or HTML: a path that is not clean ("//api/x",
+// "/api/../api/x", which it redirects) and CONNECT (which it matches by
+// host alone).
+func exact(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodConnect:
+			writeError(w, http.StatusMethodNotAllowed, "method CONNECT is not allowed here")
+		case r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path && r.URL.Path != "/":
+			writeError(w, http.StatusNotFound, "no such page: the page is at / and the API under /api/inspect and /api/build")
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
 }
 
 type srv struct{ cfg Config }

@@ -594,3 +594,31 @@ func TestInFlightLimit(t *testing.T) {
 		t.Errorf("after the slot is freed: status %d, want 200", resp.StatusCode)
 	}
 }
+
+// TestUncleanPathsAndConnect: requests ServeMux would answer itself (a
+// redirect of a path that is not clean, a plain-text 404 for CONNECT) get
+// a JSON error like every other answer.
+func TestUncleanPathsAndConnect(t *testing.T) {
+	h := New(Config{Now: fixedNow})
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodGet, "//api/inspect", http.StatusNotFound},
+		{http.MethodPost, "/api/../api/inspect", http.StatusNotFound},
+		{http.MethodPost, "/api/inspect/", http.StatusNotFound},
+		{http.MethodGet, "/./", http.StatusNotFound},
+		{http.MethodConnect, "/", http.StatusMethodNotAllowed},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.Method, req.URL.Path = c.method, c.path
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var v struct {
+			Error string `json:"error"`
+		}
+		if rec.Code != c.status || json.Unmarshal(rec.Body.Bytes(), &v) != nil || v.Error == "" {
+			t.Errorf("%s %s: status %d, body %q; want %d with a JSON error", c.method, c.path, rec.Code, rec.Body.String(), c.status)
+		}
+	}
+}
