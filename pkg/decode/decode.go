@@ -93,6 +93,9 @@ func parseLegacy(s string) (*token.Token, error) {
 		return brokenLegacy(token.VSignal, legacy.PartialSignaling(s), signalingFieldsError(s))
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
 		msg = rec.Reason
+	case IsHex32(s):
+		// An App Certificate, perhaps: none of it is quoted.
+		msg = rec.Reason
 	case rec.Reason != "":
 		msg = fmt.Sprintf("prefix %s: %s", quotePrefix(s[:3]), rec.Reason)
 	}
