@@ -46,7 +46,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"case key in another case", `{"format": "006", "cases": [{"id": "a", "BUILDER": "rtc1_uid", "inputs": {}}]}`,
 			`FILE: line 1, column 41: key "BUILDER", want "builder"`},
 		{"inputs key in another case", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {"Salt": 1}}]}`,
-			`FILE: case a: inputs: line 1, column 2: key "Salt", want "salt"`},
+			`FILE: line 1, column 75: key "Salt", want "salt"`},
 		{"key twice", `{"format": "007", "format": "006", "cases": []}`, `FILE: line 1, column 19: key "format" given twice: give each key once`},
 		{"cases twice", `{"format": "006", "cases": [], "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {}}]}`, `FILE: line 1, column 32: key "cases" given twice`},
 		{"map key twice", `{"format": "006", "cases": [{"id": "a", "builder": "rtc1_uid", "inputs": {}, "disagree": {"go": "x", "go": "y"}}]}`,

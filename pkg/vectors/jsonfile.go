@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Formats are the values of "format" a vector file may have: the token
@@ -196,87 +198,167 @@ func tooLarge(n int64) error {
 // exactKeys reads the JSON value b holds against the Go type t that it is
 // decoded into, and refuses what encoding/json would read otherwise than
 // written: an object key of a struct that matches a field only in another
-// letter case ("Format" for "format", which encoding/json takes), and a key
-// given twice in any object (encoding/json keeps the last, most other
-// readers the first). Unknown keys are decodeObject's to refuse. The error
-// gives the line and column of the key.
+// letter case ("Format" for "format", or a Unicode fold such as the Kelvin
+// sign, which encoding/json takes), and a key given twice in any object
+// (encoding/json keeps the last, most other readers the first). Unknown
+// keys are decodeObject's to refuse. b must be valid JSON (decodeObject
+// has read it); the error gives the line and column of the key in b.
 func exactKeys(b []byte, t reflect.Type) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	return walkValue(dec, b, t)
+	w := keyWalker{b: b}
+	_, err := w.value(w.space(0), t)
+	return err
 }
 
-// walkValue checks the next value of dec against type t (nil: any value).
-func walkValue(dec *json.Decoder, b []byte, t reflect.Type) error {
+// keyWalker scans valid JSON text, allocating only for keys that hold an
+// escape and for the key sets of large objects.
+type keyWalker struct{ b []byte }
+
+func (w *keyWalker) space(i int) int {
+	for i < len(w.b) && (w.b[i] == ' ' || w.b[i] == '\t' || w.b[i] == '\n' || w.b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// str returns the end of the string starting at i (after its closing
+// quote) and whether it holds an escape.
+func (w *keyWalker) str(i int) (int, bool) {
+	escaped := false
+	for i++; w.b[i] != '"'; i++ {
+		if w.b[i] == '\\' {
+			escaped = true
+			i++
+		}
+	}
+	return i + 1, escaped
+}
+
+// value checks the value at i against type t (nil: any) and returns where
+// it ends.
+func (w *keyWalker) value(i int, t reflect.Type) (int, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+	switch w.b[i] {
+	case '"':
+		end, _ := w.str(i)
+		return end, nil
+	case '[':
+		var elem reflect.Type
+		if t != nil && t != rawMessageType && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			elem = t.Elem()
+		}
+		i = w.space(i + 1)
+		for w.b[i] != ']' {
+			var err error
+			if i, err = w.value(i, elem); err != nil {
+				return 0, err
+			}
+			if i = w.space(i); w.b[i] == ',' {
+				i = w.space(i + 1)
+			}
+		}
+		return i + 1, nil
+	case '{':
+		return w.object(i, t)
 	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil // a scalar
+	// A number or a literal: up to the next delimiter.
+	for i < len(w.b) && !strings.ContainsRune(",]} \t\n\r", rune(w.b[i])) {
+		i++
 	}
+	return i, nil
+}
+
+// object checks the object at i against t: a struct's keys exactly, any
+// map's or other object's keys once each.
+func (w *keyWalker) object(i int, t reflect.Type) (int, error) {
 	var elem reflect.Type
 	var fields map[string]reflect.Type
+	var raws map[string]reflect.Type
 	if t != nil && t != rawMessageType {
 		switch t.Kind() {
 		case reflect.Struct:
-			fields = jsonFields(t)
-		case reflect.Map, reflect.Slice, reflect.Array:
+			fields, raws = jsonFields(t), rawSchemas[t]
+		case reflect.Map:
 			elem = t.Elem()
 		}
 	}
-	if d == '[' {
-		for dec.More() {
-			if err := walkValue(dec, b, elem); err != nil {
-				return err
+	var few [16]string // the keys seen, while there are few
+	seen := few[:0]
+	var many map[string]bool
+	i = w.space(i + 1)
+	for w.b[i] != '}' {
+		at := i
+		end, escaped := w.str(i)
+		key := unsafeString(w.b[i+1 : end-1])
+		if escaped {
+			if json.Unmarshal(w.b[i:end], &key) != nil {
+				return 0, fmt.Errorf("%s: key that is no JSON string", w.pos(at))
 			}
 		}
-		_, err := dec.Token() // ]
-		return err
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		off := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string)
-		at := func() string {
-			// The key starts after the separator and blanks before it.
-			i := off
-			for i < int64(len(b)) && b[i] != '"' {
-				i++
+		switch {
+		case many != nil:
+			if many[key] {
+				return 0, fmt.Errorf("%s: key %q given twice: give each key once", w.pos(at), key)
 			}
-			line, col := lineCol(b, i)
-			return fmt.Sprintf("line %d, column %d", line, col)
+			many[key] = true
+		case slices.Contains(seen, key):
+			return 0, fmt.Errorf("%s: key %q given twice: give each key once", w.pos(at), key)
+		case len(seen) < len(few):
+			seen = append(seen, key)
+		default:
+			many = make(map[string]bool, 2*len(few))
+			for _, k := range seen {
+				many[k] = true
+			}
+			many[key] = true
 		}
-		if seen[key] {
-			return fmt.Errorf("%s: key %q given twice: give each key once", at(), key)
-		}
-		seen[key] = true
 		vt := elem
 		if fields != nil {
 			ft, ok := fields[key]
 			if !ok {
 				for name := range fields {
 					if strings.EqualFold(name, key) {
-						return fmt.Errorf("%s: key %q, want %q (keys are case-sensitive)", at(), key, name)
+						return 0, fmt.Errorf("%s: key %q, want %q (keys are case-sensitive)", w.pos(at), key, name)
 					}
 				}
 			}
+			if rt, ok := raws[key]; ok {
+				// A raw field with a schema of its own (a case's inputs).
+				ft = rt
+			}
 			vt = ft
 		}
-		if err := walkValue(dec, b, vt); err != nil {
-			return err
+		i = w.space(w.space(end) + 1) // past the colon
+		var err error
+		if i, err = w.value(i, vt); err != nil {
+			return 0, err
+		}
+		if i = w.space(i); w.b[i] == ',' {
+			i = w.space(i + 1)
 		}
 	}
-	_, err = dec.Token() // }
-	return err
+	return i + 1, nil
+}
+
+// pos is the line and column of byte i, for messages.
+func (w *keyWalker) pos(i int) string {
+	line, col := lineCol(w.b, int64(i))
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// unsafeString views b as a string; the walker's keys do not outlive b.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// rawSchemas gives the raw (json.RawMessage) fields that have a schema of
+// their own the type to walk them with.
+var rawSchemas = map[reflect.Type]map[string]reflect.Type{
+	reflect.TypeOf(Case{}): {"inputs": reflect.TypeOf(Inputs{})},
 }
 
 var rawMessageType = reflect.TypeOf(json.RawMessage(nil))

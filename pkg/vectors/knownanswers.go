@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 
@@ -50,6 +51,9 @@ func LoadKnownAnswers(path string) (*KnownAnswers, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ka); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := exactKeys(b, reflect.TypeOf(&ka)); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &ka, nil
