@@ -49,10 +49,10 @@ func runServe(e *env, args []string) int {
 		errorf(e, "serve takes no arguments, got %q", fs.Args())
 		return exitUsage
 	}
-	if *addr == "" {
-		// An unset variable in a script would otherwise listen on every
-		// interface at a random port.
-		errorf(e, "--addr: empty address (leave --addr out for 127.0.0.1:8080)")
+	if _, port, err := net.SplitHostPort(*addr); *addr == "" || err == nil && port == "" {
+		// Unset variables in a script ("", "$HOST:$PORT" as ":") would
+		// otherwise listen on every interface at a random port.
+		errorf(e, "--addr %q: no port (give host:port; leave --addr out for 127.0.0.1:8080)", *addr)
 		return exitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

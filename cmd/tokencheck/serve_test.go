@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -45,9 +46,11 @@ func TestServeUsage(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "tokencheck: error: listening on 127.0.0.1:notaport") {
 		t.Errorf("serve bad addr: %d %q", code, stderr)
 	}
-	code, _, stderr = runCLI(t, "", nil, "serve", "--addr", "")
-	if code != exitUsage || !strings.Contains(stderr, "tokencheck: error: --addr: empty address") {
-		t.Errorf("serve --addr '': %d %q", code, stderr)
+	for _, addr := range []string{"", ":", "127.0.0.1:"} {
+		code, _, stderr = runCLI(t, "", nil, "serve", "--addr", addr)
+		if code != exitUsage || !strings.Contains(stderr, "tokencheck: error: --addr "+strconv.Quote(addr)+": no port") {
+			t.Errorf("serve --addr %q: %d %q", addr, code, stderr)
+		}
 	}
 }
 

@@ -47,6 +47,11 @@ func ParsePartial(s string) (*token.Token, error) {
 		return nil, token.Errorf("token", token.MaxTokenLength, "token", token.ErrTooLarge,
 			"token is %d bytes, the limit is %d", len(s), token.MaxTokenLength)
 	}
+	if appIDLike(s) {
+		// An App ID or App Certificate pasted where the token belongs: it
+		// is not quoted, even in part.
+		return nil, token.Errorf("token", 0, "version", token.ErrUnsupportedVersion, "32 hex characters: an App ID or App Certificate, not a key")
+	}
 	if fixedHexKey(s) {
 		// FORMATS §2: the all-hex fixed-length keys come first, since DK1
 		// and DK2 begin with a random hex signature that may read "006"
@@ -92,9 +97,6 @@ func parseLegacy(s string) (*token.Token, error) {
 		// something after its signature.
 		return brokenLegacy(token.VSignal, legacy.PartialSignaling(s), signalingFieldsError(s))
 	case rec.Reason != "" && strings.Contains(rec.Reason, s[:3]):
-		msg = rec.Reason
-	case IsHex32(s):
-		// An App Certificate, perhaps: none of it is quoted.
 		msg = rec.Reason
 	case rec.Reason != "":
 		msg = fmt.Sprintf("prefix %s: %s", quotePrefix(s[:3]), rec.Reason)
@@ -172,6 +174,21 @@ func dk5Start(s string) string {
 		return ""
 	}
 	return fmt.Sprintf("; content bytes 0-3 read service type %d and length %d", binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:]))
+}
+
+// appIDLike reports whether s is 32 hexadecimal characters that are no
+// token cut short: no token is 32 characters long, but 003, 004 and 006
+// tokens are hexadecimal at their start, so one of those cut to 32 is read
+// as what it is (a 007 or 005 body is base64, "eJ…" and the like).
+func appIDLike(s string) bool {
+	if !IsHex32(s) {
+		return false
+	}
+	switch s[:3] {
+	case "003", "004", "006":
+		return false
+	}
+	return true
 }
 
 // quotePrefix quotes the first characters of a token; when they hold a byte
@@ -396,7 +413,7 @@ func ParseInto(s string, t *token.Token) error {
 		}
 		return err
 	}
-	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 || fixedHexKey(s) {
+	if len(s) == 0 || len(s) > token.MaxTokenLength || len(s) < 3 || fixedHexKey(s) || appIDLike(s) {
 		return partial()
 	}
 	switch s[:3] {

@@ -89,10 +89,13 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/api/inspect", only(http.MethodPost, limited(slots, http.HandlerFunc(s.inspect))))
 	mux.Handle("/api/build", only(http.MethodPost, limited(slots, http.HandlerFunc(s.build))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such page: the page is at / and the API under /api/inspect and /api/build")
+		writeError(w, http.StatusNotFound, noSuchPage)
 	})
 	return s.logged(headers(exact(mux)))
 }
+
+// noSuchPage answers a path the server does not serve.
+const noSuchPage = "no such page: the page is at / and the API under /api/inspect and /api/build"
 
 // exact answers, in JSON as every other answer, the requests ServeMux would
 // answer itself in plain text or HTML: a path that is not clean ("//api/x",
@@ -102,9 +105,10 @@ func exact(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodConnect:
+			w.Header().Set("Allow", "GET, HEAD, POST")
 			writeError(w, http.StatusMethodNotAllowed, "method CONNECT is not allowed here")
-		case r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path && r.URL.Path != "/":
-			writeError(w, http.StatusNotFound, "no such page: the page is at / and the API under /api/inspect and /api/build")
+		case r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path:
+			writeError(w, http.StatusNotFound, noSuchPage)
 		default:
 			h.ServeHTTP(w, r)
 		}

@@ -620,5 +620,8 @@ func TestUncleanPathsAndConnect(t *testing.T) {
 		if rec.Code != c.status || json.Unmarshal(rec.Body.Bytes(), &v) != nil || v.Error == "" {
 			t.Errorf("%s %s: status %d, body %q; want %d with a JSON error", c.method, c.path, rec.Code, rec.Body.String(), c.status)
 		}
+		if c.status == http.StatusMethodNotAllowed && rec.Header().Get("Allow") == "" {
+			t.Errorf("%s %s: 405 without Allow", c.method, c.path)
+		}
 	}
 }

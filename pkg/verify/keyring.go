@@ -38,8 +38,9 @@ func (k *Keyring) Len() int { return k.n }
 // lines starting with "#" are skipped, and so is a UTF-8 byte order mark at
 // the start of the file. Without a label, the first certificate
 // of an app (its ID in any letter case) is "primary", the second
-// "secondary", later ones "certificate-N". A label of 32 hexadecimal
-// characters, a certificate in the wrong place, is refused.
+// "secondary", later ones "certificate-N". A label holding 32
+// hexadecimal characters in a row, a certificate in the wrong place, is
+// refused.
 // Errors name the line; they never contain a certificate.
 func ParseKeyring(r io.Reader) (*Keyring, error) {
 	k := &Keyring{byFold: map[string][]Certificate{}}
@@ -68,10 +69,11 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		if !decode.IsHex32(cert) {
 			return nil, fmt.Errorf("keyring line %d: certificate is not 32 hexadecimal characters", line)
 		}
-		if len(fields) == 3 && decode.IsHex32(fields[2]) {
+		if len(fields) == 3 && holdsCertificate(fields[2]) {
 			// Never shown as a label: it is most likely a second
-			// certificate written on the first one's line.
-			return nil, fmt.Errorf("keyring line %d: the label is 32 hexadecimal characters, a certificate where a label belongs: give each certificate its own line (\"app_id certificate [label]\")", line)
+			// certificate written on the first one's line ("CERT2,",
+			// "secondary=CERT2").
+			return nil, fmt.Errorf("keyring line %d: the label holds 32 hexadecimal characters in a row, a certificate where a label belongs: give each certificate its own line (\"app_id certificate [label]\")", line)
 		}
 		if entries++; entries > MaxKeyringEntries {
 			return nil, fmt.Errorf("keyring line %d: more than %d certificates: a keyring holds at most that many", line, MaxKeyringEntries)
@@ -103,6 +105,22 @@ func ParseKeyring(r io.Reader) (*Keyring, error) {
 		return nil, fmt.Errorf("keyring line %d: %w", line+1, err)
 	}
 	return k, nil
+}
+
+// holdsCertificate reports whether s holds 32 hexadecimal characters in a
+// row: what a certificate looks like.
+func holdsCertificate(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if !decode.IsHexDigit(s[i]) {
+			run = 0
+			continue
+		}
+		if run++; run >= 32 {
+			return true
+		}
+	}
+	return false
 }
 
 // MaxKeyringEntries bounds the certificates of a keyring (some 100 bytes of

@@ -93,8 +93,14 @@ func TestKeyringLetterCase(t *testing.T) {
 // line and never the value.
 func TestKeyringLabelLikeCertificate(t *testing.T) {
 	const second = "11111111111111111111111111111111"
-	_, err := verify.ParseKeyring(strings.NewReader("# app\n970CA35de60c44645bbae8a215061b33 5CFd2fd1755d40ecb72977518be15d3b " + second + "\n"))
-	if err == nil || !strings.Contains(err.Error(), "keyring line 2: the label is 32 hexadecimal characters") || strings.Contains(err.Error(), second) {
-		t.Errorf("error %v", err)
+	for _, label := range []string{second, second + ",", `"` + second + `"`, "secondary=" + second, second + "0"} {
+		_, err := verify.ParseKeyring(strings.NewReader("# app\n970CA35de60c44645bbae8a215061b33 5CFd2fd1755d40ecb72977518be15d3b " + label + "\n"))
+		if err == nil || !strings.Contains(err.Error(), "keyring line 2: the label holds 32 hexadecimal characters in a row") || strings.Contains(err.Error(), second) {
+			t.Errorf("label %q: error %v", label, err)
+		}
+	}
+	// A label of fewer hex digits in a row is a label.
+	if _, err := verify.ParseKeyring(strings.NewReader("970CA35de60c44645bbae8a215061b33 5CFd2fd1755d40ecb72977518be15d3b backup-2024-0123456789abcdef\n")); err != nil {
+		t.Errorf("an ordinary label: %v", err)
 	}
 }

@@ -29,7 +29,8 @@ func brokenRules(r *Report, exp *Expectations) {
 	if f, ok := structuralDetail(r.ParseErr); ok {
 		r.Add(f)
 	}
-	if name := legacyName(s); name != "" {
+	// (A 32-hex App ID or certificate is named as one, not as a key.)
+	if name := legacyName(s); name != "" && !(decode.IsHex32(s) && errors.Is(r.ParseErr, token.ErrUnsupportedVersion)) {
 		r.Add(legacyFinding(name))
 	}
 	msg, hint, mixup := versionMixup(s)
