@@ -70,8 +70,16 @@
 
   function request() {
     var body = { token: $("token").value };
-    ["cert", "app_id", "channel", "account", "for"].forEach(function (k) {
+    // The certificate is trimmed (as --cert-file trims it); what the
+    // client uses is sent as typed, so that a stray space in a channel,
+    // account or app ID is found, as verify finds it. Empty fields are
+    // left out.
+    ["cert", "for"].forEach(function (k) {
       var v = $(k).value.trim();
+      if (v !== "") { body[k] = v; }
+    });
+    ["app_id", "channel", "account"].forEach(function (k) {
+      var v = $(k).value;
       if (v !== "") { body[k] = v; }
     });
     var uid = $("uid").value.trim();
