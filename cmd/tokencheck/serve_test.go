@@ -54,18 +54,26 @@ func TestServeUsage(t *testing.T) {
 	}
 }
 
+// serveEnv prepares a serve run: the channel serveReady reports the
+// address on (reset when the test ends) and an environment whose stderr is
+// returned.
+func serveEnv(t *testing.T) (chan net.Addr, *env, *syncBuffer) {
+	addrc := make(chan net.Addr, 1)
+	serveReady = func(a net.Addr) { addrc <- a }
+	t.Cleanup(func() { serveReady = nil })
+	stderr := new(syncBuffer)
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr,
+		now: func() time.Time { return time.Unix(1661271000, 0) }, lookupEnv: func(string) (string, bool) { return "", false }}
+	return addrc, e, stderr
+}
+
 // TestServeStalledClient: a client that stalls mid-body does not keep the
 // server from stopping: after the grace period its request is cut and the
 // command exits 0.
 func TestServeStalledClient(t *testing.T) {
 	defer func(d time.Duration) { serveShutdownTimeout = d }(serveShutdownTimeout)
 	serveShutdownTimeout = 200 * time.Millisecond
-	addrc := make(chan net.Addr, 1)
-	serveReady = func(a net.Addr) { addrc <- a }
-	defer func() { serveReady = nil }()
-	var stderr syncBuffer
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
-		now: func() time.Time { return time.Unix(1661271000, 0) }, lookupEnv: func(string) (string, bool) { return "", false }}
+	addrc, e, stderr := serveEnv(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() { done <- serve(ctx, e, "127.0.0.1:0") }()
@@ -111,12 +119,7 @@ func TestServeSignal(t *testing.T) {
 	}
 	sigHex := fmt.Sprintf("%x", m.T007.Signature)
 
-	addrc := make(chan net.Addr, 1)
-	serveReady = func(a net.Addr) { addrc <- a }
-	defer func() { serveReady = nil }()
-	var stderr syncBuffer
-	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
-		now: func() time.Time { return time.Unix(1661271000, 0) }, lookupEnv: func(string) (string, bool) { return "", false }}
+	addrc, e, stderr := serveEnv(t)
 	done := make(chan int, 1)
 	go func() { done <- run(e, []string{"serve", "--addr", "127.0.0.1:0"}) }()
 	var base string
