@@ -123,14 +123,7 @@ func runAudit(e *env, args []string) int {
 	sum.Finish()
 	elapsed := time.Since(start)
 	if runErr == nil {
-		var err error
-		switch *format {
-		case "json":
-			err = writeJSON(out, &sum)
-		case "table":
-			err = printSummary(out, &sum)
-		}
-		if err != nil {
+		if err := writeSummary(out, *format, &sum); err != nil {
 			runErr = &outputError{err: err}
 		}
 	}
@@ -147,13 +140,7 @@ func runAudit(e *env, args []string) int {
 		// damage still goes out (jsonl has written their results), saying
 		// so; an --output FILE is left as it was, as for any failed run.
 		sum.Error = "the input was not read to its end (" + runErr.Error() + "): these counts cover the lines before the damage"
-		var err error
-		if *format == "json" {
-			err = writeJSON(out, &sum)
-		} else {
-			err = printSummary(out, &sum)
-		}
-		if err != nil {
+		if err := writeSummary(out, *format, &sum); err != nil {
 			log.Error("writing the summary failed", zap.Error(err))
 		}
 	}
@@ -285,6 +272,18 @@ func startProgress(e *env, done *atomic.Int64) (stop func()) {
 
 // printSummary renders the summary for people: totals, then counts by
 // verdict and by finding with the first examples of each.
+// writeSummary writes the summary of --format json or table (jsonl has
+// none: its lines are the results).
+func writeSummary(w io.Writer, format string, s *audit.Summary) error {
+	switch format {
+	case "json":
+		return writeJSON(w, s)
+	case "table":
+		return printSummary(w, s)
+	}
+	return nil
+}
+
 func printSummary(w io.Writer, s *audit.Summary) error {
 	if s.Error != "" {
 		fmt.Fprintf(w, "incomplete: %s\n", s.Error)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -254,9 +255,7 @@ func (w *keyWalker) value(i int, t reflect.Type) (int, error) {
 			if i, err = w.value(i, elem); err != nil {
 				return 0, err
 			}
-			if i = w.space(i); w.b[i] == ',' {
-				i = w.space(i + 1)
-			}
+			i = w.next(i)
 		}
 		return i + 1, nil
 	case '{':
@@ -334,11 +333,18 @@ func (w *keyWalker) object(i int, t reflect.Type) (int, error) {
 		if i, err = w.value(i, vt); err != nil {
 			return 0, err
 		}
-		if i = w.space(i); w.b[i] == ',' {
-			i = w.space(i + 1)
-		}
+		i = w.next(i)
 	}
 	return i + 1, nil
+}
+
+// next skips the blanks and the comma after an element or member ending at
+// i, to the next one or the closing bracket.
+func (w *keyWalker) next(i int) int {
+	if i = w.space(i); w.b[i] == ',' {
+		i = w.space(i + 1)
+	}
+	return i
 }
 
 // pos is the line and column of byte i, for messages.
@@ -363,8 +369,15 @@ var rawSchemas = map[reflect.Type]map[string]reflect.Type{
 
 var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
 
+// fieldsByType caches jsonFields: a file of many cases would otherwise
+// build the same map for each.
+var fieldsByType sync.Map // reflect.Type → map[string]reflect.Type
+
 // jsonFields maps the JSON keys of struct type t to their field types.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := fieldsByType.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
 	m := map[string]reflect.Type{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -380,5 +393,6 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		}
 		m[name] = f.Type
 	}
+	fieldsByType.Store(t, m)
 	return m
 }
