@@ -223,11 +223,7 @@ func ServiceFields(typ uint16) []string { return serviceFields[typ] }
 // fields a broken token's decoding did not reach in its last record (see
 // ServiceCut).
 func (t *Token007) ServiceFieldRead(i int, field string) bool {
-	if t.ServiceCut == 0 || i != len(t.Services)-1 {
-		return true
-	}
-	fs := ServiceFields(t.Services[i].Type)
-	return !slices.Contains(fs[max(len(fs)-int(t.ServiceCut), 0):], field)
+	return !slices.Contains(t.ServiceNotRead(i), field)
 }
 
 // ServiceNotRead lists the fields of record i that were not decoded (see
